@@ -1,0 +1,23 @@
+"""URL configuration: each app has its own urls.py under a namespace."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from activities.views import home
+from config import views
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("", include("activities.urls")),
+    path("", include("initiatives.urls")),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz", views.healthz, name="healthz"),
+    path(settings.ADMIN_URL, admin.site.urls),
+]
+
+admin.site.site_header = "Regional Initiatives Tracker – administration"
+admin.site.site_title = "Regional Initiatives Tracker"
+admin.site.index_title = "Reference data, users and work data"

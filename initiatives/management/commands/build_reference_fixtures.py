@@ -1,0 +1,170 @@
+"""Write fixtures/ from the published reference files in fixtures/source/ (countries CSV,
+initiatives text).
+
+Maintainers run this when the source files change; users never need it, because the fixtures it
+writes are committed. It reads no database: the fixtures are built from the files alone.
+"""
+
+import csv
+import json
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+REGIONS = [
+    ("AFR", "Africa"),
+    ("AMS", "Americas"),
+    ("ARB", "Arab States"),
+    ("ASP", "Asia and the Pacific"),
+    ("CIS", "Commonwealth of Independent States"),
+    ("EUR", "Europe"),
+]
+ACTION_PLAN = {
+    "code": "WTDC-25",
+    "name": "Baku Action Plan",
+    "conference": "World Telecommunication Development Conference, Baku, Azerbaijan, "
+    "17–28 November 2025",
+    "start_year": 2026,
+    "end_year": 2029,
+}
+TARGET_GROUPS = [
+    ("women-and-girls", "Women and girls"),
+    ("youth", "Youth"),
+    ("persons-with-disabilities", "Persons with disabilities"),
+    ("older-persons", "Older persons"),
+    ("indigenous-peoples", "Indigenous peoples"),
+    ("rural-and-remote-communities", "Rural and remote communities"),
+]
+# A footnote mark of the source document, glued to the word before it.
+FOOTNOTE_MARKS = [("vulnerable situations1;", "vulnerable situations;")]
+INITIATIVE_HEADING = re.compile(r"^(?P<code>[A-Z]{3}\d+): (?P<title>.+)$")
+
+
+def parse_initiatives(text):
+    """Read the published initiatives text: a heading, an objective, then '- ' results."""
+    initiatives = []
+    for line in text.splitlines():
+        line = line.strip()
+        if match := INITIATIVE_HEADING.match(line):
+            initiatives.append({**match.groupdict(), "objective": "", "results": []})
+        elif not initiatives:
+            continue
+        elif line.startswith("Objective: "):
+            initiatives[-1]["objective"] = line.removeprefix("Objective: ")
+        elif line.startswith("- "):
+            result = line.removeprefix("- ")
+            for mark, clean in FOOTNOTE_MARKS:
+                result = result.replace(mark, clean)
+            initiatives[-1]["results"].append(result)
+    return initiatives
+
+
+def country_fixtures(rows):
+    countries, designations = [], []
+    for row in rows:
+        iso3 = row["iso3"]
+        countries.append(
+            {
+                "model": "initiatives.country",
+                "fields": {
+                    "iso3": iso3,
+                    "iso2": row["iso2"],
+                    "m49": row["m49"],
+                    "name": row["name"],
+                    "region": [row["itu_region"]],
+                    "note": row["notes"].strip(),
+                },
+            }
+        )
+        if row["ldc"] in ("yes", "former"):
+            designations.append(designation(iso3, "LDC", row["ldc_until"] or None))
+        if row["sids"] == "yes":
+            designations.append(designation(iso3, "SIDS", None))
+        if row["lldc"] == "yes":
+            designations.append(designation(iso3, "LLDC", None))
+    return countries, designations
+
+
+def designation(iso3, group, end_date):
+    return {
+        "model": "initiatives.designation",
+        "fields": {
+            "country": [iso3],
+            "group": group,
+            "start_date": None,
+            "end_date": end_date,
+            "note": "",
+        },
+    }
+
+
+class Command(BaseCommand):
+    help = "Build fixtures/*.json from the reference CSV and initiatives text."
+
+    def add_arguments(self, parser):
+        fixtures = Path(settings.BASE_DIR) / "fixtures"
+        parser.add_argument("--source", type=Path, default=fixtures / "source")
+        parser.add_argument("--output", type=Path, default=Path(settings.BASE_DIR) / "fixtures")
+
+    def handle(self, *args, source, output, **options):
+        countries_csv = source / "countries.csv"
+        initiatives_txt = source / "wtdc25-asp-regional-initiatives.txt"
+        for path in (countries_csv, initiatives_txt):
+            if not path.exists():
+                raise CommandError(f"{path} does not exist; pass --source.")
+
+        with countries_csv.open(encoding="utf-8", newline="") as f:
+            countries, designations = country_fixtures(csv.DictReader(f))
+        initiatives = parse_initiatives(initiatives_txt.read_text(encoding="utf-8"))
+
+        self.write(
+            output / "regions.json",
+            [
+                {"model": "initiatives.region", "fields": {"code": code, "name": name}}
+                for code, name in REGIONS
+            ],
+        )
+        self.write(output / "countries.json", countries + designations)
+        plan = [{"model": "initiatives.actionplan", "fields": ACTION_PLAN}]
+        for initiative in initiatives:
+            plan.append(
+                {
+                    "model": "initiatives.initiative",
+                    "fields": {
+                        "action_plan": [ACTION_PLAN["code"]],
+                        "region": [initiative["code"][:3]],
+                        "code": initiative["code"],
+                        "title": initiative["title"],
+                        "objective": initiative["objective"],
+                    },
+                }
+            )
+            for number, text in enumerate(initiative["results"], start=1):
+                plan.append(
+                    {
+                        "model": "initiatives.expectedresult",
+                        "fields": {
+                            "initiative": [ACTION_PLAN["code"], initiative["code"]],
+                            "number": number,
+                            "text": text,
+                        },
+                    }
+                )
+        self.write(output / "wtdc25.json", plan)
+        self.write(
+            output / "target_groups.json",
+            [
+                {
+                    "model": "activities.targetgroup",
+                    "fields": {"code": code, "name": name, "order": order},
+                }
+                for order, (code, name) in enumerate(TARGET_GROUPS, start=1)
+            ],
+        )
+
+    def write(self, path, objects):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(objects, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        self.stdout.write(f"Wrote {len(objects)} objects to {path}")

@@ -1,0 +1,366 @@
+"""Reference data: action plans, ITU-D regions, countries and their LDC/SIDS/LLDC designations,
+regional initiatives and their expected results.
+
+Every model has a natural key, so fixtures name rows by their codes and never by integer ids.
+"""
+
+import datetime
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+
+class CodeManager(models.Manager):
+    """Looks rows up by their `code`, the natural key of most reference models."""
+
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class ActionPlanQuerySet(models.QuerySet):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+    def current(self, today=None):
+        """The plan in force today, or else the latest one (None when there is none)."""
+        year = (today or datetime.date.today()).year
+        return (
+            self.filter(start_year__lte=year, end_year__gte=year).order_by("-start_year").first()
+            or self.order_by("-start_year").first()
+        )
+
+
+class ActionPlan(models.Model):
+    """A WTDC action plan, e.g. WTDC-25's Baku Action Plan for 2026-2029."""
+
+    code = models.CharField(max_length=20, unique=True, help_text="e.g. WTDC-25")
+    name = models.CharField(max_length=200, help_text="e.g. Baku Action Plan")
+    conference = models.CharField(max_length=200, blank=True)
+    start_year = models.PositiveSmallIntegerField()
+    end_year = models.PositiveSmallIntegerField()
+
+    history = HistoricalRecords()
+    objects = ActionPlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__gte=F("start_year")),
+                name="actionplan_end_year_not_before_start_year",
+                violation_error_message="The end year cannot be before the start year.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.code}, {self.start_year}–{self.end_year})"
+
+    def natural_key(self):
+        return (self.code,)
+
+    @property
+    def years(self):
+        return range(self.start_year, self.end_year + 1)
+
+
+class Region(models.Model):
+    """An ITU-D region: AFR, AMS, ARB, ASP, CIS or EUR."""
+
+    code = models.CharField(max_length=10, unique=True)
+    name = models.CharField(max_length=100)
+
+    history = HistoricalRecords()
+    objects = CodeManager()
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class CountryGroup(models.TextChoices):
+    LDC = "LDC", "Least developed country"
+    SIDS = "SIDS", "Small island developing state"
+    LLDC = "LLDC", "Landlocked developing country"
+
+
+def _active_on(day, prefix=""):
+    """Designations in force on `day`: started on or before it and not yet ended.
+
+    A country that graduates on D is in the group the day before D and not on D, so the end date
+    is exclusive.
+    """
+    return (Q(**{f"{prefix}start_date__isnull": True}) | Q(**{f"{prefix}start_date__lte": day})) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gt": day})
+    )
+
+
+def _active_during(first_day, last_day, prefix=""):
+    """Designations in force on at least one day between first_day and last_day (inclusive)."""
+    return (
+        Q(**{f"{prefix}start_date__isnull": True}) | Q(**{f"{prefix}start_date__lte": last_day})
+    ) & (Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gt": first_day}))
+
+
+class CountryQuerySet(models.QuerySet):
+    def get_by_natural_key(self, iso3):
+        return self.get(iso3=iso3)
+
+    def in_region(self, region):
+        if isinstance(region, str):
+            return self.filter(region__code=region)
+        return self.filter(region=region)
+
+    def in_group(self, group, on=None):
+        """Countries that are in `group` (LDC, SIDS or LLDC) on the date `on` (default: today)."""
+        day = on or datetime.date.today()
+        return self.filter(
+            pk__in=Designation.objects.filter(_active_on(day), group=group).values("country_id")
+        )
+
+    def in_group_during(self, group, year):
+        """Countries that were in `group` at any time during `year`.
+
+        A year's figures count a country in a group when it was in it on any day of that year:
+        Lao PDR, which left the LDCs on 24 Nov 2026, is an LDC in 2026's figures, not in 2027's.
+        """
+        first_day, last_day = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        return self.filter(
+            pk__in=Designation.objects.filter(
+                _active_during(first_day, last_day), group=group
+            ).values("country_id")
+        )
+
+    def with_designations(self):
+        """Fetch the designations with the countries, for badges without a query per row."""
+        return self.select_related("region").prefetch_related("designations")
+
+
+class Country(models.Model):
+    """An ITU Member State, named by its ISO 3166-1 alpha-3 code."""
+
+    iso3 = models.CharField("ISO alpha-3", max_length=3, unique=True)
+    iso2 = models.CharField("ISO alpha-2", max_length=2, unique=True)
+    m49 = models.CharField("UN M49 code", max_length=3, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="countries")
+    note = models.TextField(blank=True, help_text="What is uncertain and must be confirmed.")
+
+    history = HistoricalRecords()
+    objects = CountryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(iso3__regex=r"^[A-Z]{3}$"),
+                name="country_iso3_three_capitals",
+                violation_error_message="The ISO alpha-3 code is three capital letters.",
+            ),
+            models.CheckConstraint(
+                condition=Q(iso2__regex=r"^[A-Z]{2}$"),
+                name="country_iso2_two_capitals",
+                violation_error_message="The ISO alpha-2 code is two capital letters.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.iso3,)
+
+    def get_absolute_url(self):
+        return reverse("initiatives:country_detail", args=[self.iso3])
+
+    def groups_on(self, day=None):
+        """The groups (LDC, SIDS, LLDC) this country is in on `day` (default: today).
+
+        Reads the designations already fetched by `with_designations()` when there are some, so a
+        list of countries shows its badges without a query per country.
+        """
+        day = day or datetime.date.today()
+        return sorted(
+            {d.group for d in self.designations.all() if d.is_active_on(day)},
+            key=[g.value for g in CountryGroup].index,
+        )
+
+    @property
+    def current_groups(self):
+        return self.groups_on()
+
+
+class DesignationManager(models.Manager):
+    def get_by_natural_key(self, iso3, group, start_date):
+        return self.get(country__iso3=iso3, group=group, start_date=start_date)
+
+
+class Designation(models.Model):
+    """A country's membership of the LDC, SIDS or LLDC group for a span of time.
+
+    `start_date` empty means "since before our records"; `end_date` empty means "still in force".
+    The end date is the day the country left the group (its graduation date): it is no longer in
+    the group on that day.
+    """
+
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="designations")
+    group = models.CharField(max_length=4, choices=CountryGroup.choices)
+    start_date = models.DateField(null=True, blank=True, help_text="Empty: since before records.")
+    end_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the country left the group (e.g. its LDC graduation date). "
+        "Empty: still in the group.",
+    )
+    note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+    objects = DesignationManager()
+
+    class Meta:
+        ordering = ["country__name", "group", "start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gt=F("start_date")),
+                name="designation_end_after_start",
+                violation_error_message="The end date must be after the start date.",
+            ),
+            models.UniqueConstraint(
+                fields=["country", "group", "start_date"],
+                name="designation_unique_country_group_start",
+            ),
+            # NULLs are distinct in a unique index, so "since before records" needs its own.
+            models.UniqueConstraint(
+                fields=["country", "group"],
+                condition=Q(start_date__isnull=True),
+                name="designation_unique_country_group_open_start",
+                violation_error_message="This country already has this group since before records.",
+            ),
+        ]
+
+    def __str__(self):
+        span = f"{self.start_date or '…'} – {self.end_date or '…'}"
+        return f"{self.country} {self.group} ({span})"
+
+    def natural_key(self):
+        return (*self.country.natural_key(), self.group, self.start_date)
+
+    natural_key.dependencies = ["initiatives.country"]
+
+    def is_active_on(self, day):
+        return (self.start_date is None or self.start_date <= day) and (
+            self.end_date is None or day < self.end_date
+        )
+
+
+class InitiativeQuerySet(models.QuerySet):
+    def get_by_natural_key(self, plan_code, code):
+        return self.get(action_plan__code=plan_code, code=code)
+
+    def with_result_counts(self):
+        """Each initiative with its plan, its region and `expected_result_count`."""
+        return self.select_related("action_plan", "region").annotate(
+            expected_result_count=models.Count("expected_results")
+        )
+
+
+class Initiative(models.Model):
+    """A regional initiative of an action plan, e.g. ASP3 of the Baku Action Plan."""
+
+    action_plan = models.ForeignKey(
+        ActionPlan, on_delete=models.PROTECT, related_name="initiatives"
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="initiatives")
+    code = models.CharField(max_length=10, help_text="e.g. ASP3")
+    title = models.CharField(max_length=300)
+    objective = models.TextField()
+
+    history = HistoricalRecords()
+    objects = InitiativeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["action_plan", "region__code", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action_plan", "code"], name="initiative_unique_code_in_plan"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code}: {self.title}"
+
+    def natural_key(self):
+        return (*self.action_plan.natural_key(), self.code)
+
+    natural_key.dependencies = ["initiatives.actionplan", "initiatives.region"]
+
+    def get_absolute_url(self):
+        return reverse(
+            "initiatives:initiative_detail", args=[self.action_plan.code, self.code]
+        )
+
+
+class ExpectedResultManager(models.Manager):
+    def get_by_natural_key(self, plan_code, initiative_code, number):
+        return self.get(
+            initiative__action_plan__code=plan_code,
+            initiative__code=initiative_code,
+            number=number,
+        )
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("initiative")
+
+
+class ExpectedResult(models.Model):
+    """An expected result of an initiative, numbered in the order of the text: ASP3.4."""
+
+    SHORT_LABEL_WORDS = 8
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.PROTECT, related_name="expected_results"
+    )
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    history = HistoricalRecords()
+    objects = ExpectedResultManager()
+
+    class Meta:
+        ordering = ["initiative", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "number"], name="expectedresult_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="expectedresult_number_from_one"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.short_label}"
+
+    def natural_key(self):
+        return (*self.initiative.natural_key(), self.number)
+
+    natural_key.dependencies = ["initiatives.initiative"]
+
+    @property
+    def code(self):
+        return f"{self.initiative.code}.{self.number}"
+
+    @property
+    def short_label(self):
+        words = self.text.split()
+        if len(words) <= self.SHORT_LABEL_WORDS:
+            return self.text
+        return " ".join(words[: self.SHORT_LABEL_WORDS]) + " …"

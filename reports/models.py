@@ -1,0 +1,1 @@
+"""The reports app only reads; it has no models of its own."""

@@ -1,0 +1,54 @@
+"""Shared test set-up: reference data loaded once, a fast password hasher, personas."""
+
+import pytest
+from django.core.management import call_command
+
+from tests import factories
+
+REFERENCE_FIXTURES = ["regions", "countries", "wtdc25", "target_groups"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the reference data once: every test starts from the real regions and initiatives.
+
+    Tests that flush the database (transactional ones, the browser tests) load it again
+    through the `reference_data` fixture.
+    """
+    with django_db_blocker.unblock():
+        call_command("loaddata", *REFERENCE_FIXTURES, verbosity=0)
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    call_command("loaddata", *REFERENCE_FIXTURES, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def superuser(db):
+    return factories.UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def viewer(db):
+    return factories.UserFactory(username="viewer", role="Viewer")
+
+
+@pytest.fixture
+def asp_editor(db):
+    return factories.UserFactory(username="asp.editor", role="Editor", regions=["ASP"])
+
+
+@pytest.fixture
+def asp_reviewer(db):
+    return factories.UserFactory(username="asp.reviewer", role="Reviewer", regions=["ASP"])
+
+
+@pytest.fixture
+def afr_editor(db):
+    return factories.UserFactory(username="afr.editor", role="Editor", regions=["AFR"])
