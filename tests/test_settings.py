@@ -1,0 +1,54 @@
+"""Settings come from the environment: safe for development, strict for production."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+PRODUCTION = {
+    "DEBUG": "False",
+    "SECRET_KEY": "a-long-random-production-secret-key-for-the-deploy-check-0123456789",
+    "ALLOWED_HOSTS": "tracker.example.org",
+}
+
+
+def manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DATABASE_URL")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_deploy_check_is_clean_with_production_variables():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_a_secret_key_is_required_without_debug():
+    result = manage("check", DEBUG="False", ALLOWED_HOSTS="tracker.example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY is required when DEBUG is False." in result.stderr
+
+
+def test_a_boolean_that_is_not_true_or_false_is_refused():
+    result = manage("check", DEBUG="yes please")
+    assert result.returncode != 0
+    assert "DEBUG must be True or False, not 'yes please'" in result.stderr
+
+
+def test_postgresql_is_chosen_by_database_url():
+    result = manage(
+        "shell", "-c", "from django.db import connection; print(connection.vendor)",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/tracker",
+    )
+    assert result.stdout.strip().endswith("postgresql"), result.stderr
+    assert manage("shell", "-c", "from django.db import connection; print(connection.vendor)").stdout.strip().endswith("sqlite")
