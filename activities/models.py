@@ -241,6 +241,7 @@ class Activity(models.Model):
     class Meta:
         ordering = ["-start_date", "title"]
         verbose_name_plural = "activities"
+        permissions = [("work_in_all_regions", "Can write activities and reports in every region")]
         constraints = [
             models.UniqueConstraint(
                 fields=["reference"],

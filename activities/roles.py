@@ -35,7 +35,7 @@ EDITOR_PERMISSIONS = VIEWER_PERMISSIONS + _perms(["add", "change"], WORK_MODELS)
 REVIEWER_PERMISSIONS = EDITOR_PERMISSIONS + [("activities", "review_progressreport")]
 ADMINISTRATOR_PERMISSIONS = (
     _perms(["view", "add", "change", "delete"], ALL_MODELS)
-    + [("activities", "review_progressreport")]
+    + [("activities", "review_progressreport"), ("activities", "work_in_all_regions")]
     + _perms(["view", "add", "change"], [("auth", "user"), ("auth", "group")])
 )
 
