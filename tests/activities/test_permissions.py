@@ -17,7 +17,7 @@ def test_viewers_write_nowhere(viewer):
     assert not permissions.can_edit_activity(viewer, ActivityFactory())
 
 
-def test_an_editor_without_regions_cannot_create():
+def test_an_editor_without_regions_cannot_create(db):
     assert not permissions.can_create_activity(UserFactory(role="Editor"))
 
 
