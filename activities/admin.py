@@ -1,0 +1,357 @@
+"""Admin for work data: activities with their countries, expected results and progress reports,
+target groups, and the regions each user works in (assigned on the user's own page).
+
+Activities, reports and region assignments keep their history (django-simple-history), visible
+and revertable from their change pages. Changelists fetch what their columns show up front, so a
+page costs a few queries whatever its number of rows.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db import models
+from django.db.models import Prefetch
+from simple_history.admin import SimpleHistoryAdmin
+
+from activities.models import (
+    Activity,
+    ActivityCountry,
+    ActivityExpectedResult,
+    ProgressReport,
+    RegionAssignment,
+    TargetGroup,
+)
+from initiatives.models import Country, CountryGroup
+
+User = get_user_model()
+
+
+def next_version(obj):
+    """The version a changed row is saved at: one more than the row in the database.
+
+    Counted from the database, not from the form, because a revert from the history brings back
+    an old version number; an edit form opened before this save then sees a conflict.
+    """
+    return type(obj).objects.values_list("version", flat=True).get(pk=obj.pk) + 1
+
+
+class CountryGroupFilter(admin.SimpleListFilter):
+    """Activities in at least one country that is in the LDC, SIDS or LLDC group today."""
+
+    title = "country group today"
+    parameter_name = "country_group"
+
+    def lookups(self, request, model_admin):
+        return CountryGroup.choices
+
+    def queryset(self, request, queryset):
+        if self.value() not in CountryGroup.values:
+            return None
+        # A subquery rather than a join, so an activity in two such countries is listed once.
+        in_group = ActivityCountry.objects.filter(
+            country__in=Country.objects.in_group(self.value())
+        )
+        return queryset.filter(pk__in=in_group.values("activity_id"))
+
+
+class ActivityCountryInline(admin.TabularInline):
+    model = ActivityCountry
+    autocomplete_fields = ["country"]
+    extra = 0
+    min_num = 1
+    verbose_name = "country"
+    verbose_name_plural = "countries"
+
+
+class ExpectedResultsOfRegionFormSet(forms.BaseInlineFormSet):
+    """Refuses an expected result of another region's initiative: an activity advances the
+    expected results of its own region's initiatives (DESIGN.md)."""
+
+    def clean(self):
+        super().clean()
+        region_id = self.instance.region_id
+        if region_id is None:  # the activity's own form already says the region is missing
+            return
+        for form in self.forms:
+            expected_result = form.cleaned_data.get("expected_result")
+            if form.cleaned_data.get("DELETE") or expected_result is None:
+                continue
+            if expected_result.initiative.region_id != region_id:
+                form.add_error(
+                    "expected_result",
+                    f"{expected_result.code} is an expected result of another region.",
+                )
+
+
+class ActivityExpectedResultInline(admin.TabularInline):
+    model = ActivityExpectedResult
+    formset = ExpectedResultsOfRegionFormSet
+    autocomplete_fields = ["expected_result"]
+    extra = 0
+    min_num = 1
+    verbose_name = "expected result"
+    verbose_name_plural = "expected results"
+
+
+class ProgressReportInline(admin.TabularInline):
+    """A read-only summary of the activity's reports; each one is edited on its own page."""
+
+    model = ProgressReport
+    fields = ["period", "state", "activity_status", "percent_complete", "author"]
+    readonly_fields = fields
+    ordering = ["-year", "-quarter"]
+    show_change_link = True
+    can_delete = False
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Activity)
+class ActivityAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "title",
+        "reference",
+        "region",
+        "status",
+        "modality",
+        "start_date",
+        "end_date",
+        "country_names",
+        "expected_result_codes",
+    ]
+    list_filter = [
+        "status",
+        "region",
+        CountryGroupFilter,
+        "expected_results__initiative__action_plan",
+        "expected_results__initiative",
+        "modality",
+        "funding_source",
+        "target_groups",
+        "is_demo",
+        "archived_at",
+    ]
+    search_fields = ["title", "reference", "description", "partners", "countries__name"]
+    date_hierarchy = "start_date"
+    list_select_related = ["region"]
+    show_full_result_count = False
+    autocomplete_fields = ["focal_point"]
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+    readonly_fields = ["uid", "version", "created_by", "created_at", "updated_by", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "reference", "description", "region", "status", "modality"]}),
+        (
+            "Dates and funding",
+            {
+                "fields": [
+                    ("start_date", "end_date"),
+                    ("budget_amount", "currency"),
+                    "funding_source",
+                    "partners",
+                ]
+            },
+        ),
+        (
+            "People",
+            {
+                "fields": [
+                    "focal_point",
+                    "target_groups",
+                    ("people_reached_women", "people_reached_men"),
+                ]
+            },
+        ),
+        (
+            "Record",
+            {
+                "fields": [
+                    "is_demo",
+                    "archived_at",
+                    "uid",
+                    "version",
+                    ("created_by", "created_at"),
+                    ("updated_by", "updated_at"),
+                ]
+            },
+        ),
+    ]
+    inlines = [ActivityCountryInline, ActivityExpectedResultInline, ProgressReportInline]
+
+    def get_queryset(self, request):
+        # Region, countries and expected results of every row in a fixed number of queries.
+        return super().get_queryset(request).for_list()
+
+    @admin.display(description="countries")
+    def country_names(self, activity):
+        return ", ".join(country.name for country in activity.countries.all())
+
+    @admin.display(description="expected results")
+    def expected_result_codes(self, activity):
+        return ", ".join(result.code for result in activity.expected_results.all())
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version = next_version(obj)
+        else:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        links_changed = any(
+            formset.has_changed()
+            for formset in formsets
+            if formset.model in (ActivityCountry, ActivityExpectedResult)
+        )
+        if links_changed:
+            # The history row written when the activity was saved predates the countries and
+            # expected results that the inlines save afterwards; one more row records them.
+            form.instance.save(update_fields=["updated_at"])
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(SimpleHistoryAdmin):
+    """Reports' content is edited here; their workflow (submit, approve, return) is not: those
+    fields are read-only, so a report is never approved without a reviewer and a review date."""
+
+    list_display = [
+        "activity",
+        "period",
+        "state",
+        "activity_status",
+        "percent_complete",
+        "author",
+        "reviewer",
+        "submitted_at",
+        "reviewed_at",
+    ]
+    list_filter = ["state", "year", "quarter", "activity__region", "activity_status"]
+    search_fields = ["activity__title", "activity__reference", "achievements", "author__username"]
+    list_select_related = ["activity", "author", "reviewer"]
+    show_full_result_count = False
+    autocomplete_fields = ["activity", "author"]
+    readonly_fields = [
+        "state",
+        "submitted_at",
+        "reviewer",
+        "reviewed_at",
+        "review_comment",
+        "created_at",
+        "updated_at",
+        "version",
+    ]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["activity", ("year", "quarter"), "activity_status", "percent_complete"]},
+        ),
+        (
+            "Report",
+            {
+                "fields": [
+                    "achievements",
+                    "challenges",
+                    "next_steps",
+                    "evidence_links",
+                    ("people_reached_women", "people_reached_men"),
+                ]
+            },
+        ),
+        (
+            "Workflow",
+            {
+                "fields": [
+                    "author",
+                    "state",
+                    "submitted_at",
+                    ("reviewer", "reviewed_at"),
+                    "review_comment",
+                ]
+            },
+        ),
+        ("Record", {"fields": ["created_at", "updated_at", "version"]}),
+    ]
+
+    @admin.display(description="period", ordering="year")
+    def period(self, report):
+        return report.period
+
+    def get_changeform_initial_data(self, request):
+        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version = next_version(obj)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(RegionAssignment)
+class RegionAssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "region"]
+    list_filter = ["region"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
+    list_select_related = ["user", "region"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(TargetGroup)
+class TargetGroupAdmin(admin.ModelAdmin):
+    """A plain admin: target groups keep no history (the model has no HistoricalRecords)."""
+
+    list_display = ["name", "code", "order"]
+    list_editable = ["order"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"code": ["name"]}
+
+
+class RegionAssignmentInline(admin.TabularInline):
+    model = RegionAssignment
+    fields = ["region"]
+    extra = 0
+    verbose_name = "assigned region"
+    verbose_name_plural = "assigned regions (Editors and Reviewers write only in these)"
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserWithRegionsAdmin(UserAdmin):
+    """Django's user admin, plus the regions a user works in, assigned on the user's page."""
+
+    list_display = [*UserAdmin.list_display, "roles", "regions"]
+    list_filter = [*UserAdmin.list_filter, "region_assignments__region"]
+    inlines = [RegionAssignmentInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                "groups",
+                Prefetch(
+                    "region_assignments",
+                    queryset=RegionAssignment.objects.select_related("region").order_by(
+                        "region__code"
+                    ),
+                ),
+            )
+        )
+
+    @admin.display(description="roles")
+    def roles(self, user):
+        return ", ".join(sorted(group.name for group in user.groups.all()))
+
+    @admin.display(description="regions")
+    def regions(self, user):
+        return ", ".join(assignment.region.code for assignment in user.region_assignments.all())

@@ -1,0 +1,157 @@
+"""Admin for reference data: action plans, regions, countries and their designations, initiatives
+and their expected results.
+
+Every model keeps its history (django-simple-history), visible and revertable from its change
+page. Changelists fetch what their columns show up front, so a page costs a few queries whatever
+its number of rows.
+"""
+
+import datetime
+import re
+
+from django.contrib import admin
+from django.db.models import Count
+from simple_history.admin import SimpleHistoryAdmin
+
+from initiatives.models import (
+    ActionPlan,
+    Country,
+    CountryGroup,
+    Designation,
+    ExpectedResult,
+    Initiative,
+    Region,
+)
+
+# An expected result's display code, e.g. "ASP3.4": its initiative's code and its number.
+EXPECTED_RESULT_CODE = re.compile(r"(?P<initiative>[A-Za-z0-9-]+)\.(?P<number>\d+)")
+
+
+class CurrentGroupFilter(admin.SimpleListFilter):
+    """Countries in the LDC, SIDS or LLDC group today (groups change as countries graduate)."""
+
+    title = "group today"
+    parameter_name = "group"
+
+    def lookups(self, request, model_admin):
+        return CountryGroup.choices
+
+    def queryset(self, request, queryset):
+        if self.value() not in CountryGroup.values:
+            return None
+        return queryset.in_group(self.value())
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "conference", "start_year", "end_year", "initiative_count"]
+    search_fields = ["code", "name", "conference"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(initiative_count=Count("initiatives"))
+
+    @admin.display(description="initiatives", ordering="initiative_count")
+    def initiative_count(self, plan):
+        return plan.initiative_count
+
+
+@admin.register(Region)
+class RegionAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "country_count"]
+    search_fields = ["code", "name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(country_count=Count("countries"))
+
+    @admin.display(description="countries", ordering="country_count")
+    def country_count(self, region):
+        return region.country_count
+
+
+class DesignationInline(admin.TabularInline):
+    model = Designation
+    fields = ["group", "start_date", "end_date", "note"]
+    extra = 0
+
+
+@admin.register(Country)
+class CountryAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "iso3", "iso2", "m49", "region", "groups_today"]
+    list_filter = ["region", CurrentGroupFilter]
+    search_fields = ["name", "iso3", "iso2", "m49"]
+    list_select_related = ["region"]
+    inlines = [DesignationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("designations")
+
+    @admin.display(description="groups today")
+    def groups_today(self, country):
+        # Reads the prefetched designations: no query per row.
+        return ", ".join(country.current_groups)
+
+
+@admin.register(Designation)
+class DesignationAdmin(SimpleHistoryAdmin):
+    list_display = ["country", "group", "start_date", "end_date", "in_force_today"]
+    list_filter = ["group", "country__region"]
+    search_fields = ["country__name", "country__iso3", "note"]
+    list_select_related = ["country"]
+    autocomplete_fields = ["country"]
+
+    @admin.display(description="in force today", boolean=True)
+    def in_force_today(self, designation):
+        return designation.is_active_on(datetime.date.today())
+
+
+class ExpectedResultInline(admin.TabularInline):
+    model = ExpectedResult
+    fields = ["number", "text"]
+    extra = 0
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "title", "action_plan", "region", "expected_result_count"]
+    list_filter = ["action_plan", "region"]
+    search_fields = ["code", "title", "objective"]
+    inlines = [ExpectedResultInline]
+
+    def get_queryset(self, request):
+        # Plan, region and the count of expected results come with the rows.
+        return super().get_queryset(request).with_result_counts()
+
+    @admin.display(description="expected results", ordering="expected_result_count")
+    def expected_result_count(self, initiative):
+        return initiative.expected_result_count
+
+
+@admin.register(ExpectedResult)
+class ExpectedResultAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "short_label", "action_plan", "initiative__region"]
+    list_filter = ["initiative__action_plan", "initiative__region", "initiative"]
+    search_fields = ["initiative__code", "text"]
+    list_select_related = ["initiative__action_plan", "initiative__region"]
+    autocomplete_fields = ["initiative"]
+
+    @admin.display(description="code")
+    def code(self, expected_result):
+        return expected_result.code
+
+    @admin.display(description="label")
+    def short_label(self, expected_result):
+        return expected_result.short_label
+
+    @admin.display(description="action plan", ordering="initiative__action_plan__start_year")
+    def action_plan(self, expected_result):
+        return expected_result.initiative.action_plan.code
+
+    def get_search_results(self, request, queryset, search_term):
+        """Also find an expected result by its code, so "ASP3.4" finds ASP3's fourth result."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        match = EXPECTED_RESULT_CODE.fullmatch(search_term.strip())
+        if match:
+            found |= queryset.filter(
+                initiative__code__iexact=match["initiative"], number=match["number"]
+            )
+        return found, may_have_duplicates
