@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Prefetch
 from simple_history.admin import SimpleHistoryAdmin
 
+from activities import services
 from activities.models import (
     Activity,
     ActivityCountry,
@@ -55,8 +56,31 @@ class CountryGroupFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=in_group.values("activity_id"))
 
 
+class LinksOfRegionFormSet(forms.BaseInlineFormSet):
+    """Refuses a country or an expected result of another region than the activity's, by the
+    rule the activity form also applies (`services.link_errors`)."""
+
+    def clean(self):
+        super().clean()
+        region = self.instance.region if self.instance.region_id else None
+        if region is None:  # the activity's own form already says the region is missing
+            return
+        field_name = self.model.TARGET_FIELD
+        for form in self.forms:
+            target = form.cleaned_data.get(field_name)
+            if form.cleaned_data.get("DELETE") or target is None:
+                continue
+            links = {
+                "countries": [target] if field_name == "country" else [],
+                "expected_results": [target] if field_name == "expected_result" else [],
+            }
+            for messages in services.link_errors(region, **links).values():
+                form.add_error(field_name, messages)
+
+
 class ActivityCountryInline(admin.TabularInline):
     model = ActivityCountry
+    formset = LinksOfRegionFormSet
     autocomplete_fields = ["country"]
     extra = 0
     min_num = 1
@@ -64,29 +88,9 @@ class ActivityCountryInline(admin.TabularInline):
     verbose_name_plural = "countries"
 
 
-class ExpectedResultsOfRegionFormSet(forms.BaseInlineFormSet):
-    """Refuses an expected result of another region's initiative: an activity advances the
-    expected results of its own region's initiatives (DESIGN.md)."""
-
-    def clean(self):
-        super().clean()
-        region_id = self.instance.region_id
-        if region_id is None:  # the activity's own form already says the region is missing
-            return
-        for form in self.forms:
-            expected_result = form.cleaned_data.get("expected_result")
-            if form.cleaned_data.get("DELETE") or expected_result is None:
-                continue
-            if expected_result.initiative.region_id != region_id:
-                form.add_error(
-                    "expected_result",
-                    f"{expected_result.code} is an expected result of another region.",
-                )
-
-
 class ActivityExpectedResultInline(admin.TabularInline):
     model = ActivityExpectedResult
-    formset = ExpectedResultsOfRegionFormSet
+    formset = LinksOfRegionFormSet
     autocomplete_fields = ["expected_result"]
     extra = 0
     min_num = 1
@@ -204,19 +208,26 @@ class ActivityAdmin(SimpleHistoryAdmin):
         else:
             obj.created_by = request.user
         obj.updated_by = request.user
+        # No history row yet: the countries and expected results are saved afterwards by the
+        # inlines, the target groups by the form. The row is written once they are all saved.
+        obj.skip_history_when_saving = True
         super().save_model(request, obj, form, change)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        links_changed = any(
-            formset.has_changed()
-            for formset in formsets
-            if formset.model in (ActivityCountry, ActivityExpectedResult)
-        )
-        if links_changed:
-            # The history row written when the activity was saved predates the countries and
-            # expected results that the inlines save afterwards; one more row records them.
-            form.instance.save(update_fields=["updated_at"])
+    # The admin logs a save once the row, its inlines and its many-to-many fields are all saved,
+    # on the change form and on a revert from the history alike: the moment to write the one
+    # history row of the final state, as the staff workspace does (services.write_history).
+    def log_addition(self, request, obj, message):
+        self._write_history(request, obj, created=True)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        self._write_history(request, obj, created=False)
+        return super().log_change(request, obj, message)
+
+    def _write_history(self, request, obj, created):
+        if hasattr(obj, "skip_history_when_saving"):
+            del obj.skip_history_when_saving
+            services.write_history(obj, request.user, created=created)
 
 
 @admin.register(ProgressReport)

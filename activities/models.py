@@ -122,6 +122,36 @@ class ActivityExpectedResult(models.Model):
     natural_key.dependencies = ["activities.activity", "initiatives.expectedresult"]
 
 
+def quarter_of(day):
+    """The (year, quarter) that `day` falls in: 15 May 2026 → (2026, 2)."""
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def previous_quarters(today=None, count=2):
+    """The `count` complete quarters before the quarter of `today` (default: today), newest
+    first, as (year, quarter): on 15 May 2026, [(2026, 1), (2025, 4)]."""
+    year, quarter = quarter_of(today or datetime.date.today())
+    quarters = []
+    for _ in range(count):
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+        quarters.append((year, quarter))
+    return quarters
+
+
+class LinkedHistoricalRecords(HistoricalRecords):
+    """simple-history's records, reachable afterwards as `Model.history_records`.
+
+    simple-history keeps its HistoricalRecords only as signal receivers. A service that saves a
+    row and then its many-to-many links (under `skip_history_when_saving`) needs it to write the
+    one history row of the final state: see `activities.services.write_history`.
+    """
+
+    def finalize(self, sender, **kwargs):
+        super().finalize(sender, **kwargs)
+        if sender is self.cls:
+            sender.history_records = self
+
+
 class ActivityQuerySet(models.QuerySet):
     def get_by_natural_key(self, uid):
         return self.get(uid=uid)
@@ -149,6 +179,97 @@ class ActivityQuerySet(models.QuerySet):
         """Activities whose dates overlap `year`; one with no end date runs on."""
         return self.filter(start_date__lte=datetime.date(year, 12, 31)).filter(
             Q(end_date__isnull=True) | Q(end_date__gte=datetime.date(year, 1, 1))
+        )
+
+    # The methods below narrow through subqueries (`pk__in`) rather than joins, so that an
+    # activity in several countries or advancing several results is counted and listed once,
+    # without `.distinct()` (which would make counts and sorting dearer).
+
+    def search(self, text):
+        """Activities whose title, description, reference or a country's name contains each
+        word of `text` (case-insensitive): "IXP Tonga" finds the IXP study in Tonga."""
+        activities = self
+        for word in text.split():
+            in_country_name = ActivityCountry.objects.filter(country__name__icontains=word).values(
+                "activity_id"
+            )
+            activities = activities.filter(
+                Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(reference__icontains=word)
+                | Q(pk__in=in_country_name)
+            )
+        return activities
+
+    def in_country(self, country):
+        """Activities in `country` (a Country or its ISO alpha-3 code), among others."""
+        links = ActivityCountry.objects.all()
+        if isinstance(country, str):
+            links = links.filter(country__iso3=country)
+        else:
+            links = links.filter(country=country)
+        return self.filter(pk__in=links.values("activity_id"))
+
+    def in_group(self, group, on=None):
+        """Activities with at least one country in `group` (LDC, SIDS or LLDC) on the date `on`
+        (default: today)."""
+        countries = Country.objects.in_group(group, on=on)
+        return self.filter(
+            pk__in=ActivityCountry.objects.filter(country__in=countries).values("activity_id")
+        )
+
+    def advancing(self, expected_result):
+        """Activities that advance `expected_result`, among others."""
+        return self.filter(
+            pk__in=ActivityExpectedResult.objects.filter(expected_result=expected_result).values(
+                "activity_id"
+            )
+        )
+
+    def in_initiative(self, initiative):
+        """Activities that advance at least one expected result of `initiative`."""
+        return self.filter(
+            pk__in=ActivityExpectedResult.objects.filter(
+                expected_result__initiative=initiative
+            ).values("activity_id")
+        )
+
+    def in_plan(self, action_plan):
+        """Activities that advance at least one expected result of `action_plan`."""
+        return self.filter(
+            pk__in=ActivityExpectedResult.objects.filter(
+                expected_result__initiative__action_plan=action_plan
+            ).values("activity_id")
+        )
+
+    def mine(self, user):
+        """The activities `user` is the focal point of or created."""
+        return self.filter(Q(focal_point=user) | Q(created_by=user))
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+    def stale(self, today=None):
+        """Ongoing activities, not archived, with no approved progress report for either of the
+        last two complete quarters before the quarter of `today` (default: today).
+
+        On 15 May 2026 an ongoing activity is stale unless it has an approved report for 2026 Q1
+        or for 2025 Q4; a draft, submitted or returned report does not count. An activity that
+        started in the current quarter has had no quarter to report on yet, so it is not stale.
+        The home page and the dashboards share this one definition; chain it like any other
+        filter (`Activity.objects.in_regions(regions).stale(today=day)`).
+        """
+        today = today or datetime.date.today()
+        year, quarter = quarter_of(today)
+        quarter_start = datetime.date(year, 3 * quarter - 2, 1)
+        periods = Q()
+        for year, quarter in previous_quarters(today, count=2):
+            periods |= Q(year=year, quarter=quarter)
+        recently_reported = ProgressReport.objects.approved().filter(periods).values("activity_id")
+        return (
+            self.not_archived()
+            .filter(status=Activity.Status.ONGOING, start_date__lt=quarter_start)
+            .exclude(pk__in=recently_reported)
         )
 
 
@@ -188,9 +309,7 @@ class Activity(models.Model):
         help_text="Optional, unique when given, e.g. an ITU project number.",
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="activities")
-    countries = models.ManyToManyField(
-        Country, through=ActivityCountry, related_name="activities"
-    )
+    countries = models.ManyToManyField(Country, through=ActivityCountry, related_name="activities")
     expected_results = models.ManyToManyField(
         ExpectedResult, through=ActivityExpectedResult, related_name="activities"
     )
@@ -235,7 +354,7 @@ class Activity(models.Model):
     # another version in the database is refused instead of overwriting someone's work.
     version = models.PositiveIntegerField(default=1)
 
-    history = HistoricalRecords(m2m_fields=[countries, expected_results, target_groups])
+    history = LinkedHistoricalRecords(m2m_fields=[countries, expected_results, target_groups])
     objects = ActivityQuerySet.as_manager()
 
     class Meta:
@@ -268,11 +387,11 @@ class Activity(models.Model):
     def __str__(self):
         return self.title
 
-    def natural_key(self):
-        return (str(self.uid),)
-
     def get_absolute_url(self):
         return reverse("activities:activity_detail", args=[self.pk])
+
+    def natural_key(self):
+        return (str(self.uid),)
 
     @property
     def is_archived(self):
@@ -283,9 +402,45 @@ class Activity(models.Model):
         return self.people_reached_women + self.people_reached_men
 
 
-class ProgressReportManager(models.Manager):
+class ProgressReportQuerySet(models.QuerySet):
+    """Progress reports as the workflow asks for them. Drafts are their author's own: lists
+    shown to a user go through `visible_to(user)` or one of the author's own questions."""
+
     def get_by_natural_key(self, activity_uid, year, quarter):
         return self.get(activity__uid=activity_uid, year=year, quarter=quarter)
+
+    def approved(self):
+        """The reports that count: dashboards and staleness read only these."""
+        return self.filter(state=ProgressReport.State.APPROVED)
+
+    def visible_to(self, user):
+        """Every report but other people's drafts."""
+        return self.filter(~Q(state=ProgressReport.State.DRAFT) | Q(author=user))
+
+    def in_regions(self, regions):
+        return self.filter(activity__region__in=regions)
+
+    def drafts_of(self, user):
+        """`user`'s drafts, not yet submitted."""
+        return self.filter(state=ProgressReport.State.DRAFT, author=user)
+
+    def returned_to(self, user):
+        """`user`'s reports that a reviewer returned for changes."""
+        return self.filter(state=ProgressReport.State.RETURNED, author=user)
+
+    def waiting_for_review_by(self, user):
+        """Submitted reports that `user` may approve or return: in the regions they review,
+        written by someone else. None for a user who does not review."""
+        # Imported here: permissions is the layer above the models and may come to import them.
+        from activities import permissions
+
+        if not user.has_perm("activities.review_progressreport"):
+            return self.none()
+        return (
+            self.filter(state=ProgressReport.State.SUBMITTED)
+            .filter(activity__region__in=permissions.region_ids(user))
+            .exclude(author=user)
+        )
 
 
 class ProgressReport(models.Model):
@@ -336,7 +491,17 @@ class ProgressReport(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
-    objects = ProgressReportManager()
+    objects = ProgressReportQuerySet.as_manager()
+
+    # The workflow, in one place: from each state, the states a report may move to. Editing is
+    # allowed in EDITABLE_STATES only (administrators excepted, see permissions.can_edit_report).
+    TRANSITIONS = {
+        State.DRAFT: {State.SUBMITTED},
+        State.SUBMITTED: {State.APPROVED, State.RETURNED},
+        State.RETURNED: {State.SUBMITTED},
+        State.APPROVED: set(),
+    }
+    EDITABLE_STATES = {State.DRAFT, State.RETURNED}
 
     class Meta:
         ordering = ["activity", "-year", "-quarter"]
@@ -382,6 +547,9 @@ class ProgressReport(models.Model):
     def __str__(self):
         return f"{self.activity} – {self.period}"
 
+    def get_absolute_url(self):
+        return reverse("activities:report_detail", args=[self.activity_id, self.pk])
+
     def natural_key(self):
         return (*self.activity.natural_key(), self.year, self.quarter)
 
@@ -390,6 +558,14 @@ class ProgressReport(models.Model):
     @property
     def period(self):
         return f"{self.year} Q{self.quarter}"
+
+    def can_become(self, state):
+        """Whether the workflow leads from this report's state to `state`."""
+        return state in self.TRANSITIONS[self.state]
+
+    @property
+    def is_editable(self):
+        return self.state in self.EDITABLE_STATES
 
     @property
     def people_reached(self):

@@ -41,24 +41,42 @@ def can_edit_activity(user, activity):
 
 def can_write_report(user, activity):
     """Write (create, edit, submit) progress reports of `activity`."""
-    return (
-        user.has_perm("activities.add_progressreport")
-        and activity.region_id in region_ids(user)
-    )
+    return user.has_perm("activities.add_progressreport") and activity.region_id in region_ids(user)
+
+
+def is_administrator(user):
+    """Administrators work in every region and may correct an approved progress report."""
+    return user.is_active and user.has_perm(ALL_REGIONS_PERMISSION)
+
+
+def is_reviewer_of(user, activity):
+    """Whether `user` reviews progress reports in `activity`'s region (whoever wrote them)."""
+    reviews = user.has_perm("activities.review_progressreport")
+    return reviews and activity.region_id in region_ids(user)
 
 
 def can_review(user, report):
     """Approve or return `report`: a reviewer of its region who is not its author."""
-    return (
-        user.has_perm("activities.review_progressreport")
-        and report.activity.region_id in region_ids(user)
-        and report.author_id != user.pk
-    )
+    return is_reviewer_of(user, report.activity) and report.author_id != user.pk
 
 
 def can_see_report(user, report):
-    """Drafts are their author's own until submitted."""
+    """Drafts are their author's own until submitted: to anyone else a draft does not exist
+    (its pages answer 404 and lists leave it out, see ProgressReport.objects.visible_to)."""
     return report.state != report.State.DRAFT or report.author_id == user.pk
+
+
+def can_edit_report(user, report):
+    """Edit `report`: an editor of its region, while it is a draft (its author's) or returned.
+
+    A submitted report waits for its review unchanged; an approved one is read-only, except for
+    administrators, who may correct any report they can see.
+    """
+    return (
+        can_write_report(user, report.activity)
+        and can_see_report(user, report)
+        and (report.is_editable or is_administrator(user))
+    )
 
 
 def require(allowed):

@@ -31,13 +31,14 @@ def _perms(actions, models):
 
 
 VIEWER_PERMISSIONS = _perms(["view"], REFERENCE_MODELS + WORK_MODELS)
-EDITOR_PERMISSIONS = VIEWER_PERMISSIONS + _perms(["add", "change"], WORK_MODELS)
-REVIEWER_PERMISSIONS = EDITOR_PERMISSIONS + [("activities", "review_progressreport")]
-ADMINISTRATOR_PERMISSIONS = (
-    _perms(["view", "add", "change", "delete"], ALL_MODELS)
-    + [("activities", "review_progressreport"), ("activities", "work_in_all_regions")]
-    + _perms(["view", "add", "change"], [("auth", "user"), ("auth", "group")])
-)
+EDITOR_PERMISSIONS = [*VIEWER_PERMISSIONS, *_perms(["add", "change"], WORK_MODELS)]
+REVIEWER_PERMISSIONS = [*EDITOR_PERMISSIONS, ("activities", "review_progressreport")]
+ADMINISTRATOR_PERMISSIONS = [
+    *_perms(["view", "add", "change", "delete"], ALL_MODELS),
+    ("activities", "review_progressreport"),
+    ("activities", "work_in_all_regions"),
+    *_perms(["view", "add", "change"], [("auth", "user"), ("auth", "group")]),
+]
 
 ROLE_PERMISSIONS = {
     VIEWER: VIEWER_PERMISSIONS,

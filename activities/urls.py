@@ -6,5 +6,36 @@ app_name = "activities"
 
 urlpatterns = [
     path("activities/", views.activity_list, name="activity_list"),
+    path("activities/new/", views.activity_create, name="activity_create"),
     path("activities/<int:pk>/", views.activity_detail, name="activity_detail"),
+    path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
+    path("activities/<int:pk>/archive/", views.activity_archive, name="activity_archive"),
+    path("activities/<int:pk>/restore/", views.activity_restore, name="activity_restore"),
+    path("activities/<int:pk>/history/", views.activity_history, name="activity_history"),
+    path("activities/<int:pk>/reports/new/", views.report_create, name="report_create"),
+    path(
+        "activities/<int:pk>/reports/<int:report_pk>/",
+        views.report_detail,
+        name="report_detail",
+    ),
+    path(
+        "activities/<int:pk>/reports/<int:report_pk>/edit/",
+        views.report_edit,
+        name="report_edit",
+    ),
+    path(
+        "activities/<int:pk>/reports/<int:report_pk>/submit/",
+        views.report_submit,
+        name="report_submit",
+    ),
+    path(
+        "activities/<int:pk>/reports/<int:report_pk>/approve/",
+        views.report_approve,
+        name="report_approve",
+    ),
+    path(
+        "activities/<int:pk>/reports/<int:report_pk>/return/",
+        views.report_return,
+        name="report_return",
+    ),
 ]

@@ -1,42 +1,428 @@
 """Staff pages: home, the activity list and an activity's page."""
 
-from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from activities import permissions, services
+from activities.filters import ActivityFilter
+from activities.forms import ActivityForm, ProgressReportForm, ReviewForm
 from activities.models import Activity, ProgressReport
-from initiatives.models import ActionPlan, Initiative
+from initiatives.models import ActionPlan, Country, ExpectedResult, Initiative
 
 ACTIVITIES_PER_PAGE = 50
+HISTORY_PER_PAGE = 50
+LATEST_CHANGES = 5  # on an activity's page; the rest on its history page
+
+
+HOME_LIST_LENGTH = 5  # rows per "My work" list; the count says how many there are in all
+HOME_RECENT_CHANGES = 10
+
+
+class ShortList:
+    """The first rows of a queryset and how many there are in all: a "My work" list."""
+
+    def __init__(self, queryset, length=HOME_LIST_LENGTH):
+        self.items = list(queryset[:length])
+        self.count = queryset.count()
+        self.more = self.count - len(self.items)
 
 
 def home(request):
-    """The current action plan's initiatives by region, with their number of expected results."""
+    """My work: my drafts, reports returned to me, reports waiting for my review, my stale
+    activities and the recent changes in my regions; then the current action plan's initiatives
+    by region. A fixed number of queries, whatever the data."""
+    user = request.user
+    region_ids = permissions.region_ids(user)
+    writes = bool(region_ids) and user.has_perm("activities.add_progressreport")
+    reports = ProgressReport.objects.select_related("activity")
+    context = {"writes": writes, "regions": permissions.regions(user) if region_ids else []}
+    if writes:
+        context["drafts"] = ShortList(reports.drafts_of(user).order_by("-updated_at"))
+        context["returned"] = ShortList(
+            reports.returned_to(user).select_related("reviewer").order_by("-reviewed_at")
+        )
+        context["stale"] = ShortList(
+            Activity.objects.mine(user)
+            .stale(today=timezone.localdate())
+            .select_related("region")
+            .order_by("title")
+        )
+    if region_ids and user.has_perm("activities.review_progressreport"):
+        context["waiting"] = ShortList(
+            reports.waiting_for_review_by(user)
+            .select_related("author")
+            .order_by("submitted_at", "pk")
+        )
+    # Viewers work in no region and read all of them: their recent changes are everyone's.
+    context["changes"] = services.recent_changes(
+        user, region_ids=region_ids or None, count=HOME_RECENT_CHANGES
+    )
     plan = ActionPlan.objects.current()
-    initiatives = Initiative.objects.filter(action_plan=plan).with_result_counts()
-    return render(request, "activities/home.html", {"plan": plan, "initiatives": initiatives})
+    context["plan"] = plan
+    context["initiatives"] = Initiative.objects.filter(action_plan=plan).with_result_counts()
+    return render(request, "activities/home.html", context)
 
 
 def activity_list(request):
-    activities = Activity.objects.not_archived().for_list()
-    page = Paginator(activities, ACTIVITIES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "activities/activity_list.html", {"page": page})
+    """Activities narrowed by the filters of the query string, sorted, 50 a page.
+
+    An invalid filter value or page number lists nothing (never everything) and says what is
+    wrong, so a mistyped link cannot pass for a figure.
+    """
+    filterset = ActivityFilter(request.GET, Activity.objects.for_list(), request=request)
+    paginator = Paginator(filterset.qs, ACTIVITIES_PER_PAGE)
+    try:
+        page, page_error = paginator.page(request.GET.get("page") or 1), ""
+    except InvalidPage:
+        page = None
+        page_error = (
+            f"This page does not exist: the list has {paginator.num_pages} "
+            f"page{'s' if paginator.num_pages != 1 else ''}."
+        )
+    return render(
+        request,
+        "activities/activity_list.html",
+        {
+            "filterset": filterset,
+            "paginator": paginator,
+            "page": page,
+            "page_error": page_error,
+            "sort_links": filterset.sort_links(),
+            "can_create": permissions.can_create_activity(request.user),
+        },
+    )
+
+
+def _activity_to_change(request, pk):
+    """The activity `pk` (404 if there is none), if `request.user` may change it (else 403)."""
+    activity = get_object_or_404(Activity.objects.select_related("region"), pk=pk)
+    permissions.require(permissions.can_edit_activity(request.user, activity))
+    return activity
 
 
 def activity_detail(request, pk):
+    """Everything about an activity: its fields, expected results, countries, progress reports
+    and latest changes, in a fixed number of queries."""
     activity = get_object_or_404(
-        Activity.objects.for_list()
-        .select_related("focal_point", "created_by", "updated_by")
-        .prefetch_related(
+        Activity.objects.select_related(
+            "region", "focal_point", "created_by", "updated_by"
+        ).prefetch_related(
+            Prefetch("countries", queryset=Country.objects.with_designations()),
+            Prefetch(
+                "expected_results",
+                queryset=ExpectedResult.objects.select_related("initiative__action_plan").order_by(
+                    "initiative__code", "number"
+                ),
+            ),
             "target_groups",
-            # Drafts are their author's own until submitted.
             Prefetch(
                 "reports",
-                queryset=ProgressReport.objects.filter(
-                    ~Q(state=ProgressReport.State.DRAFT) | Q(author=request.user)
-                ).select_related("author", "reviewer"),
+                queryset=ProgressReport.objects.select_related("author", "reviewer").order_by(
+                    "-year", "-quarter"
+                ),
             ),
         ),
         pk=pk,
     )
-    return render(request, "activities/activity_detail.html", {"activity": activity})
+    user = request.user
+    may_change = permissions.can_edit_activity(user, activity)
+    context = {
+        "activity": activity,
+        "reports": [r for r in activity.reports.all() if permissions.can_see_report(user, r)],
+        "can_edit": may_change and not activity.is_archived,
+        "can_restore": may_change and activity.is_archived,
+        "can_write_report": (
+            permissions.can_write_report(user, activity) and not activity.is_archived
+        ),
+        "history": services.history_entries(activity, count=LATEST_CHANGES),
+    }
+    return render(request, "activities/activity_detail.html", context)
+
+
+def activity_create(request):
+    """A new activity in one of the user's regions."""
+    permissions.require(permissions.can_create_activity(request.user))
+    data = request.POST if request.method == "POST" else None
+    form = ActivityForm(data, user=request.user)
+    if form.is_bound and form.is_valid():
+        activity = services.save_activity(form, request.user)
+        messages.success(request, f"The activity “{activity}” is saved.")
+        return redirect(activity)
+    return render(request, "activities/activity_form.html", {"form": form})
+
+
+def activity_edit(request, pk):
+    """Edit an activity. A save made by someone else since the form was read is never
+    overwritten: the form comes back with the user's input, says what changed, and carries the
+    new version so that saving again overwrites knowingly."""
+    activity = _activity_to_change(request, pk)
+    if activity.is_archived:
+        messages.error(request, "This activity is archived: restore it before editing it.")
+        return redirect(activity)
+    saved_title = activity.title  # the form's validation writes the input onto the instance
+    data = request.POST if request.method == "POST" else None
+    form = ActivityForm(data, instance=activity, user=request.user)
+    conflict = None
+    if form.is_bound and form.is_valid() and not form.has_changed():
+        messages.info(request, "Nothing to save: you changed no field.")
+        return redirect(activity)
+    if form.is_bound and form.is_valid():
+        try:
+            services.save_activity(form, request.user)
+        except services.ActivityArchived as error:
+            messages.error(request, str(error))
+            return redirect(activity)
+        except services.EditConflict as error:
+            conflict = error
+            data = request.POST.copy()
+            data["version"] = error.activity.version
+            form = ActivityForm(data, instance=error.activity, user=request.user)
+        else:
+            messages.success(request, f"Your changes to “{activity}” are saved.")
+            return redirect(activity)
+    context = {"form": form, "activity": activity, "saved_title": saved_title, "conflict": conflict}
+    return render(request, "activities/activity_form.html", context)
+
+
+@require_POST
+def activity_archive(request, pk):
+    """Archive an activity: it leaves the lists and is read-only until restored."""
+    activity = _activity_to_change(request, pk)
+    try:
+        services.archive_activity(activity, request.user)
+    except services.ActivityArchived as error:
+        messages.info(request, str(error))
+    else:
+        messages.success(
+            request, f"“{activity}” is archived. Restore it from this page if it was a mistake."
+        )
+    return redirect(activity)
+
+
+@require_POST
+def activity_restore(request, pk):
+    """Restore an archived activity to the lists and to editing."""
+    activity = _activity_to_change(request, pk)
+    try:
+        services.restore_activity(activity, request.user)
+    except services.ActivityNotArchived as error:
+        messages.info(request, str(error))
+    else:
+        messages.success(request, f"“{activity}” is restored.")
+    return redirect(activity)
+
+
+def activity_history(request, pk):
+    """Every saved version of an activity, newest first: who, when, what changed."""
+    activity = get_object_or_404(Activity.objects.select_related("region"), pk=pk)
+    page = Paginator(activity.history.all(), HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+    entries = services.history_entries(
+        activity, start=(page.number - 1) * HISTORY_PER_PAGE, count=HISTORY_PER_PAGE
+    )
+    context = {"activity": activity, "page": page, "entries": entries}
+    return render(request, "activities/activity_history.html", context)
+
+
+# --- Progress reports: write, submit, review ------------------------------------------------
+
+
+def _report_of(request, pk, report_pk):
+    """The activity `pk` and its report `report_pk`, fetched through the activity; 404 if
+    either does not exist or the report is someone else's draft (drafts are their author's)."""
+    activity = get_object_or_404(Activity.objects.select_related("region"), pk=pk)
+    report = get_object_or_404(activity.reports.select_related("author", "reviewer"), pk=report_pk)
+    if not permissions.can_see_report(request.user, report):
+        raise Http404("No such report.")
+    return activity, report
+
+
+def _report_page(request, activity, report, review_form=None, status=200):
+    """The report, its state, its history and the actions this user may take on it."""
+    user = request.user
+    moves = services.allowed_moves(user, report)
+    State = ProgressReport.State
+    context = {
+        "activity": activity,
+        "report": report,
+        "history": services.report_history(report),
+        # Links are checked on input; one entered otherwise (the admin) is shown, not linked.
+        "evidence_links": [
+            (link, link.lower().startswith(("http://", "https://")))
+            for link in report.evidence_links.split()
+        ],
+        "can_edit": permissions.can_edit_report(user, report) and not activity.is_archived,
+        "can_submit": State.SUBMITTED in moves,
+        "can_review": State.APPROVED in moves,
+        "review_form": review_form or ReviewForm(),
+    }
+    return render(request, "activities/report_detail.html", context, status=status)
+
+
+def report_detail(request, pk, report_pk):
+    """A progress report with its state and history, and the buttons its reader may use."""
+    activity, report = _report_of(request, pk, report_pk)
+    return _report_page(request, activity, report)
+
+
+def report_create(request, pk):
+    """A new progress report of an activity, saved as a draft of its author (or saved and
+    submitted at once with the second button)."""
+    activity = get_object_or_404(Activity.objects.select_related("region"), pk=pk)
+    permissions.require(permissions.can_write_report(request.user, activity))
+    if activity.is_archived:
+        messages.error(request, "This activity is archived: restore it before reporting on it.")
+        return redirect(activity)
+    data = request.POST if request.method == "POST" else None
+    form = ProgressReportForm(data, activity=activity, user=request.user)
+    if form.is_bound and form.is_valid():
+        try:
+            report = services.save_report(form, request.user)
+        except services.WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Your report for {report.period} is saved as a draft.")
+            return _after_save(request, report)
+    return render(request, "activities/report_form.html", {"form": form, "activity": activity})
+
+
+def report_edit(request, pk, report_pk):
+    """Edit a draft or a returned report (any report, for administrators). A save made by
+    someone else since the form was read is never overwritten: the form comes back with the
+    user's input, says what changed, and carries the new version so that saving again
+    overwrites knowingly."""
+    activity, report = _report_of(request, pk, report_pk)
+    permissions.require(permissions.can_write_report(request.user, activity))
+    if activity.is_archived or not permissions.can_edit_report(request.user, report):
+        messages.error(
+            request,
+            f"This report is {report.get_state_display().lower()}: it can no longer be edited."
+            if not activity.is_archived
+            else "This activity is archived: its reports are read-only.",
+        )
+        return redirect(report)
+    saved_period = report.period  # the form's validation writes the input onto the instance
+    data = request.POST if request.method == "POST" else None
+    form = ProgressReportForm(data, instance=report, activity=activity, user=request.user)
+    conflict = None
+    if form.is_bound and form.is_valid() and not form.has_changed():
+        messages.info(request, "Nothing to save: you changed no field.")
+        return redirect(activity)
+    if form.is_bound and form.is_valid():
+        try:
+            report = services.save_report(form, request.user)
+        except services.ReportEditConflict as error:
+            conflict = error
+            data = request.POST.copy()
+            data["version"] = error.report.version
+            form = ProgressReportForm(
+                data, instance=error.report, activity=activity, user=request.user
+            )
+        except services.WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Your changes to the report for {report.period} are saved.")
+            return _after_save(request, report)
+    context = {
+        "form": form,
+        "activity": activity,
+        "report": report,
+        "saved_period": saved_period,
+        "conflict": conflict,
+    }
+    return render(request, "activities/report_form.html", context)
+
+
+def _after_save(request, report):
+    """After a save: submit too when the user pressed "Save and submit"."""
+    if request.POST.get("action") == "submit":
+        try:
+            _submit(request, report)
+        except services.WorkflowError as error:
+            messages.error(request, str(error))
+    return redirect(report)
+
+
+def _submit(request, report):
+    report, reviewers = services.submit_report(
+        report, request.user, request.build_absolute_uri(report.get_absolute_url())
+    )
+    if reviewers:
+        names = ", ".join(reviewer.get_full_name() or reviewer.username for reviewer in reviewers)
+        messages.success(
+            request, f"The report for {report.period} is submitted; {names} will review it."
+        )
+    else:
+        messages.warning(
+            request,
+            f"The report for {report.period} is submitted, but no reviewer of "
+            f"{report.activity.region.name} could be told by e-mail: ask an administrator to "
+            "assign one.",
+        )
+    return report
+
+
+def _refused(request, activity, report, error, review_form=None):
+    """A workflow move that the report's state does not allow: the report as it is now, with
+    why, and nothing changed."""
+    if isinstance(error, services.NotAllowed):
+        raise PermissionDenied(str(error))
+    messages.error(request, str(error))
+    report.refresh_from_db()
+    return _report_page(request, activity, report, review_form=review_form, status=400)
+
+
+@require_POST
+def report_submit(request, pk, report_pk):
+    """Submit a draft, or a returned report, for review."""
+    activity, report = _report_of(request, pk, report_pk)
+    permissions.require(permissions.can_write_report(request.user, activity))
+    try:
+        _submit(request, report)
+    except services.WorkflowError as error:
+        return _refused(request, activity, report, error)
+    return redirect(report)
+
+
+@require_POST
+def report_approve(request, pk, report_pk):
+    """Approve a submitted report, with an optional comment."""
+    activity, report = _report_of(request, pk, report_pk)
+    permissions.require(permissions.is_reviewer_of(request.user, activity))
+    form = ReviewForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        services.approve_report(report, request.user, comment)
+    except services.WorkflowError as error:
+        return _refused(request, activity, report, error, review_form=form)
+    messages.success(request, f"The report for {report.period} is approved.")
+    return redirect(report)
+
+
+@require_POST
+def report_return(request, pk, report_pk):
+    """Return a submitted report to its author with a comment saying what to change."""
+    activity, report = _report_of(request, pk, report_pk)
+    permissions.require(permissions.is_reviewer_of(request.user, activity))
+    form = ReviewForm(request.POST, comment_required=True)
+    if not form.is_valid():
+        messages.error(request, "The report is not returned: say what to change first.")
+        return _report_page(request, activity, report, review_form=form, status=400)
+    try:
+        report, notified = services.return_report(
+            report,
+            request.user,
+            form.cleaned_data["comment"],
+            request.build_absolute_uri(report.get_absolute_url()),
+        )
+    except services.WorkflowError as error:
+        return _refused(request, activity, report, error, review_form=form)
+    author = report.author.get_full_name() or report.author.username
+    told = " and told by e-mail" if notified else ""
+    messages.success(request, f"The report for {report.period} is returned to {author}{told}.")
+    return redirect(report)

@@ -174,11 +174,11 @@ class Country(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.iso3,)
-
     def get_absolute_url(self):
         return reverse("initiatives:country_detail", args=[self.iso3])
+
+    def natural_key(self):
+        return (self.iso3,)
 
     def groups_on(self, day=None):
         """The groups (LDC, SIDS, LLDC) this country is in on `day` (default: today).
@@ -298,15 +298,13 @@ class Initiative(models.Model):
     def __str__(self):
         return f"{self.code}: {self.title}"
 
+    def get_absolute_url(self):
+        return reverse("initiatives:initiative_detail", args=[self.action_plan.code, self.code])
+
     def natural_key(self):
         return (*self.action_plan.natural_key(), self.code)
 
     natural_key.dependencies = ["initiatives.actionplan", "initiatives.region"]
-
-    def get_absolute_url(self):
-        return reverse(
-            "initiatives:initiative_detail", args=[self.action_plan.code, self.code]
-        )
 
 
 class ExpectedResultManager(models.Manager):

@@ -8,7 +8,7 @@ from initiatives.models import ActionPlan, Country, ExpectedResult, Initiative, 
 
 
 def initiative_list(request):
-    """The initiatives of an action plan (the current one unless ?plan= names another), by region."""
+    """An action plan's initiatives by region: the current plan unless ?plan= names another."""
     plans = ActionPlan.objects.all()
     plan_code = request.GET.get("plan")
     plan = plans.filter(code=plan_code).first() if plan_code else plans.current()

@@ -1,8 +1,10 @@
 """Shared test set-up: reference data loaded once, a fast password hasher, personas."""
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
+from activities.roles import sync_roles
 from tests import factories
 
 REFERENCE_FIXTURES = ["regions", "countries", "wtdc25", "target_groups"]
@@ -21,7 +23,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def reference_data(transactional_db):
+    """Reference data and the role groups again, after a flush deleted them with the rest."""
     call_command("loaddata", *REFERENCE_FIXTURES, verbosity=0)
+    sync_roles(Group, Permission)
 
 
 @pytest.fixture(autouse=True)

@@ -44,7 +44,7 @@ def expected_result(code):
 
 
 class ActivityFactory(factory.django.DjangoModelFactory):
-    """An activity in Asia-Pacific; `countries=["TON"]` and `expected_results=["ASP1.3"]` by code."""
+    """An activity in Asia-Pacific; `countries=["TON"]`, `expected_results=["ASP1.3"]` by code."""
 
     class Meta:
         model = Activity
@@ -81,3 +81,102 @@ class ProgressReportFactory(factory.django.DjangoModelFactory):
     percent_complete = 40
     achievements = "Trained 40 officials of the regulator."
     author = factory.SubFactory(UserFactory)
+
+
+def initiative_with_results(region_code, code, results=1, plan_code="WTDC-25"):
+    """An initiative of another region than Asia-Pacific (the fixtures hold ASP's only), with
+    `results` expected results numbered from 1; returns the initiative."""
+    from initiatives.models import ActionPlan, Initiative
+
+    initiative = Initiative.objects.create(
+        action_plan=ActionPlan.objects.get(code=plan_code),
+        region=Region.objects.get(code=region_code),
+        code=code,
+        title=f"Initiative {code}",
+        objective="An objective.",
+    )
+    for number in range(1, results + 1):
+        ExpectedResult.objects.create(
+            initiative=initiative, number=number, text=f"Expected result {number} of {code}."
+        )
+    return initiative
+
+
+def activity_form_data(activity=None, **changes):
+    """What the activity form posts: a valid new activity's values, or `activity`'s (with its
+    version), changed by `changes`. Region, countries, expected results and target groups are
+    given by their codes ("ASP", ["TON"], ["ASP3.4"], ["youth"]), as a person reads them."""
+    from activities.models import TargetGroup
+
+    if activity is None:
+        values = {
+            "title": "Spectrum management training for Pacific regulators",
+            "reference": "",
+            "description": "",
+            "status": Activity.Status.PLANNED,
+            "modality": Activity.Modality.CAPACITY_BUILDING,
+            "region": "ASP",
+            "countries": ["TON"],
+            "expected_results": ["ASP1.3"],
+            "start_date": "2026-03-01",
+            "end_date": "2026-06-30",
+            "budget_amount": "",
+            "currency": "USD",
+            "funding_source": "",
+            "partners": "",
+            "target_groups": [],
+            "focal_point": "",
+            "people_reached_women": 0,
+            "people_reached_men": 0,
+        }
+    else:
+        values = {
+            "title": activity.title,
+            "reference": activity.reference,
+            "description": activity.description,
+            "status": activity.status,
+            "modality": activity.modality,
+            "region": activity.region.code,
+            "countries": [c.iso3 for c in activity.countries.all()],
+            "expected_results": [r.code for r in activity.expected_results.all()],
+            "start_date": activity.start_date.isoformat(),
+            "end_date": activity.end_date.isoformat() if activity.end_date else "",
+            "budget_amount": "" if activity.budget_amount is None else activity.budget_amount,
+            "currency": activity.currency,
+            "funding_source": activity.funding_source,
+            "partners": activity.partners,
+            "target_groups": [g.code for g in activity.target_groups.all()],
+            "focal_point": activity.focal_point_id or "",
+            "people_reached_women": activity.people_reached_women,
+            "people_reached_men": activity.people_reached_men,
+            "version": activity.version,
+        }
+    values.update(changes)
+    data = dict(values)
+    data["region"] = Region.objects.get(code=values["region"]).pk if values["region"] else ""
+    data["countries"] = [Country.objects.get(iso3=code).pk for code in values["countries"]]
+    data["expected_results"] = [expected_result(code).pk for code in values["expected_results"]]
+    data["target_groups"] = [TargetGroup.objects.get(code=c).pk for c in values["target_groups"]]
+    return data
+
+
+def progress_report_form_data(report=None, **overrides):
+    """What the progress report form posts: a valid report for 2026 Q3, or `report`'s values
+    with its version (for the edit form), then `overrides`."""
+    data = {
+        "year": 2026,
+        "quarter": 3,
+        "activity_status": Activity.Status.ONGOING,
+        "percent_complete": 50,
+        "achievements": "Trained 25 staff of the regulator on spectrum management.",
+        "challenges": "",
+        "next_steps": "",
+        "evidence_links": "",
+        "people_reached_women": 12,
+        "people_reached_men": 13,
+    }
+    if report is not None:
+        data.update({name: getattr(report, name) for name in data})
+        data["version"] = report.version
+    data.update(overrides)
+    return data

@@ -409,3 +409,39 @@ def test_a_viewer_does_not_see_users(client, staff_viewer):
     client.force_login(staff_viewer)
 
     assert client.get(admin_url(User, "changelist")).status_code == 403
+
+
+def test_an_admin_save_writes_one_history_row_with_the_final_links(admin_client, rows):
+    activity = rows[Activity]
+    rows_before = activity.history.count()
+    data = page_data(admin_client.get(admin_url(Activity, "change", activity.pk)))
+    data["status"] = Activity.Status.SUSPENDED
+    data["activitycountry_set-TOTAL_FORMS"] = int(data["activitycountry_set-TOTAL_FORMS"]) + 1
+    new_form = int(data["activitycountry_set-TOTAL_FORMS"]) - 1
+    data[f"activitycountry_set-{new_form}-country"] = Country.objects.get(iso3="WSM").pk
+    data[f"activitycountry_set-{new_form}-activity"] = activity.pk
+
+    response = admin_client.post(admin_url(Activity, "change", activity.pk), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert activity.history.count() == rows_before + 1
+    latest = activity.history.latest()
+    assert latest.status == Activity.Status.SUSPENDED
+    assert "WSM" in [link.country.iso3 for link in latest.countries.all()]
+
+    # A revert from the history writes one row too.
+    revert_url = admin_url(Activity, "simple_history", activity.pk, latest.history_id)
+    admin_client.post(revert_url, form_data(admin_client.get(revert_url).context["adminform"].form))
+    assert activity.history.count() == rows_before + 2
+
+
+def test_a_country_of_another_region_is_refused(admin_client, rows):
+    activity = rows[Activity]
+    data = page_data(admin_client.get(admin_url(Activity, "change", activity.pk)))
+    data["activitycountry_set-0-country"] = Country.objects.get(iso3="NGA").pk
+
+    response = admin_client.post(admin_url(Activity, "change", activity.pk), data)
+
+    assert response.status_code == 200
+    assert "Nigeria is not in Asia and the Pacific, the region of this activity." in response.text
+    assert "NGA" not in activity.countries.values_list("iso3", flat=True)

@@ -41,8 +41,16 @@ def baku():
 class TestReferenceData:
     def test_codes_are_unique(self, db):
         assert rejected(lambda: Region.objects.create(code="ASP", name="Again"))
-        assert rejected(lambda: ActionPlan.objects.create(code="WTDC-25", name="x", start_year=2026, end_year=2029))
-        assert rejected(lambda: Initiative.objects.create(action_plan=baku(), region=asp(), code="ASP1", title="x", objective="x"))
+        assert rejected(
+            lambda: ActionPlan.objects.create(
+                code="WTDC-25", name="x", start_year=2026, end_year=2029
+            )
+        )
+        assert rejected(
+            lambda: Initiative.objects.create(
+                action_plan=baku(), region=asp(), code="ASP1", title="x", objective="x"
+            )
+        )
         asp1 = Initiative.objects.get(code="ASP1")
         assert rejected(lambda: ExpectedResult.objects.create(initiative=asp1, number=1, text="x"))
 
@@ -66,7 +74,9 @@ class TestReferenceData:
         )
 
     def test_an_action_plan_does_not_end_before_it_starts(self, db):
-        assert rejected(lambda: ActionPlan.objects.create(code="X", name="x", start_year=2030, end_year=2029))
+        assert rejected(
+            lambda: ActionPlan.objects.create(code="X", name="x", start_year=2030, end_year=2029)
+        )
 
     def test_an_expected_result_is_numbered_from_one(self, db):
         asp1 = Initiative.objects.get(code="ASP1")
@@ -75,14 +85,20 @@ class TestReferenceData:
     def test_a_designation_ends_after_it_starts(self, db):
         fiji = Country.objects.get(iso3="FJI")
         assert rejected(
-            lambda: Designation.objects.create(country=fiji, group="LDC", start_date=day(2026, 1, 1), end_date=day(2026, 1, 1))
+            lambda: Designation.objects.create(
+                country=fiji, group="LDC", start_date=day(2026, 1, 1), end_date=day(2026, 1, 1)
+            )
         )
 
     def test_a_country_is_in_a_group_once_per_start(self, db):
         tonga = Country.objects.get(iso3="TON")
         assert rejected(lambda: Designation.objects.create(country=tonga, group="SIDS"))
         Designation.objects.create(country=tonga, group="LDC", start_date=day(2030, 1, 1))
-        assert rejected(lambda: Designation.objects.create(country=tonga, group="LDC", start_date=day(2030, 1, 1)))
+        assert rejected(
+            lambda: Designation.objects.create(
+                country=tonga, group="LDC", start_date=day(2030, 1, 1)
+            )
+        )
 
     def test_reference_data_in_use_cannot_be_deleted(self, db):
         ActivityFactory(countries=["TON"], expected_results=["ASP3.4"])
@@ -106,17 +122,27 @@ class TestActivities:
         assert not rejected(lambda: ActivityFactory(reference=""))
 
     def test_the_end_is_not_before_the_start(self, db):
-        assert rejected(lambda: ActivityFactory(start_date=day(2026, 5, 1), end_date=day(2026, 4, 30)))
-        assert not rejected(lambda: ActivityFactory(start_date=day(2026, 5, 1), end_date=day(2026, 5, 1)))
+        assert rejected(
+            lambda: ActivityFactory(start_date=day(2026, 5, 1), end_date=day(2026, 4, 30))
+        )
+        assert not rejected(
+            lambda: ActivityFactory(start_date=day(2026, 5, 1), end_date=day(2026, 5, 1))
+        )
 
     def test_amounts_are_not_negative(self, db):
         assert rejected(lambda: ActivityFactory(budget_amount=-1))
         activity = ActivityFactory()
-        assert rejected(lambda: Activity.objects.filter(pk=activity.pk).update(people_reached_women=-5))
+        assert rejected(
+            lambda: Activity.objects.filter(pk=activity.pk).update(people_reached_women=-5)
+        )
 
     def test_a_country_is_linked_to_an_activity_once(self, db):
         activity = ActivityFactory(countries=["TON"])
-        assert rejected(lambda: ActivityCountry.objects.create(activity=activity, country=Country.objects.get(iso3="TON")))
+        assert rejected(
+            lambda: ActivityCountry.objects.create(
+                activity=activity, country=Country.objects.get(iso3="TON")
+            )
+        )
 
     def test_an_activity_with_reports_cannot_be_deleted(self, db):
         report = ProgressReportFactory()
@@ -127,13 +153,19 @@ class TestActivities:
 class TestProgressReports:
     def test_one_report_per_activity_and_period(self, db):
         report = ProgressReportFactory(year=2026, quarter=2)
-        assert rejected(lambda: ProgressReportFactory(activity=report.activity, year=2026, quarter=2))
-        assert not rejected(lambda: ProgressReportFactory(activity=report.activity, year=2026, quarter=3))
+        assert rejected(
+            lambda: ProgressReportFactory(activity=report.activity, year=2026, quarter=2)
+        )
+        assert not rejected(
+            lambda: ProgressReportFactory(activity=report.activity, year=2026, quarter=3)
+        )
 
     @pytest.mark.parametrize("percent", [-1, 101])
     def test_percent_is_between_0_and_100(self, db, percent):
         report = ProgressReportFactory()
-        assert rejected(lambda: ProgressReport.objects.filter(pk=report.pk).update(percent_complete=percent))
+        assert rejected(
+            lambda: ProgressReport.objects.filter(pk=report.pk).update(percent_complete=percent)
+        )
 
     @pytest.mark.parametrize("quarter", [0, 5])
     def test_the_quarter_is_1_to_4(self, db, quarter):
@@ -141,7 +173,9 @@ class TestProgressReports:
 
     def test_a_reviewed_report_names_its_reviewer(self, db):
         report = ProgressReportFactory()
-        assert rejected(lambda: ProgressReport.objects.filter(pk=report.pk).update(state="approved"))
+        assert rejected(
+            lambda: ProgressReport.objects.filter(pk=report.pk).update(state="approved")
+        )
 
     def test_nobody_reviews_their_own_report(self, db):
         report = ProgressReportFactory()

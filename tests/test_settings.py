@@ -14,7 +14,9 @@ PRODUCTION = {
 
 
 def manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DATABASE_URL")}
+    environment = {
+        k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DATABASE_URL")
+    }
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -47,8 +49,14 @@ def test_a_boolean_that_is_not_true_or_false_is_refused():
 
 def test_postgresql_is_chosen_by_database_url():
     result = manage(
-        "shell", "-c", "from django.db import connection; print(connection.vendor)",
+        "shell",
+        "-c",
+        "from django.db import connection; print(connection.vendor)",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/tracker",
     )
     assert result.stdout.strip().endswith("postgresql"), result.stderr
-    assert manage("shell", "-c", "from django.db import connection; print(connection.vendor)").stdout.strip().endswith("sqlite")
+    assert (
+        manage("shell", "-c", "from django.db import connection; print(connection.vendor)")
+        .stdout.strip()
+        .endswith("sqlite")
+    )

@@ -9,7 +9,13 @@ import re
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
-SAMPLE_VALUES = {"int": "1", "str": "X", "slug": "x", "path": "x", "uuid": "00000000-0000-0000-0000-000000000000"}
+SAMPLE_VALUES = {
+    "int": "1",
+    "str": "X",
+    "slug": "x",
+    "path": "x",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+}
 CONVERTER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
 

@@ -20,13 +20,21 @@ def test_the_migration_creates_the_four_roles(db):
 
 def test_a_viewer_reads_everything_and_changes_nothing(db):
     user = UserFactory(role="Viewer")
-    assert {"activities.view_activity", "activities.view_progressreport", "initiatives.view_country"} <= perms(user)
+    assert {
+        "activities.view_activity",
+        "activities.view_progressreport",
+        "initiatives.view_country",
+    } <= perms(user)
     assert not any(p.split(".")[1].startswith(("add_", "change_", "delete_")) for p in perms(user))
 
 
 def test_an_editor_writes_activities_and_reports_but_reviews_and_deletes_nothing(db):
     user = UserFactory(role="Editor")
-    assert {"activities.add_activity", "activities.change_activity", "activities.add_progressreport"} <= perms(user)
+    assert {
+        "activities.add_activity",
+        "activities.change_activity",
+        "activities.add_progressreport",
+    } <= perms(user)
     assert "activities.review_progressreport" not in perms(user)
     assert "activities.delete_activity" not in perms(user)
     assert "initiatives.change_country" not in perms(user)
@@ -53,4 +61,7 @@ def test_an_administrator_keeps_reference_data_and_users(db):
 def test_a_user_is_assigned_regions():
     user = UserFactory(regions=["ASP", "AFR"])
     assert set(user.region_assignments.values_list("region__code", flat=True)) == {"ASP", "AFR"}
-    assert str(RegionAssignment.objects.filter(user=user, region=Region.objects.get(code="ASP")).get()) == f"{user} – ASP"
+    assert (
+        str(RegionAssignment.objects.filter(user=user, region=Region.objects.get(code="ASP")).get())
+        == f"{user} – ASP"
+    )

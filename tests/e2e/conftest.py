@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.contrib.auth.models import Group, Permission
 
-from activities.roles import sync_roles
 from tests import factories
 
 E2E_DIR = Path(__file__).parent
@@ -85,13 +83,7 @@ def base_url(live_server):
 
 
 @pytest.fixture
-def roles(reference_data):
-    """The role groups, which the flush after each browser test deletes with everything else."""
-    sync_roles(Group, Permission)
-
-
-@pytest.fixture
-def asp_editor(roles):
+def asp_editor(reference_data):
     """An Editor of Asia-Pacific, who logs in with `tests.factories.DEFAULT_PASSWORD`."""
     return factories.UserFactory(username="asp.editor", role="Editor", regions=["ASP"])
 

@@ -30,9 +30,13 @@ def test_an_unknown_region_shows_every_country(client, viewer):
     assert "194 countries" in response.content.decode()
 
 
-def test_the_badge_queries_do_not_grow_with_designations(client, viewer, django_assert_max_num_queries):
+def test_the_badge_queries_do_not_grow_with_designations(
+    client, viewer, django_assert_max_num_queries
+):
     for country in Country.objects.in_region("ASP"):
-        Designation.objects.create(country=country, group="LDC", start_date=datetime.date(2040, 1, 1))
+        Designation.objects.create(
+            country=country, group="LDC", start_date=datetime.date(2040, 1, 1)
+        )
     client.force_login(viewer)
     with django_assert_max_num_queries(6):
         client.get("/countries/?region=ASP")

@@ -87,5 +87,5 @@ def test_full_clean_explains_an_end_before_the_start(db):
         start_date=day(2026, 1, 1),
         end_date=day(2025, 1, 1),
     )
-    with pytest.raises(ValidationError, match="The end date must be after the start date."):
+    with pytest.raises(ValidationError, match=r"The end date must be after the start date\."):
         designation.full_clean()

@@ -15,9 +15,15 @@ def test_it_lists_the_current_plans_initiatives_by_region(client, viewer):
 
 
 def test_it_shows_another_plan_when_asked(client, viewer):
-    plan = ActionPlan.objects.create(code="WTDC-29", name="Next Plan", start_year=2030, end_year=2033)
+    plan = ActionPlan.objects.create(
+        code="WTDC-29", name="Next Plan", start_year=2030, end_year=2033
+    )
     Initiative.objects.create(
-        action_plan=plan, region=Region.objects.get(code="AFR"), code="AFR1", title="Future", objective="o"
+        action_plan=plan,
+        region=Region.objects.get(code="AFR"),
+        code="AFR1",
+        title="Future",
+        objective="o",
     )
     client.force_login(viewer)
     page = client.get("/initiatives/?plan=WTDC-29").content.decode()

@@ -40,7 +40,9 @@ def published_expected_results():
             current = line.split(":")[0]
             results[current] = []
         elif line.startswith("- ") and current:
-            results[current].append(line[2:].replace("vulnerable situations1;", "vulnerable situations;"))
+            results[current].append(
+                line[2:].replace("vulnerable situations1;", "vulnerable situations;")
+            )
     return results
 
 
@@ -67,7 +69,13 @@ def test_it_has_the_baku_action_plan_with_asp1_to_asp5(db):
     plan = ActionPlan.objects.get_by_natural_key("WTDC-25")
     assert (plan.name, plan.start_year, plan.end_year) == ("Baku Action Plan", 2026, 2029)
     initiatives = Initiative.objects.filter(action_plan=plan, region__code="ASP")
-    assert list(initiatives.values_list("code", flat=True)) == ["ASP1", "ASP2", "ASP3", "ASP4", "ASP5"]
+    assert list(initiatives.values_list("code", flat=True)) == [
+        "ASP1",
+        "ASP2",
+        "ASP3",
+        "ASP4",
+        "ASP5",
+    ]
     counts = {i.code: i.expected_result_count for i in initiatives.with_result_counts()}
     assert counts == {"ASP1": 5, "ASP2": 6, "ASP3": 8, "ASP4": 6, "ASP5": 10}
 
@@ -120,7 +128,11 @@ def test_every_designation_of_the_csv_is_loaded(db):
         )
         expected = {
             g
-            for g, flag in (("LDC", row["ldc"] != "no"), ("SIDS", row["sids"] == "yes"), ("LLDC", row["lldc"] == "yes"))
+            for g, flag in (
+                ("LDC", row["ldc"] != "no"),
+                ("SIDS", row["sids"] == "yes"),
+                ("LLDC", row["lldc"] == "yes"),
+            )
             if flag
         }
         assert groups == expected, row["iso3"]

@@ -1,0 +1,469 @@
+"""The activity list's filters: the one place that turns query parameters into a set of activities.
+
+The list, its CSV/XLSX exports and the dashboards' links all go through `ActivityFilter`, so a
+figure and the list it links to always agree. Parameters are stable and readable, with codes
+rather than database ids: `?region=ASP&group=LDC&result=ASP3.4&status=ongoing&year=2026`.
+
+Invalid values never widen the list: `ActivityFilter(...).qs` is empty until every value is
+valid, and the form says what is wrong next to the filter.
+"""
+
+import itertools
+from dataclasses import dataclass
+
+import django_filters as filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import F
+from django.http import QueryDict
+from django.utils.choices import flatten_choices
+from django.utils.datastructures import MultiValueDict
+
+from activities.models import Activity
+from initiatives.models import (
+    ActionPlan,
+    Country,
+    CountryGroup,
+    ExpectedResult,
+    Initiative,
+    Region,
+)
+
+SEARCH_MAX_LENGTH = 200
+# The years a progress report may name (ProgressReport's constraint); anything else is a typo.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+# The columns the list sorts by: `?sort=title`, `?sort=-start_date`, …
+SORT_FIELDS = {
+    "title": "title",
+    "region": "region__code",
+    "status": "status",
+    "start_date": "start_date",
+    "end_date": "end_date",
+}
+SORT_LABELS = {
+    "title": "title",
+    "region": "region",
+    "status": "status",
+    "start_date": "start date",
+    "end_date": "end date",
+}
+DEFAULT_SORT = "-start_date"  # newest first, as Activity.Meta.ordering
+SORT_CHOICES = [
+    (f"{sign}{key}", f"{SORT_LABELS[key]} ({'descending' if sign else 'ascending'})")
+    for key in SORT_FIELDS
+    for sign in ("", "-")
+]
+
+# Filters less often used, folded under "More filters" unless one of them is in use.
+MORE_FILTERS = ("plan", "modality", "funding", "focal_point", "mine", "archived")
+
+
+def ordering(sort):
+    """The `order_by()` arguments for a `sort` parameter, ties broken so that pages never overlap.
+
+    An activity without an end date runs on: it comes last when sorting by end date ascending,
+    first when descending (on every database — SQLite and PostgreSQL disagree on NULLs).
+    """
+    key = sort.removeprefix("-")
+    field = F(SORT_FIELDS[key])
+    primary = field.desc(nulls_first=True) if sort.startswith("-") else field.asc(nulls_last=True)
+    tie_breakers = [f for f in ("-start_date", "title", "pk") if f.removeprefix("-") != key]
+    return [primary, *tie_breakers]
+
+
+class FlagInput(forms.CheckboxInput):
+    """A checkbox that sends `1`. Its value is read as text, so `?mine=yes` is an error rather
+    than quietly true (Django's CheckboxInput takes any text for True)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={**(attrs or {}), "value": "1"}, check_test=lambda v: v == "1")
+
+    def format_value(self, value):
+        return None  # the value attribute is always the "1" above
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name, "")
+
+
+class FlagFilter(filters.Filter):
+    """A yes-or-nothing filter shown as one checkbox: `?mine=1`."""
+
+    field_class = forms.ChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", [("1", "Yes")])
+        kwargs.setdefault("widget", FlagInput)
+        super().__init__(*args, **kwargs)
+
+
+class UserChoiceField(filters.fields.ChoiceField):
+    """Users by username; a user id is accepted too (`?focal_point=7`) and shown as the username."""
+
+    def __init__(self, *args, aliases=None, **kwargs):
+        self.aliases = aliases or {}
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return self.aliases.get(value, value)
+
+    def prepare_value(self, value):
+        return self.aliases.get(value, value)
+
+
+class UserFilter(filters.ChoiceFilter):
+    field_class = UserChoiceField
+
+
+class YearFilter(filters.Filter):
+    field_class = forms.IntegerField
+
+
+class ArchivedFilter(filters.ChoiceFilter):
+    """Archived activities are hidden unless asked for: this filter applies even when empty."""
+
+    def filter(self, qs, value):
+        if value == "only":
+            return qs.archived()
+        if value == "all":
+            return qs
+        return qs.not_archived()
+
+
+class SortFilter(filters.ChoiceFilter):
+    """The list's order: `?sort=title`, `?sort=-end_date`; newest first when not given."""
+
+    def filter(self, qs, value):
+        return qs.order_by(*ordering(value or DEFAULT_SORT))
+
+
+def _invalid(what):
+    return {"invalid_choice": f"Unknown {what}: pick one from the list."}
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    """A filter in use, shown as a chip that removes it: "Status: Ongoing (remove)"."""
+
+    label: str
+    value: str
+    remove_url: str  # the same list without this value
+
+
+@dataclass(frozen=True)
+class SortLink:
+    """A sortable column header: the `sort` its link asks for and its `aria-sort` state."""
+
+    sort: str
+    aria_sort: str  # "ascending", "descending" or "" when the list is not sorted by it
+
+
+class ActivityFilter(filters.FilterSet):
+    """Activities narrowed by the query string; `.qs` is empty while any value is invalid.
+
+    The choices of initiatives and expected results are those of the action plan named by
+    `plan`, or else of the current plan, so `?initiative=ASP3` means the current plan's ASP3.
+    """
+
+    q = filters.CharFilter(
+        label="Search",
+        method="filter_text",
+        max_length=SEARCH_MAX_LENGTH,
+        help_text="Words in the title, description, reference or a country's name.",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    region = filters.ChoiceFilter(
+        field_name="region__code",
+        label="Region",
+        empty_label="All regions",
+        error_messages=_invalid("region"),
+    )
+    country = filters.ChoiceFilter(
+        label="Country",
+        method="filter_country",
+        empty_label="All countries",
+        error_messages=_invalid("country code"),
+    )
+    group = filters.ChoiceFilter(
+        label="Country group",
+        method="filter_group",
+        choices=[(g.value, f"{g.label} ({g.value})") for g in CountryGroup],
+        empty_label="Any group",
+        help_text="Activities with a country in the group today.",
+        error_messages=_invalid("country group"),
+    )
+    year = YearFilter(
+        label="Active in year",
+        method="filter_year",
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        error_messages={
+            "invalid": "Enter a year as four digits, e.g. 2026.",
+            "min_value": f"Enter a year between {FIRST_YEAR} and {LAST_YEAR}.",
+            "max_value": f"Enter a year between {FIRST_YEAR} and {LAST_YEAR}.",
+        },
+    )
+    initiative = filters.ChoiceFilter(
+        label="Initiative",
+        method="filter_initiative",
+        empty_label="All initiatives",
+        error_messages=_invalid("initiative"),
+    )
+    result = filters.ChoiceFilter(
+        label="Expected result",
+        method="filter_result",
+        empty_label="All expected results",
+        error_messages=_invalid("expected result"),
+    )
+    status = filters.MultipleChoiceFilter(
+        label="Status",
+        choices=Activity.Status.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,  # one row per activity already
+        error_messages=_invalid("status"),
+    )
+    plan = filters.ChoiceFilter(
+        label="Action plan",
+        method="filter_plan",
+        empty_label="All action plans",
+        error_messages=_invalid("action plan"),
+    )
+    modality = filters.ChoiceFilter(
+        label="Modality",
+        choices=Activity.Modality.choices,
+        empty_label="Any modality",
+        error_messages=_invalid("modality"),
+    )
+    funding = filters.ChoiceFilter(
+        field_name="funding_source",
+        label="Funding source",
+        choices=Activity.FundingSource.choices,
+        empty_label="Any funding source",
+        error_messages=_invalid("funding source"),
+    )
+    focal_point = UserFilter(
+        label="Focal point",
+        method="filter_focal_point",
+        empty_label="Anyone",
+        error_messages=_invalid("focal point"),
+    )
+    mine = FlagFilter(
+        label="Only my activities",
+        method="filter_mine",
+        help_text="Those I am the focal point of or created.",
+        error_messages={"invalid_choice": "Tick the box or leave it empty."},
+    )
+    archived = ArchivedFilter(
+        label="Archived activities",
+        choices=[("only", "Only archived"), ("all", "Archived and current")],
+        empty_label="Hidden",
+        error_messages=_invalid("choice"),
+    )
+    sort = SortFilter(
+        label="Sort order",
+        choices=SORT_CHOICES,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "Unknown sort order: sort with the column headers."},
+    )
+
+    class Meta:
+        model = Activity
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        # Always bound: with no parameters at all the defaults still apply (archived activities
+        # hidden, newest first). Plain dicts do too: {"status": ["ongoing"], "year": 2026}.
+        super().__init__(
+            _as_query_dict(data),
+            queryset if queryset is not None else Activity.objects.all(),
+            request=request,
+            prefix=prefix,
+        )
+        self._load_choices()
+
+    def _load_choices(self):
+        """Fill the choices from the reference data in a fixed number of queries."""
+        self.plans = {plan.code: plan for plan in ActionPlan.objects.all()}
+        self.plan = self.plans.get(self.data.get("plan")) or ActionPlan.objects.current()
+        self.initiatives = {
+            initiative.code: initiative
+            for initiative in Initiative.objects.filter(action_plan=self.plan).order_by(
+                "region__code", "code"
+            )
+        }
+        self.results = {
+            result.code: result
+            for result in ExpectedResult.objects.filter(initiative__action_plan=self.plan).order_by(
+                "initiative__region__code", "initiative__code", "number"
+            )
+        }
+        users = (
+            get_user_model()
+            .objects.only("username", "first_name", "last_name")
+            .order_by("first_name", "last_name", "username")
+        )
+        self.users = {user.username: user for user in users}
+        countries = Country.objects.select_related("region").order_by("region__name", "name")
+
+        self._set("plan", choices=[(code, str(plan)) for code, plan in self.plans.items()])
+        self._set(
+            "region",
+            choices=[(r.code, f"{r.name} ({r.code})") for r in Region.objects.order_by("code")],
+        )
+        self._set(
+            "country",
+            choices=[
+                (region_name, [(c.iso3, c.name) for c in in_region])
+                for region_name, in_region in itertools.groupby(
+                    countries, key=lambda c: c.region.name
+                )
+            ],
+        )
+        self._set(
+            "initiative",
+            choices=[(code, f"{code} — {i.title}") for code, i in self.initiatives.items()],
+        )
+        self._set(
+            "result",
+            choices=[
+                (
+                    f"{initiative.code} — {initiative.title}",
+                    [(r.code, f"{r.code} — {r.short_label}") for r in results],
+                )
+                for initiative, results in itertools.groupby(
+                    self.results.values(), key=lambda r: r.initiative
+                )
+            ],
+        )
+        self._set(
+            "focal_point",
+            choices=[(name, u.get_full_name() or name) for name, u in self.users.items()],
+            aliases={
+                str(u.pk): name for name, u in self.users.items() if str(u.pk) not in self.users
+            },
+        )
+
+    def _set(self, name, **field_kwargs):
+        # The form fields are built lazily from `extra`, after this.
+        self.filters[name].extra.update(field_kwargs)
+
+    def filter_queryset(self, queryset):
+        """Nothing at all while a value is invalid: a typo must not show everything."""
+        if not self.is_valid():
+            return queryset.none()
+        return super().filter_queryset(queryset)
+
+    # --- One method per filter; each asks the Activity QuerySet, where the rules live.
+
+    def filter_text(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_country(self, queryset, name, value):
+        return queryset.in_country(value)
+
+    def filter_group(self, queryset, name, value):
+        return queryset.in_group(value)
+
+    def filter_year(self, queryset, name, value):
+        return queryset.active_in(value)
+
+    def filter_plan(self, queryset, name, value):
+        return queryset.in_plan(self.plans[value])
+
+    def filter_initiative(self, queryset, name, value):
+        return queryset.in_initiative(self.initiatives[value])
+
+    def filter_result(self, queryset, name, value):
+        return queryset.advancing(self.results[value])
+
+    def filter_focal_point(self, queryset, name, value):
+        return queryset.filter(focal_point=self.users[value])
+
+    def filter_mine(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if user is None or not user.is_authenticated:
+            return queryset.none()
+        return queryset.mine(user)
+
+    # --- What the list page shows about the filters.
+
+    @property
+    def current_sort(self):
+        """The sort in force: the one asked for when valid, else newest first."""
+        self.errors  # noqa: B018  (validates the form, which fills cleaned_data)
+        return self.form.cleaned_data.get("sort") or DEFAULT_SORT
+
+    def sort_links(self):
+        """For each sortable column, the link of its header: ascending first, then reversed."""
+        links = {}
+        for key in SORT_FIELDS:
+            if self.current_sort == key:
+                links[key] = SortLink(sort=f"-{key}", aria_sort="ascending")
+            elif self.current_sort == f"-{key}":
+                links[key] = SortLink(sort=key, aria_sort="descending")
+            else:
+                links[key] = SortLink(sort=key, aria_sort="")
+        return links
+
+    def active_filters(self):
+        """Each value in use, valid or not, with the link that removes just that value."""
+        active = []
+        for name, filter_ in self.filters.items():
+            if name == "sort":
+                continue
+            values = [v for v in self.data.getlist(name) if v != ""]
+            for value in values:
+                remaining = self.data.copy()
+                remaining.setlist(name, [v for v in values if v != value])
+                remaining.pop("page", None)
+                active.append(
+                    ActiveFilter(
+                        label=str(filter_.label),
+                        value=self._display(name, value),
+                        remove_url=_url(remaining),
+                    )
+                )
+        return active
+
+    def clear_url(self):
+        """The list without any filter, in the same order."""
+        query = QueryDict(mutable=True)
+        if self.current_sort != DEFAULT_SORT:
+            query["sort"] = self.current_sort
+        return _url(query)
+
+    @property
+    def more_filters_open(self):
+        """Unfold "More filters" when one of them is in use or in error."""
+        return any(self.data.get(name) or self.errors.get(name) for name in MORE_FILTERS)
+
+    def _display(self, name, value):
+        if name == "q":
+            return f"“{value}”"
+        if name == "mine":
+            return ""
+        field = self.form.fields[name]
+        if name == "focal_point":
+            value = field.aliases.get(value, value)
+        labels = dict(flatten_choices(getattr(field, "choices", [])))
+        return str(labels.get(value, value))
+
+
+def _as_query_dict(data):
+    """`data` as a QueryDict of text (None: an empty one)."""
+    if isinstance(data, QueryDict):
+        return data
+    query = QueryDict(mutable=True)
+    if data is None:
+        return query
+    items = data.lists() if isinstance(data, MultiValueDict) else data.items()
+    for key, value in items:
+        values = value if isinstance(value, list | tuple) else [value]
+        query.setlist(key, [str(v) for v in values])
+    return query
+
+
+def _url(query):
+    """A link to the same page with `query` ("?" alone for no parameters at all)."""
+    return f"?{query.urlencode()}"

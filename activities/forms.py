@@ -1,0 +1,398 @@
+"""Forms of the staff workspace, each narrowed to what its user may write.
+
+A form receives the `user` and offers only their regions and what belongs to them; the rules
+that the admin shares (an activity's links belong to its region) live in `activities.services`.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.validators import URLValidator
+from django.db.models import Case, IntegerField, Value, When
+from django.utils import timezone
+from django.utils.html import format_html
+
+from activities import permissions, services
+from activities.models import Activity, ProgressReport, TargetGroup, quarter_of
+from initiatives.models import ActionPlan, Country, ExpectedResult
+
+# --- Activities -----------------------------------------------------------------------------
+
+
+@dataclass
+class ChoiceGroup:
+    """A group of checkboxes shown under one legend: a region's countries, an initiative's
+    expected results. `region` is the region's id, for the script that narrows the form to
+    the chosen region."""
+
+    legend: str
+    region: str
+    choices: list = field(default_factory=list)
+
+
+@dataclass
+class Choice:
+    """A checkbox (`widget`, a BoundWidget: `tag`, `id_for_label`) and the row it stands for."""
+
+    widget: object
+    instance: object
+
+
+def _choices_by(bound_field, group_of):
+    """The checkboxes of `bound_field` grouped by `group_of(row) -> (key, legend, region)`, in
+    the order of the field's queryset."""
+    groups = {}
+    for widget in bound_field.subwidgets:
+        instance = widget.data["value"].instance
+        key, legend, region = group_of(instance)
+        group = groups.setdefault(key, ChoiceGroup(legend, region))
+        group.choices.append(Choice(widget, instance))
+    return list(groups.values())
+
+
+class FocalPointField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.username
+
+
+class ActivityForm(forms.ModelForm):
+    """An activity, filled in one go: what, where, which expected results, when, for whom.
+
+    Narrowed to `user`'s regions: the region among theirs, countries of their regions, expected
+    results of their regions' initiatives (the current action plan's first). Editing carries the
+    `version` the form was read at, so that `services.save_activity` refuses to overwrite a save
+    made in between.
+    """
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"required": "The form lost its version number: reload the page."},
+    )
+    budget_amount = forms.DecimalField(
+        label="Budget",
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        error_messages={"min_value": "The budget cannot be negative."},
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "title",
+            "reference",
+            "description",
+            "status",
+            "modality",
+            "region",
+            "countries",
+            "expected_results",
+            "start_date",
+            "end_date",
+            "budget_amount",
+            "currency",
+            "funding_source",
+            "partners",
+            "target_groups",
+            "focal_point",
+            "people_reached_women",
+            "people_reached_men",
+        ]
+        labels = {
+            "reference": "Reference code",
+            "people_reached_women": "Women reached",
+            "people_reached_men": "Men reached",
+        }
+        help_texts = {
+            "countries": "One for a national activity, several for a multi-country or "
+            "regional one; all in the activity's region.",
+            "expected_results": "The expected results this activity advances, of the "
+            "initiatives of its region.",
+            "end_date": "Leave empty if the activity runs on.",
+            "partners": "Organizations working with ITU on this activity.",
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "partners": forms.Textarea(attrs={"rows": 2}),
+            "countries": forms.CheckboxSelectMultiple,
+            "expected_results": forms.CheckboxSelectMultiple,
+            "target_groups": forms.CheckboxSelectMultiple,
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "currency": forms.TextInput(attrs={"size": 3, "maxlength": 3}),
+        }
+        error_messages = {
+            "countries": {"required": "Choose at least one country."},
+            "expected_results": {"required": "Choose at least one expected result."},
+        }
+        field_classes = {"focal_point": FocalPointField}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        regions = permissions.regions(user)
+        if self.instance.pk is None:
+            # A new activity has no version yet; its author is its focal point unless changed.
+            del self.fields["version"]
+            self.initial.setdefault("focal_point", user.pk)
+        else:
+            self.initial["version"] = self.instance.version
+
+        region_field = self.fields["region"]
+        region_field.queryset = regions
+        if len(permissions.region_ids(user)) == 1:
+            region_field.empty_label = None
+            self.initial.setdefault("region", next(iter(permissions.region_ids(user))))
+
+        self.fields["countries"].queryset = (
+            Country.objects.with_designations()
+            .filter(region__in=regions)
+            .order_by("region__code", "name")
+        )
+        self.fields["expected_results"].queryset = self._expected_results(regions)
+        self.fields["expected_results"].label_from_instance = lambda result: result.text
+        self.fields["target_groups"].queryset = TargetGroup.objects.all()
+        self.fields["focal_point"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .order_by("first_name", "last_name", "username")
+        )
+
+    @staticmethod
+    def _expected_results(regions):
+        """Expected results of the regions' initiatives, the current action plan's first."""
+        results = ExpectedResult.objects.filter(initiative__region__in=regions).select_related(
+            "initiative__action_plan", "initiative__region"
+        )
+        plan = ActionPlan.objects.current()
+        current_first = Value(0)
+        if plan is not None:
+            current_first = Case(
+                When(initiative__action_plan=plan, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        return results.annotate(current_first=current_first).order_by(
+            "current_first",
+            "-initiative__action_plan__start_year",
+            "initiative__region__code",
+            "initiative__code",
+            "number",
+        )
+
+    def country_groups(self):
+        """The countries' checkboxes, grouped by region."""
+        return _choices_by(
+            self["countries"],
+            lambda country: (country.region_id, country.region.name, country.region_id),
+        )
+
+    def expected_result_groups(self):
+        """The expected results' checkboxes, grouped by initiative."""
+
+        def initiative_of(result):
+            initiative = result.initiative
+            legend = f"{initiative.code}: {initiative.title}"
+            if result.current_first:
+                legend += f" ({initiative.action_plan.name})"
+            return initiative.pk, legend, initiative.region_id
+
+        return _choices_by(self["expected_results"], initiative_of)
+
+    def clean_reference(self):
+        reference = self.cleaned_data["reference"].strip()
+        others = Activity.objects.exclude(pk=self.instance.pk)
+        if reference and others.filter(reference=reference).exists():
+            raise forms.ValidationError("Another activity already has this reference.")
+        return reference
+
+    def clean_currency(self):
+        currency = self.cleaned_data["currency"].strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", currency):
+            raise forms.ValidationError("Give the currency's three-letter ISO code, e.g. USD.")
+        return currency
+
+    def clean(self):
+        cleaned_data = super().clean()
+        start, end = cleaned_data.get("start_date"), cleaned_data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date cannot be before the start date.")
+        region = cleaned_data.get("region")
+        if region is not None:
+            errors = services.link_errors(
+                region,
+                cleaned_data.get("countries") or (),
+                cleaned_data.get("expected_results") or (),
+            )
+            for field_name, messages in errors.items():
+                self.add_error(field_name, messages)
+        return cleaned_data
+
+
+# --- Progress reports -----------------------------------------------------------------------
+
+
+class ProgressReportForm(forms.ModelForm):
+    """An activity's progress report for one quarter.
+
+    The period offers the current action plan's years (and the current year), the current
+    quarter by default; one report per activity and period, said next to the period rather than
+    left to the database. Editing carries the `version` the form was read at, so that
+    `services.save_report` refuses to overwrite a save made in between.
+    """
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"required": "The form lost its version number: reload the page."},
+    )
+    year = forms.TypedChoiceField(coerce=int, label="Year")
+    quarter = forms.TypedChoiceField(
+        coerce=int,
+        label="Quarter",
+        choices=ProgressReport._meta.get_field("quarter").choices,
+    )
+    percent_complete = forms.IntegerField(
+        label="Percent complete",
+        min_value=0,
+        max_value=100,
+        help_text="How far the whole activity has come, from 0 to 100.",
+        error_messages={
+            "min_value": "Percent complete is a whole number from 0 to 100.",
+            "max_value": "Percent complete is a whole number from 0 to 100.",
+            "invalid": "Percent complete is a whole number from 0 to 100.",
+            "required": "Give the percent complete, from 0 to 100.",
+        },
+    )
+
+    class Meta:
+        model = ProgressReport
+        fields = [
+            "year",
+            "quarter",
+            "activity_status",
+            "percent_complete",
+            "achievements",
+            "challenges",
+            "next_steps",
+            "evidence_links",
+            "people_reached_women",
+            "people_reached_men",
+        ]
+        labels = {
+            "activity_status": "Status of the activity in this period",
+            "evidence_links": "Evidence links",
+            "people_reached_women": "Women reached in the period",
+            "people_reached_men": "Men reached in the period",
+        }
+        help_texts = {
+            "evidence_links": "One web address (http:// or https://) per line: reports, "
+            "photos, press releases.",
+        }
+        widgets = {
+            "achievements": forms.Textarea(attrs={"rows": 4}),
+            "challenges": forms.Textarea(attrs={"rows": 3}),
+            "next_steps": forms.Textarea(attrs={"rows": 3}),
+            "evidence_links": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "people_reached_women": {"min_value": "Give a number of people, 0 or more."},
+            "people_reached_men": {"min_value": "Give a number of people, 0 or more."},
+        }
+
+    def __init__(self, *args, activity, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.activity, self.user = activity, user
+        self.instance.activity = activity
+        # The report found in the period chosen, when the activity already has one there.
+        self.existing_report = None
+        today = timezone.localdate()
+        if self.instance.pk is None:
+            del self.fields["version"]
+            year, quarter = quarter_of(today)
+            self.initial.setdefault("year", year)
+            self.initial.setdefault("quarter", quarter)
+            self.initial.setdefault("activity_status", activity.status)
+        else:
+            self.initial["version"] = self.instance.version
+        self.fields["year"].choices = [(year, year) for year in self._years(today)]
+
+    def _years(self, today):
+        """The current action plan's years, this year and the report's own year."""
+        plan = ActionPlan.objects.current(today)
+        years = set(plan.years if plan is not None else ())
+        years.add(today.year)
+        if self.instance.pk is not None:
+            years.add(self.instance.year)
+        return sorted(years)
+
+    def clean_evidence_links(self):
+        """One http(s) address per line, blank lines dropped; a bad line is named."""
+        validate = URLValidator(schemes=["http", "https"])
+        links, errors = [], []
+        for number, line in enumerate(self.cleaned_data["evidence_links"].splitlines(), 1):
+            link = line.strip()
+            if not link:
+                continue
+            try:
+                validate(link)
+            except forms.ValidationError:
+                errors.append(
+                    f"Line {number} is not a web address starting with http:// or https://: "
+                    f"“{link}”."
+                )
+            links.append(link)
+        if errors:
+            raise forms.ValidationError(errors)
+        return "\n".join(links)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        year, quarter = cleaned_data.get("year"), cleaned_data.get("quarter")
+        if year and quarter:
+            self.existing_report = (
+                self.activity.reports.filter(year=year, quarter=quarter)
+                .exclude(pk=self.instance.pk)
+                .first()
+            )
+        if self.existing_report is not None:
+            self.add_error("quarter", self._duplicate_message(self.existing_report))
+        return cleaned_data
+
+    def _duplicate_message(self, report):
+        if not permissions.can_see_report(self.user, report):
+            # Someone else's draft: say it exists (the period is taken), not what it says.
+            return (
+                f"This activity already has a report for {report.period}: a draft that its "
+                "author has not submitted yet. Choose another period."
+            )
+        return format_html(
+            'This activity already has a report for {}: <a href="{}">open it</a>.',
+            report.period,
+            report.get_absolute_url(),
+        )
+
+
+class ReviewForm(forms.Form):
+    """A reviewer's comment: optional on approval, required to return a report."""
+
+    comment = forms.CharField(
+        label="Comment",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Say what to change when you return the report; optional when you approve it.",
+    )
+
+    def __init__(self, *args, comment_required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.comment_required = comment_required
+
+    def clean_comment(self):
+        comment = self.cleaned_data["comment"].strip()
+        if self.comment_required and not comment:
+            raise forms.ValidationError(
+                "Say what to change: a returned report needs a comment for its author."
+            )
+        return comment

@@ -1,0 +1,150 @@
+"""An activity's page: every field, its expected results and countries, its progress reports as a
+timeline, its latest changes, the actions the user may take, in a fixed number of queries."""
+
+import datetime
+from decimal import Decimal
+
+from activities.models import Activity, ProgressReport, TargetGroup
+from tests.factories import (
+    ActivityFactory,
+    ProgressReportFactory,
+    UserFactory,
+    activity_form_data,
+)
+
+
+def test_it_shows_every_field(client, viewer):
+    focal_point = UserFactory(first_name="Sione", last_name="Tupou")
+    activity = ActivityFactory(
+        title="IXP feasibility study",
+        description="A study of an Internet exchange point.",
+        reference="RAS/26/07",
+        modality=Activity.Modality.STUDY,
+        start_date=datetime.date(2026, 3, 1),
+        end_date=None,
+        budget_amount=Decimal("42000.00"),
+        currency="USD",
+        funding_source=Activity.FundingSource.ICT_DF,
+        partners="APNIC",
+        focal_point=focal_point,
+        people_reached_women=14,
+        people_reached_men=11,
+    )
+    activity.target_groups.set(TargetGroup.objects.filter(code="youth"))
+    client.force_login(viewer)
+
+    page = client.get(activity.get_absolute_url()).text
+
+    for text in [
+        "IXP feasibility study",
+        "A study of an Internet exchange point.",
+        "RAS/26/07",
+        "Asia and the Pacific",
+        "Ongoing",
+        "Study/assessment",
+        "March 1, 2026",
+        "open",
+        "42000.00 USD",
+        "ICT Development Fund",
+        "APNIC",
+        "Youth",
+        "Sione Tupou",
+        "14 women, 11 men (25 in all)",
+    ]:
+        assert text in page, text
+
+
+def test_it_shows_the_expected_results_and_countries_with_their_badges(client, viewer):
+    activity = ActivityFactory(countries=["TLS", "FJI"], expected_results=["ASP3.4"])
+    client.force_login(viewer)
+    page = client.get(activity.get_absolute_url()).text
+    assert "ASP3.4" in page and "Promotion of Internet exchange points" in page
+    assert "ASP3: " in page  # the initiative it belongs to
+    assert "Timor-Leste" in page and "Fiji" in page
+    assert 'class="badge badge-ldc"' in page and 'class="badge badge-sids"' in page
+
+
+def test_it_shows_the_reports_as_a_timeline_with_their_state(client, viewer):
+    activity = ActivityFactory(title="IXP study")
+    approved = ProgressReportFactory(
+        activity=activity,
+        quarter=1,
+        state=ProgressReport.State.APPROVED,
+        reviewer=UserFactory(),
+        reviewed_at="2026-04-10T00:00:00Z",
+        achievements="Feasibility study delivered.",
+    )
+    ProgressReportFactory(activity=activity, quarter=2, state=ProgressReport.State.SUBMITTED)
+    client.force_login(viewer)
+
+    page = client.get(activity.get_absolute_url()).text
+
+    assert "Feasibility study delivered." in page
+    assert page.index("2026 Q2") < page.index("2026 Q1")  # newest first
+    assert "Approved" in page and "Submitted" in page
+    assert f"/activities/{activity.pk}/reports/{approved.pk}/" in page
+
+
+def test_drafts_are_shown_to_their_author_only(client, viewer):
+    draft = ProgressReportFactory(achievements="Secret draft text")
+    client.force_login(viewer)
+    assert "Secret draft text" not in client.get(draft.activity.get_absolute_url()).text
+    client.force_login(draft.author)
+    assert "Secret draft text" in client.get(draft.activity.get_absolute_url()).text
+
+
+def test_it_offers_actions_to_editors_of_the_region_only(client, viewer, asp_editor, afr_editor):
+    activity = ActivityFactory()
+    edit = f"/activities/{activity.pk}/edit/"
+    new_report = f"/activities/{activity.pk}/reports/new/"
+    client.force_login(asp_editor)
+    page = client.get(activity.get_absolute_url()).text
+    assert edit in page and new_report in page
+    for other in (viewer, afr_editor):
+        client.force_login(other)
+        page = client.get(activity.get_absolute_url()).text
+        assert edit not in page and new_report not in page
+
+
+def test_it_shows_the_latest_changes_with_a_link_to_the_history(client, asp_editor):
+    activity = ActivityFactory(status=Activity.Status.PLANNED, countries=["TON"])
+    client.force_login(asp_editor)
+    client.post(
+        f"/activities/{activity.pk}/edit/",
+        activity_form_data(activity, status=Activity.Status.ONGOING, countries=["TON", "FJI"]),
+    )
+
+    page = client.get(activity.get_absolute_url()).text
+
+    assert "Status: Planned → Ongoing" in page
+    assert "Countries: Tonga → Fiji, Tonga" in page
+    assert "asp.editor" in page
+    assert f"/activities/{activity.pk}/history/" in page
+
+
+def test_the_number_of_queries_does_not_grow(client, asp_editor, django_assert_max_num_queries):
+    def many_things(activity):
+        activity.countries.set(activity.region.countries.all()[:12])
+        for quarter in (1, 2, 3, 4):
+            ProgressReportFactory(activity=activity, quarter=quarter, author=asp_editor)
+        for status in [Activity.Status.ONGOING, Activity.Status.COMPLETED] * 4:
+            Activity.objects.filter(pk=activity.pk).update(status=status)
+            activity.refresh_from_db()
+            activity.save()  # a history row each
+
+    small = ActivityFactory(countries=["TON"], expected_results=["ASP1.3"])
+    large = ActivityFactory(expected_results=["ASP1.1", "ASP1.3", "ASP3.4", "ASP5.1", "ASP2.2"])
+    many_things(large)
+    client.force_login(asp_editor)
+    client.get(small.get_absolute_url())  # the session and permissions, once
+
+    with django_assert_max_num_queries(18) as small_page:
+        client.get(small.get_absolute_url())
+    with django_assert_max_num_queries(len(small_page.captured_queries)):
+        response = client.get(large.get_absolute_url())
+    assert response.status_code == 200
+
+
+def test_an_unknown_activity_is_404(client, viewer):
+    client.force_login(viewer)
+    assert client.get("/activities/999999/").status_code == 404

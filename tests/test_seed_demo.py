@@ -1,0 +1,288 @@
+"""seed_demo creates the demo users with a printed password, only with DEBUG on; the demo fixture
+it loads is a realistic Asia-Pacific set that leaves real gaps for the dashboards to show."""
+
+import json
+import re
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+
+from activities.management.commands.build_demo_fixture import AS_OF
+from activities.models import (
+    Activity,
+    ActivityCountry,
+    ActivityExpectedResult,
+    ProgressReport,
+    RegionAssignment,
+)
+from initiatives.models import Country, CountryGroup, ExpectedResult, Region
+
+DEMO_JSON = Path(django_settings.BASE_DIR) / "fixtures" / "demo.json"
+FOREIGN_KEYS = [
+    "activity", "region", "country", "expected_result", "focal_point", "created_by", "updated_by",
+    "author", "reviewer",
+]  # fmt: skip
+DEMO_USERS = {
+    # username: (group, regions, superuser)
+    "admin": (None, [], True),
+    "asp.editor": ("Editor", ["ASP"], False),
+    "asp.reviewer": ("Reviewer", ["ASP"], False),
+    "afr.editor": ("Editor", ["AFR"], False),
+    "viewer": ("Viewer", [], False),
+}
+
+
+def seed(*args):
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def printed_password(output):
+    """The password column of the admin's row of the printed table."""
+    match = re.search(r"^admin\s.*\s(\S+)$", output, re.MULTILINE)
+    assert match, output
+    return match.group(1)
+
+
+def demo_state():
+    """Everything the demo fixture writes, to compare before and after a second load."""
+    return {
+        "activities": list(Activity.objects.order_by("uid").values()),
+        "target_groups": list(
+            Activity.target_groups.through.objects.order_by("activity_id", "targetgroup_id").values(
+                "activity_id", "targetgroup_id"
+            )
+        ),
+        "countries": list(ActivityCountry.objects.order_by("pk").values()),
+        "results": list(ActivityExpectedResult.objects.order_by("pk").values()),
+        "reports": list(ProgressReport.objects.order_by("pk").values()),
+        "activity_history": Activity.history.count(),
+        "report_history": ProgressReport.history.count(),
+    }
+
+
+@pytest.fixture
+def debug(settings):
+    settings.DEBUG = True
+
+
+@pytest.fixture(scope="class")
+def demo_loaded(django_db_setup, django_db_blocker):
+    """The demo fixture on top of the two users it names, in a transaction that is rolled back
+    after the class, so that tests elsewhere start without it."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            for username in ("asp.editor", "asp.reviewer"):
+                User.objects.create(username=username)
+            call_command("loaddata", "demo", verbosity=0)
+        except BaseException:
+            outer.__exit__(*sys.exc_info())
+            raise
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+# --- seed_demo ----------------------------------------------------------------------------------
+
+
+def test_it_refuses_to_run_without_debug(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="only runs with DEBUG=True"):
+        seed("--password", "whatever-it-is")
+    assert not User.objects.exists()
+    assert not Activity.objects.exists()
+
+
+def test_it_creates_the_five_users_with_their_roles_and_regions(db, debug):
+    seed()
+    assert set(User.objects.values_list("username", flat=True)) == set(DEMO_USERS)
+    for username, (group, regions, superuser) in DEMO_USERS.items():
+        user = User.objects.get(username=username)
+        assert list(user.groups.values_list("name", flat=True)) == ([group] if group else [])
+        assert sorted(user.region_assignments.values_list("region__code", flat=True)) == regions
+        assert user.is_superuser is superuser
+        assert user.is_staff is superuser
+        assert user.email == f"{username}@example.org"
+        assert user.first_name and user.last_name
+
+
+def test_it_prints_the_users_and_a_password_that_signs_them_in(db, debug, client):
+    output = seed()
+    password = printed_password(output)
+    assert "http://127.0.0.1:8000/" in output
+    assert len(password) >= 12
+    for username, (group, regions, _) in DEMO_USERS.items():
+        row = re.search(rf"^{re.escape(username)}\s.*$", output, re.MULTILINE)
+        assert row, f"{username} is not in the table"
+        assert password in row.group()
+        assert (group or "Administrator") in row.group()
+        assert all(code in row.group() for code in regions)
+        assert client.login(username=username, password=password), username
+        client.logout()
+
+
+def test_it_uses_the_password_given(db, debug, client):
+    output = seed("--password", "tapa-cloth-2026")
+    assert printed_password(output) == "tapa-cloth-2026"
+    assert client.login(username="asp.reviewer", password="tapa-cloth-2026")
+
+
+def test_running_it_twice_creates_no_duplicate_and_the_new_password_works(db, debug, client):
+    first = printed_password(seed())
+    counts = (User.objects.count(), RegionAssignment.objects.count(), Activity.objects.count())
+    second = printed_password(seed())
+    assert (
+        User.objects.count(),
+        RegionAssignment.objects.count(),
+        Activity.objects.count(),
+    ) == counts
+    assert second != first
+    assert client.login(username="asp.editor", password=second)
+    client.logout()
+    assert not client.login(username="asp.editor", password=first)
+
+
+def test_running_it_again_puts_a_demo_user_back_in_its_role_and_regions(db, debug):
+    seed()
+    user = User.objects.get(username="afr.editor")
+    user.groups.clear()
+    RegionAssignment.objects.create(user=user, region=Region.objects.get(code="ASP"))
+    seed()
+    assert list(user.groups.values_list("name", flat=True)) == ["Editor"]
+    assert list(user.region_assignments.values_list("region__code", flat=True)) == ["AFR"]
+
+
+def test_it_loads_the_demo_activities(db, debug):
+    seed()
+    assert Activity.objects.filter(is_demo=True).count() >= 35
+    assert ProgressReport.objects.filter(activity__is_demo=True).count() >= 40
+
+
+# --- the demo fixture --------------------------------------------------------------------------
+
+
+def test_the_fixture_names_rows_by_natural_keys_only():
+    objects = json.loads(DEMO_JSON.read_text(encoding="utf-8"))
+    assert objects
+    assert not [o for o in objects if "pk" in o]
+    for o in objects:
+        for name in FOREIGN_KEYS:
+            value = o["fields"].get(name)
+            assert value is None or isinstance(value, list), (o["model"], name, value)
+
+
+def test_the_fixture_is_what_the_generator_writes(tmp_path):
+    output = tmp_path / "demo.json"
+    call_command("build_demo_fixture", "--output", output, stdout=StringIO())
+    assert output.read_text(encoding="utf-8") == DEMO_JSON.read_text(encoding="utf-8")
+
+
+@pytest.mark.usefixtures("demo_loaded", "db")
+class TestTheDemoFixture:
+    """Loaded once for the class: loading takes seconds, and these tests only read (the one that
+    loads it again does so inside its own test transaction)."""
+
+    def test_it_has_about_forty_demo_activities_all_in_asia_pacific(self):
+        activities = Activity.objects.all()
+        assert 35 <= activities.count() <= 50
+        assert not activities.exclude(region__code="ASP").exists()
+        assert not activities.filter(is_demo=False).exists()
+        assert not activities.exclude(title__startswith="[Demo] ").exists()
+
+    def test_every_status_modality_and_funding_source_is_there(self):
+        assert set(Activity.objects.values_list("status", flat=True)) == set(Activity.Status.values)
+        assert set(Activity.objects.values_list("modality", flat=True)) == set(
+            Activity.Modality.values
+        )
+        assert set(Activity.objects.values_list("funding_source", flat=True)) >= set(
+            Activity.FundingSource.values
+        )
+
+    def test_national_and_multi_country_activities_all_in_asp_countries(self):
+        for activity in Activity.objects.prefetch_related("countries__region", "expected_results"):
+            countries = list(activity.countries.all())
+            assert 1 <= len(countries) <= 6, activity
+            assert {c.region.code for c in countries} == {"ASP"}, activity
+            assert activity.expected_results.exists(), activity
+        sizes = {a.countries.count() for a in Activity.objects.all()}
+        assert 1 in sizes
+        assert max(sizes) >= 2
+
+    def test_every_expected_result_of_an_activity_belongs_to_an_asp_initiative(self):
+        used = ExpectedResult.objects.filter(activities__isnull=False).distinct()
+        assert used.exists()
+        assert not used.exclude(initiative__region__code="ASP").exists()
+
+    def test_some_asp_expected_results_have_no_activity(self):
+        asp_results = ExpectedResult.objects.filter(initiative__region__code="ASP")
+        unused = asp_results.filter(activities__isnull=True)
+        assert 3 <= unused.count() <= 8
+        assert unused.count() < asp_results.count()
+
+    def test_every_report_state_is_there(self):
+        assert set(ProgressReport.objects.values_list("state", flat=True)) == set(
+            ProgressReport.State.values
+        )
+        assert 40 <= ProgressReport.objects.count() <= 60
+
+    def test_reviewed_reports_name_a_reviewer_and_returned_ones_say_why(self):
+        reviewed = ProgressReport.objects.filter(state__in=["approved", "returned"])
+        assert not reviewed.filter(reviewer__isnull=True).exists()
+        assert not reviewed.exclude(reviewer__username="asp.reviewer").exists()
+        assert not ProgressReport.objects.filter(state="returned", review_comment="").exists()
+        assert not ProgressReport.objects.exclude(state="draft").filter(submitted_at=None).exists()
+        assert not ProgressReport.objects.filter(created_at__date__gt=AS_OF).exists()
+
+    def test_some_ldc_sids_and_lldc_countries_of_asp_are_not_reached(self):
+        reached = Country.objects.filter(activities__status__in=["ongoing", "completed"])
+        special = Country.objects.in_region("ASP").filter(
+            pk__in=[
+                c.pk
+                for group in CountryGroup.values
+                for c in Country.objects.in_group_during(group, AS_OF.year)
+            ]
+        )
+        unreached = special.exclude(pk__in=reached)
+        assert unreached.count() >= 3
+        assert special.filter(pk__in=reached).count() > unreached.count()
+
+    def test_some_ongoing_activities_are_stale(self):
+        """No approved report in the two quarters before the demo's day (2026 Q2 and Q3)."""
+        stale = Activity.objects.stale(today=AS_OF)
+        ongoing = Activity.objects.filter(status="ongoing")
+        assert stale.count() >= 3
+        assert ongoing.exclude(pk__in=stale).count() > stale.count()
+
+    def test_dates_are_realistic(self):
+        activities = Activity.objects.all()
+        assert not activities.filter(start_date__year__lt=2025).exists()
+        assert not activities.filter(start_date__year__gt=2027).exists()
+        assert not activities.filter(status="completed", end_date__gt=AS_OF).exists()
+        assert not activities.filter(status="planned", start_date__lte=AS_OF).exists()
+        assert activities.filter(end_date__isnull=True).exists()
+        assert activities.filter(budget_amount__isnull=True).exists()
+        assert not ProgressReport.objects.exclude(year__in=[2025, 2026]).exists()
+
+    def test_capacity_building_activities_report_people_reached_by_sex(self):
+        training = Activity.objects.filter(
+            modality=Activity.Modality.CAPACITY_BUILDING, status__in=["ongoing", "completed"]
+        )
+        assert training.exists()
+        assert not training.filter(people_reached_women=0, people_reached_men=0).exists()
+
+    def test_loading_it_a_second_time_changes_nothing(self):
+        before = demo_state()
+        call_command("loaddata", "demo", verbosity=0)
+        assert demo_state() == before
