@@ -170,6 +170,21 @@ def test_it_loads_the_demo_activities(db, debug):
     assert ProgressReport.objects.filter(activity__is_demo=True).count() >= 40
 
 
+def test_each_demo_activity_has_one_created_history_row_by_its_author(db, debug):
+    seed()
+    seed()
+    demo = Activity.objects.filter(is_demo=True)
+    rows = Activity.history.filter(id__in=demo.values("pk"))
+    assert rows.count() == demo.count()
+    assert set(rows.values_list("history_type", flat=True)) == {"+"}
+    assert not rows.filter(history_user=None).exists()
+    row = rows.filter(title__contains="Tonga").select_related("history_user").first()
+    activity = Activity.objects.get(pk=row.id)
+    assert row.history_date == activity.created_at
+    assert {c.country.iso3 for c in row.countries.all()} == {"TON"}
+    assert row.history_change_reason == "Demo data"
+
+
 # --- the demo fixture --------------------------------------------------------------------------
 
 

@@ -17,7 +17,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from activities import roles
-from activities.models import RegionAssignment
+from activities.models import Activity, RegionAssignment
+from activities.services import write_history
 from initiatives.models import Region
 
 URL = "http://127.0.0.1:8000/"
@@ -90,6 +91,7 @@ class Command(BaseCommand):
             for demo_user in DEMO_USERS:
                 self.save_user(demo_user, password)
             call_command("loaddata", DEMO_FIXTURE, stdout=self.stdout, verbosity=1)
+            self.write_demo_history()
 
         self.print_table(password, generated)
 
@@ -125,6 +127,23 @@ class Command(BaseCommand):
         RegionAssignment.objects.filter(user=user).exclude(region__in=wanted).delete()
         for region in wanted:
             RegionAssignment.objects.get_or_create(user=user, region=region)
+
+    def write_demo_history(self):
+        """Give each newly loaded demo activity one "created" history row, by its author.
+
+        loaddata saves rows raw, without history, but setting an activity's target groups still
+        writes a stray "changed" row with nobody as its author. A demo activity without its
+        "created" row was just loaded: replace whatever rows it has with that one.
+        """
+        created = Activity.history.filter(history_type="+").values("id")
+        fresh = Activity.objects.filter(is_demo=True).exclude(pk__in=created)
+        Activity.history.filter(id__in=fresh.values("pk")).delete()
+        for activity in fresh.select_related("created_by"):
+            activity._history_date = activity.created_at
+            try:
+                write_history(activity, activity.created_by, created=True, reason="Demo data")
+            finally:
+                del activity._history_date
 
     def print_table(self, password, generated):
         header = ("username", "role", "regions", "password")
