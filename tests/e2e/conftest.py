@@ -4,13 +4,19 @@ Every test here is marked `e2e` (`pytest -m "not e2e"` leaves them out). Without
 /usr/bin/chromium they are skipped, unless REQUIRE_BROWSER=1 says a missing browser is an error.
 """
 
+import itertools
 import os
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from django.db.models.signals import post_save
 
+from activities.roles import sync_roles
 from tests import factories
+from tests.conftest import REFERENCE_FIXTURES
 
 E2E_DIR = Path(__file__).parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -82,10 +88,51 @@ def base_url(live_server):
     return live_server.url
 
 
+@pytest.fixture(scope="session")
+def _reference_rows():
+    """The reference rows as the first browser test's `loaddata` saved them, in its order."""
+    return []
+
+
+@pytest.fixture
+def reference_data(transactional_db, _reference_rows):
+    """The reference data and role groups again after each flush, as in tests/conftest.py, but
+    fast: `loaddata` (seconds, one query per object and natural key) runs for the first browser
+    test only, which keeps the rows it saves; the later ones insert the same rows, same ids, in a
+    few bulk queries."""
+    if _reference_rows:
+        for model, rows in itertools.groupby(_reference_rows, key=type):
+            model.objects.bulk_create(rows)
+    else:
+
+        def keep(sender, instance, raw, **kwargs):
+            if raw:  # saved by loaddata
+                _reference_rows.append(instance)
+
+        post_save.connect(keep, weak=False, dispatch_uid="e2e_reference_rows")
+        try:
+            call_command("loaddata", *REFERENCE_FIXTURES, verbosity=0)
+        finally:
+            post_save.disconnect(dispatch_uid="e2e_reference_rows")
+    sync_roles(Group, Permission)
+
+
 @pytest.fixture
 def asp_editor(reference_data):
     """An Editor of Asia-Pacific, who logs in with `tests.factories.DEFAULT_PASSWORD`."""
     return factories.UserFactory(username="asp.editor", role="Editor", regions=["ASP"])
+
+
+@pytest.fixture
+def asp_reviewer(reference_data):
+    """A Reviewer of Asia-Pacific, who logs in with `tests.factories.DEFAULT_PASSWORD`."""
+    return factories.UserFactory(username="asp.reviewer", role="Reviewer", regions=["ASP"])
+
+
+@pytest.fixture
+def afr_editor(reference_data):
+    """An Editor of Africa, who logs in with `tests.factories.DEFAULT_PASSWORD`."""
+    return factories.UserFactory(username="afr.editor", role="Editor", regions=["AFR"])
 
 
 def _login(page, live_server, username, password):
