@@ -14,7 +14,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.html import format_html
 
-from activities import permissions, services
+from activities import permissions, services, spreadsheets
 from activities.models import Activity, ProgressReport, TargetGroup, quarter_of
 from initiatives.models import ActionPlan, Country, ExpectedResult
 
@@ -396,3 +396,40 @@ class ReviewForm(forms.Form):
                 "Say what to change: a returned report needs a comment for its author."
             )
         return comment
+
+
+# --- Spreadsheet import ---------------------------------------------------------------------
+
+
+class ImportForm(forms.Form):
+    """The spreadsheet to import: refused at once when larger than the import allows."""
+
+    file = forms.FileField(
+        label="Spreadsheet (.xlsx or .csv)",
+        error_messages={"required": "Choose the file to import.", "empty": "The file is empty."},
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument"
+                ".spreadsheetml.sheet"
+            }
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = spreadsheets.megabytes(spreadsheets.import_max_bytes())
+        self.fields["file"].help_text = (
+            f"One row per activity, under the template's header row. At most {limit} and "
+            f"{spreadsheets.import_max_rows():,} rows."
+        )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = spreadsheets.import_max_bytes()
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {spreadsheets.megabytes(upload.size)}; at most "
+                f"{spreadsheets.megabytes(limit)} can be imported at once. Split it into "
+                "several files."
+            )
+        return upload

@@ -570,3 +570,32 @@ class ProgressReport(models.Model):
     @property
     def people_reached(self):
         return self.people_reached_women + self.people_reached_men
+
+
+class ImportBatch(models.Model):
+    """A spreadsheet uploaded for import, kept between its preview and its confirmation.
+
+    The confirmation reads and checks the stored file again before saving anything; once
+    imported, the file's bytes are dropped and the row stays as a record of who imported what.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Previewed"
+        IMPORTED = "imported", "Imported"
+
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_batches"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEWED)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display().lower()})"

@@ -35,6 +35,12 @@ def can_create_activity(user):
     return user.has_perm("activities.add_activity") and bool(region_ids(user))
 
 
+def can_import_activities(user):
+    """Import a spreadsheet of activities: create and change them, in one's own regions (each
+    row's region is checked on import)."""
+    return can_create_activity(user) and user.has_perm("activities.change_activity")
+
+
 def can_edit_activity(user, activity):
     return user.has_perm("activities.change_activity") and activity.region_id in region_ids(user)
 

@@ -10,7 +10,7 @@ import smtplib
 
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -80,6 +80,48 @@ def write_history(activity, user, created=False, reason=""):
         Activity.history_records.create_historical_record(activity, "+" if created else "~")
     finally:
         del activity._history_user, activity._change_reason
+
+
+HISTORY_BATCH = 500  # rows per query, within SQLite's limit on parameters
+
+
+def write_histories(activities, user, reason="", created=()):
+    """`write_history` for many activities at once (an import): one history row each, with its
+    links, in a few queries whatever their number. `created`: the pks of those just created."""
+    records = Activity.history_records
+    if not connection.features.can_return_rows_from_bulk_insert:
+        for activity in activities:  # the bulk way needs the new rows' ids back
+            write_history(activity, user, created=activity.pk in created, reason=reason)
+        return
+    history_model = Activity.history.model
+    now = timezone.now()
+    rows = [
+        history_model(
+            history_date=now,
+            history_type="+" if activity.pk in created else "~",
+            history_user=user,
+            history_change_reason=reason,
+            **{
+                field.attname: getattr(activity, field.attname)
+                for field in records.fields_included(activity)
+            },
+        )
+        for activity in activities
+    ]
+    history_model.objects.bulk_create(rows, batch_size=HISTORY_BATCH)
+    history_of = {row.id: row.history_id for row in rows}
+    ids = list(history_of)
+    for field, m2m_history_model in records.m2m_models.items():
+        through = field.remote_field.through
+        names = [f.attname for f in through._meta.fields]
+        links = []
+        for start in range(0, len(ids), HISTORY_BATCH):
+            chunk = ids[start : start + HISTORY_BATCH]
+            for values in through.objects.filter(activity_id__in=chunk).values(*names):
+                links.append(
+                    m2m_history_model(history_id=history_of[values["activity_id"]], **values)
+                )
+        m2m_history_model.objects.bulk_create(links, batch_size=HISTORY_BATCH)
 
 
 def save_activity(form, user):

@@ -6,6 +6,25 @@ app_name = "activities"
 
 urlpatterns = [
     path("activities/", views.activity_list, name="activity_list"),
+    path(
+        "activities/export.csv",
+        views.activity_export,
+        {"file_format": "csv"},
+        name="activity_export_csv",
+    ),
+    path(
+        "activities/export.xlsx",
+        views.activity_export,
+        {"file_format": "xlsx"},
+        name="activity_export_xlsx",
+    ),
+    path("activities/import/template.xlsx", views.import_template, name="import_template"),
+    path("activities/import/", views.activity_import, name="activity_import"),
+    path(
+        "activities/import/<int:pk>/confirm/",
+        views.activity_import_confirm,
+        name="activity_import_confirm",
+    ),
     path("activities/new/", views.activity_create, name="activity_create"),
     path("activities/<int:pk>/", views.activity_detail, name="activity_detail"),
     path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),

@@ -1,18 +1,23 @@
 """Staff pages: home, the activity list and an activity's page."""
 
+import datetime
+import hashlib
+import tempfile
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from activities import permissions, services
+from activities import permissions, services, spreadsheets
 from activities.filters import ActivityFilter
-from activities.forms import ActivityForm, ProgressReportForm, ReviewForm
-from activities.models import Activity, ProgressReport
+from activities.forms import ActivityForm, ImportForm, ProgressReportForm, ReviewForm
+from activities.models import Activity, ImportBatch, ProgressReport
 from initiatives.models import ActionPlan, Country, ExpectedResult, Initiative
 
 ACTIVITIES_PER_PAGE = 50
@@ -95,6 +100,7 @@ def activity_list(request):
             "page_error": page_error,
             "sort_links": filterset.sort_links(),
             "can_create": permissions.can_create_activity(request.user),
+            "can_import": permissions.can_import_activities(request.user),
         },
     )
 
@@ -286,7 +292,9 @@ def report_create(request, pk):
         except services.WorkflowError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Your report for {report.period} is saved as a draft.")
+            # "Save and submit" says "submitted" (in _after_save), not also "saved as a draft".
+            if request.POST.get("action") != "submit":
+                messages.success(request, f"Your report for {report.period} is saved as a draft.")
             return _after_save(request, report)
     return render(request, "activities/report_form.html", {"form": form, "activity": activity})
 
@@ -426,3 +434,125 @@ def report_return(request, pk, report_pk):
     told = " and told by e-mail" if notified else ""
     messages.success(request, f"The report for {report.period} is returned to {author}{told}.")
     return redirect(report)
+
+
+# --- Spreadsheets: the list's export and the import template.
+
+
+@require_safe
+def activity_export(request, file_format):
+    """The activities of the list's current filters, all pages, as CSV (streamed) or XLSX.
+
+    Everyone signed in reads every activity, so anyone may export. Invalid filters make no
+    file: back to the list, which says what is wrong.
+    """
+    filterset = ActivityFilter(request.GET, Activity.objects.all(), request=request)
+    if not filterset.is_valid():
+        messages.error(request, "No file was made: some filters are not valid. Correct them first.")
+        return redirect(f"{reverse('activities:activity_list')}?{request.GET.urlencode()}")
+    filename = f"activities-{timezone.localdate():%Y-%m-%d}.{file_format}"
+    if file_format == "csv":
+        response = StreamingHttpResponse(
+            spreadsheets.write_csv(filterset.qs), content_type=spreadsheets.CSV_CONTENT_TYPE
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    # The workbook is a zip, written whole before it is sent; a temporary file on disk, not
+    # memory, holds it (openpyxl's write-only mode spools the rows the same way).
+    stream = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it when sent)
+    spreadsheets.write_xlsx(filterset.qs, stream)
+    stream.seek(0)
+    return FileResponse(
+        stream,
+        as_attachment=True,
+        filename=filename,
+        content_type=spreadsheets.XLSX_CONTENT_TYPE,
+    )
+
+
+@require_safe
+def import_template(request):
+    """The XLSX template to fill in for an import: the columns, drop-downs of the allowed
+    values and a sheet that explains each column."""
+    stream = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it when sent)
+    spreadsheets.build_template().save(stream)
+    stream.seek(0)
+    return FileResponse(
+        stream,
+        as_attachment=True,
+        filename="activities-import-template.xlsx",
+        content_type=spreadsheets.XLSX_CONTENT_TYPE,
+    )
+
+
+# --- Spreadsheets: the import, previewed row by row, then confirmed.
+
+# A preview not confirmed within this time is dropped when its uploader uploads again.
+IMPORT_BATCH_KEPT = datetime.timedelta(days=1)
+
+
+def activity_import(request):
+    """Upload a spreadsheet of activities and see, row by row, what importing it would create,
+    update or leave alone, and every error, before anything is saved."""
+    permissions.require(permissions.can_import_activities(request.user))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if form.is_bound and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            plan = spreadsheets.prepare_import(data, request.user)
+        except spreadsheets.SpreadsheetError as error:
+            form.add_error("file", str(error))
+        else:
+            batch = None
+            if plan.has_changes and not plan.has_errors:
+                request.user.import_batches.filter(
+                    status=ImportBatch.Status.PREVIEWED,
+                    created_at__lt=timezone.now() - IMPORT_BATCH_KEPT,
+                ).delete()
+                batch = ImportBatch.objects.create(
+                    filename=upload.name[:255],
+                    content=data,
+                    sha256=hashlib.sha256(data).hexdigest(),
+                    uploaded_by=request.user,
+                )
+            return _import_preview(request, plan, upload.name, batch)
+    return render(request, "activities/import_upload.html", {"form": form})
+
+
+def _import_preview(request, plan, filename, batch=None, status=200):
+    context = {"plan": plan, "filename": filename, "batch": batch}
+    return render(request, "activities/import_preview.html", context, status=status)
+
+
+@require_POST
+def activity_import_confirm(request, pk):
+    """Import a previewed file: read and check it again, then save every row or none."""
+    permissions.require(permissions.can_import_activities(request.user))
+    batch = get_object_or_404(request.user.import_batches, pk=pk)  # another's batch: 404
+    if batch.status == ImportBatch.Status.IMPORTED:
+        messages.info(request, f"{batch.filename} is already imported.")
+        return redirect("activities:activity_list")
+    data = bytes(batch.content)
+    try:
+        plan = spreadsheets.import_rows(data, request.user, batch.filename)
+    except spreadsheets.SpreadsheetError as error:
+        messages.error(request, f"Nothing was imported: {error}")
+        return redirect("activities:activity_import")
+    except spreadsheets.ImportFailed as failure:
+        messages.error(
+            request,
+            "Nothing was imported: the file no longer fits the data in the tracker (someone may "
+            "have changed it since your preview). Fix the rows below and upload the file again.",
+        )
+        return _import_preview(request, failure.plan, batch.filename, status=400)
+    batch.status = ImportBatch.Status.IMPORTED
+    batch.imported_at = timezone.now()
+    batch.content = b""  # saved in the activities now; the row stays as the record
+    batch.save(update_fields=["status", "imported_at", "content"])
+    messages.success(
+        request,
+        f"Imported from {batch.filename}: {plan.to_create} created, {plan.to_update} updated, "
+        f"{plan.unchanged} unchanged.",
+    )
+    return redirect("activities:activity_list")

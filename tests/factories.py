@@ -180,3 +180,67 @@ def progress_report_form_data(report=None, **overrides):
         data["version"] = report.version
     data.update(overrides)
     return data
+
+
+def import_row(**values):
+    """A row of an import file, as {column key: cell}: a valid new activity in Tonga, changed
+    by `values` (keys as in `activities.spreadsheets.COLUMNS`, e.g. expected_results="ASP3.4")."""
+    row = {
+        "title": "IXP feasibility study",
+        "countries": "TON",
+        "expected_results": "ASP1.3",
+        "status": "Ongoing",
+        "modality": "Study/assessment",
+        "start_date": "2026-03-05",
+    }
+    row.update(values)
+    return row
+
+
+def _import_cells(rows, headers):
+    from activities.spreadsheets import COLUMNS
+
+    key_of = {column.header: column.key for column in COLUMNS}
+    return [
+        [row.get(key_of.get(header.strip().lower(), header), "") for header in headers]
+        for row in rows
+    ]
+
+
+def xlsx_file(rows, headers=None, prepare=None):
+    """The bytes of an .xlsx import file with `rows` (dicts from `import_row`) under `headers`
+    (default: all the columns). `prepare(sheet)` may change the sheet before it is saved."""
+    import io
+
+    from openpyxl import Workbook
+
+    from activities.spreadsheets import HEADERS
+
+    headers = headers or HEADERS
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Activities"
+    sheet.append(headers)
+    for cells in _import_cells(rows, headers):
+        sheet.append([None if cell == "" else cell for cell in cells])
+    if prepare:
+        prepare(sheet)
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
+
+
+def csv_file(rows, headers=None, delimiter=",", bom=False):
+    """The bytes of a CSV import file (UTF-8, with a BOM if `bom`) with `rows` under `headers`."""
+    import csv
+    import io
+
+    from activities.spreadsheets import HEADERS
+
+    headers = headers or HEADERS
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=delimiter)
+    writer.writerow(headers)
+    for cells in _import_cells(rows, headers):
+        writer.writerow(cells)
+    return ("\ufeff" if bom else "").encode() + text.getvalue().encode()

@@ -1,0 +1,355 @@
+"""Benchmark: time and peak memory of exporting 20,000 activities as CSV and XLSX, and of
+importing them back.
+
+    .venv/bin/python bench/spreadsheets.py [--rows 20000]      (or: make bench-spreadsheets)
+
+It creates the activities in a throwaway SQLite database (migrated and loaded with the
+reference data), or, when DATABASE_URL is set, in that database — where it deletes them again
+afterwards. Each step runs twice: once for the time (no tracing, which slows Python down), once
+under tracemalloc for the peak of memory that Python allocated. The process's peak resident
+memory (getrusage) is read after each step: it only grows, so a step that does not raise it
+stayed under the peak of the steps before. The results go to bench/results/spreadsheets-<date>.md
+with the machine, the date and the git commit.
+"""
+
+import argparse
+import csv
+import datetime
+import gc
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+REFERENCE_FIXTURES = ["regions", "countries", "wtdc25", "target_groups"]
+BENCH_PREFIX = "BENCH-"  # the references of the benchmark's activities, to delete them after
+NEW_PREFIX = "BENCHNEW-"  # those the import creates
+BATCH = 1000
+
+
+@dataclass
+class Measure:
+    step: str
+    rows: int
+    seconds: float
+    traced_peak: int  # bytes, tracemalloc
+    max_rss: int  # bytes, the process's peak so far
+    size: int | None = None  # bytes of the file made, if any
+    note: str = ""
+
+
+def setup_django():
+    """Django on DATABASE_URL, or on a new SQLite file in a temporary folder."""
+    throwaway = None
+    if not os.environ.get("DATABASE_URL"):
+        throwaway = tempfile.mkdtemp(prefix="bench-spreadsheets-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{throwaway}/bench.sqlite3"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    # DEBUG would keep every query in memory and spoil the measures.
+    settings.DEBUG = False
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("loaddata", *REFERENCE_FIXTURES, verbosity=0)
+    return throwaway
+
+
+def create_activities(count):
+    """`count` Asia-Pacific activities with countries, expected results and target groups, in
+    bulk (no history: the benchmark measures the spreadsheets, not the saves)."""
+    from django.contrib.auth.models import User
+    from django.db import transaction
+
+    from activities.models import Activity, ActivityCountry, ActivityExpectedResult, TargetGroup
+    from initiatives.models import ActionPlan, Country, ExpectedResult, Region
+
+    region = Region.objects.get(code="ASP")
+    countries = list(Country.objects.filter(region=region).order_by("iso3"))
+    results = list(
+        ExpectedResult.objects.filter(
+            initiative__action_plan=ActionPlan.objects.current(), initiative__region=region
+        )
+    )
+    groups = list(TargetGroup.objects.all())
+    # The focal point of every activity, and the one who imports them back (in every region).
+    focal_point, _ = User.objects.get_or_create(
+        username="bench.focal.point",
+        defaults={"email": "bench.focal.point@example.org", "is_superuser": True},
+    )
+    statuses, modalities = list(Activity.Status), list(Activity.Modality)
+    funding = list(Activity.FundingSource)
+    TargetLink = Activity.target_groups.through
+    with transaction.atomic():
+        for start in range(0, count, BATCH):
+            activities = Activity.objects.bulk_create(
+                Activity(
+                    reference=f"{BENCH_PREFIX}{n:06d}",
+                    title=f"Benchmark activity {n}: capacity building on spectrum management",
+                    description="Workshops for the regulator's staff, then a report on "
+                    "the country's spectrum plan.",
+                    region=region,
+                    status=statuses[n % len(statuses)],
+                    modality=modalities[n % len(modalities)],
+                    start_date=datetime.date(2026, 1, 1) + datetime.timedelta(days=n % 365),
+                    end_date=datetime.date(2027, 12, 31) if n % 3 else None,
+                    budget_amount=10_000 + n if n % 2 else None,
+                    funding_source=funding[n % len(funding)],
+                    partners="APNIC; ISOC; the national regulator",
+                    focal_point=focal_point,
+                    people_reached_women=n % 200,
+                    people_reached_men=n % 150,
+                )
+                for n in range(start, min(start + BATCH, count))
+            )
+            links_c, links_r, links_g = [], [], []
+            for i, activity in enumerate(activities):
+                for country in {countries[i % len(countries)], countries[(i * 7) % len(countries)]}:
+                    links_c.append(ActivityCountry(activity=activity, country=country))
+                for result in {results[i % len(results)], results[(i * 3) % len(results)]}:
+                    links_r.append(
+                        ActivityExpectedResult(activity=activity, expected_result=result)
+                    )
+                links_g.append(TargetLink(activity=activity, targetgroup=groups[i % len(groups)]))
+            ActivityCountry.objects.bulk_create(links_c)
+            ActivityExpectedResult.objects.bulk_create(links_r)
+            TargetLink.objects.bulk_create(links_g)
+    return focal_point
+
+
+def measure(step, rows, run, reset=None):
+    """Run `run()` (which returns the size of the file made, or None, and a note) twice: timed,
+    then traced; `reset()`, if given, undoes the first run's writes before the second."""
+    gc.collect()
+    started = time.perf_counter()
+    made, note = run()
+    seconds = time.perf_counter() - started
+    if reset is not None:
+        reset()
+    gc.collect()
+    tracemalloc.start()
+    made, _ = run()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    size = made if isinstance(made, int) else None
+    return Measure(step, rows, seconds, peak, max_rss(), size, note)
+
+
+def max_rss():
+    # Linux gives kilobytes, macOS bytes.
+    usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return usage if sys.platform == "darwin" else usage * 1024
+
+
+def export_csv(path):
+    from activities.models import Activity
+    from activities.spreadsheets import write_csv
+
+    def run():
+        with open(path, "w", encoding="utf-8", newline="") as file:
+            for piece in write_csv(Activity.objects.all()):
+                file.write(piece)
+        return path.stat().st_size, ""
+
+    return run
+
+
+def export_xlsx(path):
+    from activities.models import Activity
+    from activities.spreadsheets import write_xlsx
+
+    def run():
+        with open(path, "wb") as file:
+            write_xlsx(Activity.objects.all(), file)
+        return path.stat().st_size, ""
+
+    return run
+
+
+def importer():
+    """Engineer B's import service, if it is there: `import_rows(data, user, filename)`, which
+    validates a file's bytes and saves every row in one transaction, or raises."""
+    from activities import spreadsheets
+
+    return getattr(spreadsheets, "import_rows", None)
+
+
+def import_back(path, user, function):
+    def run():
+        plan = function(path.read_bytes(), user, path.name)
+        counts = {}
+        for row in plan.rows:
+            counts[row.action] = counts.get(row.action, 0) + 1
+        return None, ", ".join(f"{count:,} {action}" for action, count in sorted(counts.items()))
+
+    return run
+
+
+def as_new_activities(source, target):
+    """The CSV `source` as a file of new activities: no tracker ids, other references."""
+    with open(source, encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.reader(file))
+    tracker, reference = rows[0].index("tracker id"), rows[0].index("reference")
+    for row in rows[1:]:
+        row[tracker] = ""
+        row[reference] = row[reference].replace(BENCH_PREFIX, NEW_PREFIX)
+    with open(target, "w", encoding="utf-8-sig", newline="") as file:
+        csv.writer(file).writerows(rows)
+
+
+def delete_new_activities():
+    from activities.models import Activity
+
+    Activity.history.filter(reference__startswith=NEW_PREFIX).delete()
+    Activity.objects.filter(reference__startswith=NEW_PREFIX).delete()
+
+
+def human_bytes(count):
+    if count is None:
+        return "–"
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if count < 1024 or unit == "GiB":
+            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
+        count /= 1024
+
+
+def git_commit():
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{commit} (with uncommitted changes)" if dirty else commit
+
+
+def machine():
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        database = f"SQLite {connection.Database.sqlite_version}"
+    else:
+        database = f"PostgreSQL {connection.pg_version}"
+    return (
+        f"{platform.node()}: {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, {database}"
+    )
+
+
+def report(measures, rows, notes):
+    today = datetime.date.today().isoformat()
+    lines = [
+        f"# Spreadsheets benchmark, {today}",
+        "",
+        f"- Machine: {machine()}",
+        f"- Date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
+        f"- Git commit: {git_commit()}",
+        f"- Activities: {rows:,} (1 or 2 countries, 1 or 2 expected results, 1 target group each)",
+        "",
+        "| step | rows | time (s) | rows/s | peak traced memory | process peak RSS | file |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for m in measures:
+        step = f"{m.step}: {m.note}" if m.note else m.step
+        lines.append(
+            f"| {step} | {m.rows:,} | {m.seconds:.2f} | {m.rows / m.seconds:,.0f} "
+            f"| {human_bytes(m.traced_peak)} | {human_bytes(m.max_rss)} | {human_bytes(m.size)} |"
+        )
+    lines += [
+        "",
+        "Peak traced memory: the most memory Python allocated during the step (tracemalloc, "
+        "in a second run of the step). Process peak RSS: getrusage's maximum resident set "
+        "size of the whole process so far, created data included; it never goes down.",
+    ]
+    lines += [f"- {note}" for note in notes]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"spreadsheets-{today}.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path, "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=20_000, help="activities (default 20,000)")
+    args = parser.parse_args()
+
+    throwaway = setup_django()
+    from django.conf import settings
+
+    from activities.models import Activity
+
+    notes = []
+    if throwaway is None:
+        notes.append("Database: DATABASE_URL; the benchmark's activities were deleted after.")
+    if Activity.objects.filter(reference__startswith=BENCH_PREFIX).exists():
+        sys.exit(f"Activities with references {BENCH_PREFIX}… are there already: delete them.")
+    started = time.perf_counter()
+    user = create_activities(args.rows)
+    print(f"Created {args.rows:,} activities in {time.perf_counter() - started:.1f} s")
+    rows = Activity.objects.count()
+    folder = Path(tempfile.mkdtemp(prefix="bench-files-"))
+    measures = []
+    try:
+        for step, run in [
+            ("export CSV", export_csv(folder / "activities.csv")),
+            ("export XLSX", export_xlsx(folder / "activities.xlsx")),
+        ]:
+            measures.append(measure(step, rows, run))
+            print(measures[-1])
+        function = importer()
+        if function is None:
+            notes.append("Import: not measured — the import service was not there yet.")
+        else:
+            # The upload limit (5 MB) would refuse a 20,000-row CSV; the benchmark lifts it.
+            settings.IMPORT_MAX_BYTES = 1024 * 1024 * 1024
+            settings.IMPORT_MAX_ROWS = max(settings.IMPORT_MAX_ROWS, rows)
+            as_new_activities(folder / "activities.csv", folder / "new.csv")
+            for step, name, reset in [
+                ("import XLSX back (all unchanged)", "activities.xlsx", None),
+                ("import CSV back (all unchanged)", "activities.csv", None),
+                ("import CSV of new activities", "new.csv", delete_new_activities),
+            ]:
+                run = import_back(folder / name, user, function)
+                measures.append(measure(step, rows, run, reset))
+                print(measures[-1])
+            notes.append(
+                "Import: `activities.spreadsheets.import_rows` on the exported files, as a "
+                "superuser; the upload size limit lifted. 'All unchanged': the export read "
+                "back, checked row by row, nothing to save. 'New activities': the CSV without "
+                "tracker ids and with new references, so every row is created (with its "
+                "history row)."
+            )
+    finally:
+        for file in folder.iterdir():
+            file.unlink()
+        folder.rmdir()
+        if throwaway is None:
+            delete_new_activities()
+            Activity.history.filter(reference__startswith=BENCH_PREFIX).delete()
+            Activity.objects.filter(reference__startswith=BENCH_PREFIX).delete()
+    path, text = report(measures, rows, notes)
+    print(text)
+    print(f"\nWritten to {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

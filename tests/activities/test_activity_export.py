@@ -1,0 +1,337 @@
+"""The activity list as a file: CSV (streamed, UTF-8 with BOM) and XLSX, with exactly the
+activities of the list's current filters, in the import's columns, escaped against formula
+injection, in a number of queries that does not grow with the rows."""
+
+import csv
+import datetime
+import decimal
+import io
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from activities.models import Activity, TargetGroup
+from activities.spreadsheets import HEADERS
+from initiatives.models import Region
+from tests.factories import ActivityFactory, UserFactory
+
+CSV_URL = "/activities/export.csv"
+XLSX_URL = "/activities/export.xlsx"
+
+
+def content(response):
+    return b"".join(response.streaming_content)
+
+
+def csv_rows(response):
+    """The rows of a CSV export, the header first; the file must start with a BOM."""
+    text = content(response).decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
+
+
+def xlsx_sheet(response):
+    workbook = openpyxl.load_workbook(io.BytesIO(content(response)))
+    return workbook["Activities"]
+
+
+def xlsx_rows(response):
+    return [list(row) for row in xlsx_sheet(response).iter_rows(values_only=True)]
+
+
+def as_csv_text(value):
+    """An XLSX cell's value as the CSV writes it."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, float):
+        return f"{decimal.Decimal(str(value)):.2f}"
+    return str(value)
+
+
+def tracker_ids(rows):
+    return {row[0] for row in rows[1:]}
+
+
+def full_activity():
+    """An activity with every column filled."""
+    focal_point = UserFactory(username="mele", email="Mele.Tonga@example.org")
+    activity = ActivityFactory(
+        reference="ASP-2026-014",
+        title="IXP feasibility study",
+        description="A study, with accents: Nukuʻalofa, Côte d’Ivoire.",
+        countries=["TON", "FJI"],
+        expected_results=["ASP3.4", "ASP1.3"],
+        status=Activity.Status.ONGOING,
+        modality=Activity.Modality.CAPACITY_BUILDING,
+        start_date=datetime.date(2026, 3, 5),
+        end_date=datetime.date(2026, 12, 31),
+        budget_amount=decimal.Decimal("25000.50"),
+        currency="USD",
+        funding_source=Activity.FundingSource.ICT_DF,
+        partners="APNIC, Tonga MEIDECC",
+        focal_point=focal_point,
+        people_reached_women=120,
+        people_reached_men=95,
+    )
+    activity.target_groups.set(TargetGroup.objects.filter(code__in=["youth", "women-and-girls"]))
+    return activity
+
+
+def test_it_exports_the_columns_in_order_with_labels_codes_and_iso_dates(client, viewer):
+    activity = full_activity()
+    client.force_login(viewer)
+
+    response = client.get(CSV_URL)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="activities-{today}.csv"'
+    header, row = csv_rows(response)
+    assert header == HEADERS
+    assert header[:4] == ["tracker id", "reference", "title", "description"]
+    assert row == [
+        str(activity.uid),
+        "ASP-2026-014",
+        "IXP feasibility study",
+        "A study, with accents: Nukuʻalofa, Côte d’Ivoire.",
+        "FJI; TON",
+        "ASP1.3; ASP3.4",
+        "Ongoing",
+        "Capacity building/training",
+        "2026-03-05",
+        "2026-12-31",
+        "25000.50",
+        "USD",
+        "ICT Development Fund",
+        "APNIC, Tonga MEIDECC",
+        "Women and girls; Youth",
+        "Mele.Tonga@example.org",
+        "120",
+        "95",
+    ]
+
+
+def test_empty_optional_columns_export_as_empty_cells(client, viewer):
+    ActivityFactory(end_date=None, budget_amount=None, funding_source="")
+    client.force_login(viewer)
+
+    header, row = csv_rows(client.get(CSV_URL))
+    values = dict(zip(header, row, strict=True))
+
+    assert values["end date"] == values["budget"] == values["funding source"] == ""
+    assert values["focal point e-mail"] == values["target groups"] == values["reference"] == ""
+    assert values["people reached women"] == values["people reached men"] == "0"
+
+
+def test_the_xlsx_has_the_same_rows_with_dates_and_numbers_as_such(client, viewer):
+    activity = full_activity()
+    ActivityFactory(title="Second", end_date=None, budget_amount=None)
+    client.force_login(viewer)
+
+    csv_response = client.get(CSV_URL)
+    response = client.get(XLSX_URL)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="activities-{today}.xlsx"'
+    sheet = xlsx_sheet(response)
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0] == HEADERS
+    # Same cells as the CSV, once dates and numbers are read back as text.
+    assert [[as_csv_text(value) for value in row] for row in rows] == csv_rows(csv_response)
+    row = dict(zip(HEADERS, next(r for r in rows[1:] if r[0] == str(activity.uid)), strict=True))
+    assert row["start date"] == datetime.datetime(2026, 3, 5)
+    assert row["end date"] == datetime.datetime(2026, 12, 31)
+    assert row["budget"] == 25000.5
+    assert row["people reached women"] == 120 and row["people reached men"] == 95
+    assert row["countries"] == "FJI; TON" and row["status"] == "Ongoing"
+    assert row["focal point e-mail"] == "Mele.Tonga@example.org"
+    # The header is bold and frozen; the dates show as dates.
+    assert all(cell.font.b for cell in sheet[1])
+    assert sheet.freeze_panes == "A2"
+    start_cell = sheet.cell(row=rows.index(list(row.values())) + 1, column=9)
+    assert start_cell.is_date and start_cell.number_format == "yyyy-mm-dd"
+    assert sheet.column_dimensions["C"].width == 40
+
+
+FILTERS = [
+    {},
+    {"status": "ongoing"},
+    {"status": ["planned", "completed"]},
+    {"region": "AFR"},
+    {"country": "TON"},
+    {"q": "IXP"},
+    {"archived": "all"},
+    {"archived": "only"},
+    {"result": "ASP3.4", "sort": "title"},
+]
+
+
+@pytest.mark.parametrize("query", FILTERS)
+def test_the_export_holds_exactly_the_activities_the_list_counts(client, viewer, query):
+    # More than one page of the list (50 a page): the export holds every page.
+    ActivityFactory.create_batch(52, countries=["FJI"])
+    ActivityFactory(title="IXP study", countries=["TON"], expected_results=["ASP3.4"])
+    ActivityFactory(title="Planned one", status=Activity.Status.PLANNED, countries=["TON"])
+    ActivityFactory(title="Done", status=Activity.Status.COMPLETED, expected_results=["ASP3.4"])
+    ActivityFactory(title="Archived", archived_at=timezone.now(), countries=["TON"])
+    ActivityFactory(title="In Kenya", region=Region.objects.get(code="AFR"), countries=["KEN"])
+    client.force_login(viewer)
+
+    listed = client.get("/activities/", query).context["paginator"]
+    csv_ids = tracker_ids(csv_rows(client.get(CSV_URL, query)))
+    xlsx_ids = tracker_ids(xlsx_rows(client.get(XLSX_URL, query)))
+
+    expected = {str(uid) for uid in listed.object_list.values_list("uid", flat=True)}
+    assert len(csv_ids) == listed.count > 0
+    assert csv_ids == xlsx_ids == expected
+
+
+def test_archived_activities_are_exported_only_when_the_filter_asks(client, viewer):
+    ActivityFactory(title="Current")
+    ActivityFactory(title="Archived", archived_at=timezone.now())
+    client.force_login(viewer)
+
+    def titles(query):
+        return sorted(row[2] for row in csv_rows(client.get(CSV_URL, query))[1:])
+
+    assert titles({}) == ["Current"]
+    assert titles({"archived": "only"}) == ["Archived"]
+    assert titles({"archived": "all"}) == ["Archived", "Current"]
+
+
+def test_the_rows_come_in_the_order_of_the_list(client, viewer):
+    for title in ["Bravo", "Alpha", "Charlie"]:
+        ActivityFactory(title=title)
+    client.force_login(viewer)
+
+    rows = csv_rows(client.get(CSV_URL, {"sort": "-title"}))
+
+    assert [row[2] for row in rows[1:]] == ["Charlie", "Bravo", "Alpha"]
+
+
+DANGEROUS = {
+    "title": '=HYPERLINK("http://evil.example","Click")',
+    "partners": "+41 22 730 5111",
+    "description": "-2+3",
+    "reference": "@SUM(A1)",
+}
+
+
+def test_cells_that_start_like_a_formula_are_escaped_in_the_csv(client, viewer):
+    ActivityFactory(**DANGEROUS)
+    ActivityFactory(title="\tTabbed", partners="\rReturned", description="a = b, -c")
+    client.force_login(viewer)
+
+    header, *rows = csv_rows(client.get(CSV_URL))
+    by_title = {row[2]: dict(zip(header, row, strict=True)) for row in rows}
+
+    row = by_title["'" + DANGEROUS["title"]]
+    assert row["partners"] == "'+41 22 730 5111"
+    assert row["description"] == "'-2+3"
+    assert row["reference"] == "'@SUM(A1)"
+    other = by_title["'\tTabbed"]
+    assert other["partners"] == "'\rReturned"
+    assert other["description"] == "a = b, -c"  # only the first character counts
+
+
+def test_cells_that_start_like_a_formula_are_escaped_text_in_the_xlsx(client, viewer):
+    ActivityFactory(**DANGEROUS)
+    client.force_login(viewer)
+
+    sheet = xlsx_sheet(client.get(XLSX_URL))
+
+    cells = dict(zip(HEADERS, sheet[2], strict=True))
+    for header, value in DANGEROUS.items():
+        cell = cells[header]
+        assert cell.data_type == "s", header  # text, never a formula
+        assert cell.value == "'" + value
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_rows(client, viewer):
+    client.force_login(viewer)
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(url)
+            content(response)
+        return len(context.captured_queries)
+
+    def populate(count):
+        for _ in range(count):
+            activity = ActivityFactory(
+                countries=["TON", "FJI"],
+                expected_results=["ASP1.3", "ASP3.4"],
+                focal_point=viewer,
+            )
+            activity.target_groups.set(TargetGroup.objects.filter(code="youth"))
+
+    populate(5)
+    few_csv, few_xlsx = queries(CSV_URL), queries(XLSX_URL)
+    populate(55)
+    assert Activity.objects.count() == 60
+    assert queries(CSV_URL) == few_csv
+    assert queries(XLSX_URL) == few_xlsx
+
+
+def test_invalid_filters_make_no_file_and_the_list_says_why(client, viewer):
+    ActivityFactory()
+    client.force_login(viewer)
+
+    response = client.get(CSV_URL, {"status": "finished", "year": "20x6"})
+
+    assert response.status_code == 302
+    assert (
+        response["Location"] == reverse("activities:activity_list") + "?status=finished&year=20x6"
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "No file was made: some filters are not valid." in page
+    assert "Unknown status" in page
+    assert client.get(XLSX_URL, {"region": "XYZ"}).status_code == 302
+
+
+def test_the_list_links_to_both_files_with_its_filters(client, viewer):
+    ActivityFactory()
+    client.force_login(viewer)
+
+    page = client.get("/activities/", {"status": "ongoing", "page": "1"}).content.decode()
+
+    assert '<a href="/activities/export.csv?status=ongoing" download>Download CSV</a>' in page
+    assert '<a href="/activities/export.xlsx?status=ongoing" download>Download Excel</a>' in page
+
+
+def test_the_list_offers_no_download_while_a_filter_is_invalid(client, viewer):
+    client.force_login(viewer)
+
+    page = client.get("/activities/", {"status": "finished"}).content.decode()
+
+    assert "Download CSV" not in page
+
+
+@pytest.mark.parametrize("persona", ["viewer", "asp_editor", "afr_editor", "superuser"])
+def test_every_signed_in_user_may_export(client, db, request, persona):
+    ActivityFactory()
+    client.force_login(request.getfixturevalue(persona))
+
+    assert client.get(CSV_URL).status_code == 200
+    assert client.get(XLSX_URL).status_code == 200
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, db):
+    ActivityFactory(title="Secret plans")
+
+    response = client.get(CSV_URL)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
