@@ -316,7 +316,7 @@ class RegionAssignmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TargetGroup)
-class TargetGroupAdmin(admin.ModelAdmin):
+class TargetGroupAdmin(SimpleHistoryAdmin):
     """A plain admin: target groups keep no history (the model has no HistoricalRecords)."""
 
     list_display = ["name", "code", "order"]

@@ -46,6 +46,7 @@ class TargetGroup(models.Model):
     name = models.CharField(max_length=100, unique=True)
     order = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()
     objects = TargetGroupManager()
 
     class Meta:

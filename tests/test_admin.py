@@ -445,3 +445,9 @@ def test_a_country_of_another_region_is_refused(admin_client, rows):
     assert response.status_code == 200
     assert "Nigeria is not in Asia and the Pacific, the region of this activity." in response.text
     assert "NGA" not in activity.countries.values_list("iso3", flat=True)
+
+
+def test_every_model_of_ours_in_the_admin_keeps_its_history():
+    ours = [m for m in admin.site._registry if m._meta.app_label in ("initiatives", "activities")]
+    assert ours
+    assert [m.__name__ for m in ours if not hasattr(m, "history")] == []
