@@ -81,26 +81,7 @@ class ActivityForm(forms.ModelForm):
 
     class Meta:
         model = Activity
-        fields = [
-            "title",
-            "reference",
-            "description",
-            "status",
-            "modality",
-            "region",
-            "countries",
-            "expected_results",
-            "start_date",
-            "end_date",
-            "budget_amount",
-            "currency",
-            "funding_source",
-            "partners",
-            "target_groups",
-            "focal_point",
-            "people_reached_women",
-            "people_reached_men",
-        ]
+        fields = Activity.EDITABLE_FIELDS
         labels = {
             "reference": "Reference code",
             "people_reached_women": "Women reached",

@@ -355,6 +355,28 @@ class Activity(models.Model):
     # another version in the database is refused instead of overwriting someone's work.
     version = models.PositiveIntegerField(default=1)
 
+    # What people edit, in the order of the activity form; the change history shows the same.
+    EDITABLE_FIELDS = [
+        "title",
+        "reference",
+        "description",
+        "status",
+        "modality",
+        "region",
+        "countries",
+        "expected_results",
+        "start_date",
+        "end_date",
+        "budget_amount",
+        "currency",
+        "funding_source",
+        "partners",
+        "target_groups",
+        "focal_point",
+        "people_reached_women",
+        "people_reached_men",
+    ]
+
     history = LinkedHistoricalRecords(m2m_fields=[countries, expected_results, target_groups])
     objects = ActivityQuerySet.as_manager()
 

@@ -187,29 +187,10 @@ def _save_archived_at(activity, user, archived_at, reason):
     write_history(activity, user, reason=reason)
 
 
-# What the change history shows, in the order of the form; the record-keeping fields (version,
-# created/updated by and at, uid) change with every save and say nothing by themselves.
-HISTORY_FIELDS = [
-    "title",
-    "description",
-    "reference",
-    "region",
-    "countries",
-    "expected_results",
-    "status",
-    "modality",
-    "start_date",
-    "end_date",
-    "budget_amount",
-    "currency",
-    "funding_source",
-    "partners",
-    "target_groups",
-    "focal_point",
-    "people_reached_women",
-    "people_reached_men",
-    "archived_at",
-]
+# What the change history shows: what people edit, in the order of the form, and the archiving.
+# The record-keeping fields (version, created/updated by and at, uid) change with every save and
+# say nothing by themselves.
+HISTORY_FIELDS = [*Activity.EDITABLE_FIELDS, "archived_at"]
 # For each many-to-many field: the field of its history rows that names the linked row, what to
 # fetch with it, and how the row is shown.
 HISTORY_LINKS = {
