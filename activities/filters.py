@@ -56,7 +56,23 @@ SORT_CHOICES = [
 ]
 
 # Filters less often used, folded under "More filters" unless one of them is in use.
-MORE_FILTERS = ("plan", "modality", "funding", "focal_point", "mine", "archived")
+MORE_FILTERS = (
+    "plan",
+    "modality",
+    "funding",
+    "reported",
+    "focal_point",
+    "mine",
+    "stale",
+    "archived",
+)
+# `?funding=none`: activities whose funding source is not given.
+NO_FUNDING_SOURCE = "none"
+YEAR_ERRORS = {
+    "invalid": "Enter a year as four digits, e.g. 2026.",
+    "min_value": f"Enter a year between {FIRST_YEAR} and {LAST_YEAR}.",
+    "max_value": f"Enter a year between {FIRST_YEAR} and {LAST_YEAR}.",
+}
 
 
 def ordering(sort):
@@ -190,19 +206,17 @@ class ActivityFilter(filters.FilterSet):
         method="filter_group",
         choices=[(g.value, f"{g.label} ({g.value})") for g in CountryGroup],
         empty_label="Any group",
-        help_text="Activities with a country in the group today.",
+        help_text="Activities with a country in the group: during the year when a year is "
+        "given, else today.",
         error_messages=_invalid("country group"),
     )
     year = YearFilter(
         label="Active in year",
         method="filter_year",
+        help_text="Dates overlapping the year; a planned activity counts in the year it starts.",
         min_value=FIRST_YEAR,
         max_value=LAST_YEAR,
-        error_messages={
-            "invalid": "Enter a year as four digits, e.g. 2026.",
-            "min_value": f"Enter a year between {FIRST_YEAR} and {LAST_YEAR}.",
-            "max_value": f"Enter a year between {FIRST_YEAR} and {LAST_YEAR}.",
-        },
+        error_messages=YEAR_ERRORS,
     )
     initiative = filters.ChoiceFilter(
         label="Initiative",
@@ -236,11 +250,25 @@ class ActivityFilter(filters.FilterSet):
         error_messages=_invalid("modality"),
     )
     funding = filters.ChoiceFilter(
-        field_name="funding_source",
         label="Funding source",
-        choices=Activity.FundingSource.choices,
+        method="filter_funding",
+        choices=[*Activity.FundingSource.choices, (NO_FUNDING_SOURCE, "Not given")],
         empty_label="Any funding source",
         error_messages=_invalid("funding source"),
+    )
+    reported = YearFilter(
+        label="Approved report in year",
+        method="filter_reported",
+        help_text="Activities with an approved progress report for a quarter of the year.",
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        error_messages=YEAR_ERRORS,
+    )
+    stale = FlagFilter(
+        label="Only stale activities",
+        method="filter_stale",
+        help_text="Ongoing, with no approved report for either of the last two quarters.",
+        error_messages={"invalid_choice": "Tick the box or leave it empty."},
     )
     focal_point = UserFilter(
         label="Focal point",
@@ -363,6 +391,11 @@ class ActivityFilter(filters.FilterSet):
         return queryset.in_country(value)
 
     def filter_group(self, queryset, name, value):
+        # With a year, a country counts in the group if it was in it on any day of that year,
+        # as in the dashboards' figures; without one, as of today.
+        year = self.form.cleaned_data.get("year")
+        if year:
+            return queryset.in_group_during(value, year)
         return queryset.in_group(value)
 
     def filter_year(self, queryset, name, value):
@@ -376,6 +409,17 @@ class ActivityFilter(filters.FilterSet):
 
     def filter_result(self, queryset, name, value):
         return queryset.advancing(self.results[value])
+
+    def filter_funding(self, queryset, name, value):
+        if value == NO_FUNDING_SOURCE:
+            return queryset.filter(funding_source="")
+        return queryset.filter(funding_source=value)
+
+    def filter_reported(self, queryset, name, value):
+        return queryset.with_approved_report_in(value)
+
+    def filter_stale(self, queryset, name, value):
+        return queryset.stale()
 
     def filter_focal_point(self, queryset, name, value):
         return queryset.filter(focal_point=self.users[value])
@@ -441,7 +485,7 @@ class ActivityFilter(filters.FilterSet):
     def _display(self, name, value):
         if name == "q":
             return f"“{value}”"
-        if name == "mine":
+        if name in ("mine", "stale"):
             return ""
         field = self.form.fields[name]
         if name == "focal_point":

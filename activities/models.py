@@ -177,9 +177,29 @@ class ActivityQuerySet(models.QuerySet):
         )
 
     def active_in(self, year):
-        """Activities whose dates overlap `year`; one with no end date runs on."""
-        return self.filter(start_date__lte=datetime.date(year, 12, 31)).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=datetime.date(year, 1, 1))
+        """Activities active in `year`: their dates overlap it (one with no end date runs on),
+        except that a planned activity counts only in the year it starts — a plan is not yet
+        work in the years after."""
+        return (
+            self.filter(start_date__lte=datetime.date(year, 12, 31))
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=datetime.date(year, 1, 1)))
+            .filter(~Q(status=Activity.Status.PLANNED) | Q(start_date__year=year))
+        )
+
+    def counted_in(self, year):
+        """The activities that count in `year`'s figures: active in it, neither archived nor
+        cancelled. Every dashboard figure starts from this set."""
+        return self.not_archived().filter(status__in=Activity.COUNTED_STATUSES).active_in(year)
+
+    def delivering(self):
+        """Ongoing or completed: the activities that cover an expected result and reach a
+        country (planned and suspended ones do not yet)."""
+        return self.filter(status__in=Activity.DELIVERING_STATUSES)
+
+    def with_approved_report_in(self, year):
+        """Activities with at least one approved progress report for a quarter of `year`."""
+        return self.filter(
+            pk__in=ProgressReport.objects.approved().filter(year=year).values("activity_id")
         )
 
     # The methods below narrow through subqueries (`pk__in`) rather than joins, so that an
@@ -214,7 +234,13 @@ class ActivityQuerySet(models.QuerySet):
     def in_group(self, group, on=None):
         """Activities with at least one country in `group` (LDC, SIDS or LLDC) on the date `on`
         (default: today)."""
-        countries = Country.objects.in_group(group, on=on)
+        return self._in_countries(Country.objects.in_group(group, on=on))
+
+    def in_group_during(self, group, year):
+        """Activities with at least one country that was in `group` on some day of `year`."""
+        return self._in_countries(Country.objects.in_group_during(group, year))
+
+    def _in_countries(self, countries):
         return self.filter(
             pk__in=ActivityCountry.objects.filter(country__in=countries).values("activity_id")
         )
@@ -284,6 +310,10 @@ class Activity(models.Model):
         COMPLETED = "completed", "Completed"
         SUSPENDED = "suspended", "Suspended"
         CANCELLED = "cancelled", "Cancelled"
+
+    # Cancelled activities never count in figures; only ongoing and completed ones deliver.
+    COUNTED_STATUSES = [Status.PLANNED, Status.ONGOING, Status.SUSPENDED, Status.COMPLETED]
+    DELIVERING_STATUSES = [Status.ONGOING, Status.COMPLETED]
 
     class Modality(models.TextChoices):
         PROJECT = "project", "Project"

@@ -11,6 +11,7 @@ from config import views
 urlpatterns = [
     path("", home, name="home"),
     path("", include("activities.urls")),
+    path("", include("reports.urls")),
     path("", include("initiatives.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

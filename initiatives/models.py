@@ -196,6 +196,15 @@ class Country(models.Model):
     def current_groups(self):
         return self.groups_on()
 
+    def groups_during(self, year):
+        """The groups this country was in on at least one day of `year`: what a year's figures
+        count it as (Lao PDR is an LDC in 2026, the year it graduated). Reads prefetched
+        designations like `groups_on`."""
+        return sorted(
+            {d.group for d in self.designations.all() if d.is_active_during(year)},
+            key=[g.value for g in CountryGroup].index,
+        )
+
 
 class DesignationManager(models.Manager):
     def get_by_natural_key(self, iso3, group, start_date):
@@ -259,6 +268,12 @@ class Designation(models.Model):
     def is_active_on(self, day):
         return (self.start_date is None or self.start_date <= day) and (
             self.end_date is None or day < self.end_date
+        )
+
+    def is_active_during(self, year):
+        """In force on at least one day of `year` (the end date is exclusive, as always)."""
+        return (self.start_date is None or self.start_date.year <= year) and (
+            self.end_date is None or self.end_date > datetime.date(year, 1, 1)
         )
 
 
