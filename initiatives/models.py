@@ -175,7 +175,7 @@ class Country(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("initiatives:country_detail", args=[self.iso3])
+        return reverse("reports:country_detail", args=[self.iso3])
 
     def natural_key(self):
         return (self.iso3,)
@@ -314,7 +314,7 @@ class Initiative(models.Model):
         return f"{self.code}: {self.title}"
 
     def get_absolute_url(self):
-        return reverse("initiatives:initiative_detail", args=[self.action_plan.code, self.code])
+        return reverse("reports:initiative_detail", args=[self.action_plan.code, self.code])
 
     def natural_key(self):
         return (*self.action_plan.natural_key(), self.code)
@@ -361,6 +361,12 @@ class ExpectedResult(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.short_label}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "reports:result_detail",
+            args=[self.initiative.action_plan.code, self.initiative.code, self.number],
+        )
 
     def natural_key(self):
         return (*self.initiative.natural_key(), self.number)

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlencode
 
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, OuterRef, Prefetch, Subquery, Sum
 from django.urls import reverse
 
 from activities.models import Activity, ActivityCountry, ActivityExpectedResult, ProgressReport
@@ -162,6 +162,7 @@ class InitiativeFigures:
     countries_reached: Figure
     covered: Figure  # expected results covered, of len(results)
     percent_complete: int | None = None
+    results_total: Figure | None = None  # len(results), linking to the list of them
 
 
 @dataclass
@@ -199,6 +200,34 @@ class MatrixRow:
     country: Country
     groups: list
     cells: list
+
+
+@dataclass
+class CountryResult:
+    """An expected result that a country's activities advance: how many of them do (a cell of
+    the matrix), and whether an ongoing or completed one reaches the country."""
+
+    result: ExpectedResult
+    activities: Figure
+    reached: bool
+
+
+@dataclass
+class ActivityProgress:
+    """An activity that counts, as the regional report shows it: the activity (its countries
+    fetched, by name) and its latest approved progress report up to the year's end, or None."""
+
+    activity: Activity
+    report: ProgressReport | None
+
+
+@dataclass
+class ResultProgress:
+    """An expected result in the regional report: its figures and the ActivityProgress of the
+    activities that count and advance it, by title (none: a gap the report shows)."""
+
+    figures: ResultFigures
+    activities: list
 
 
 @dataclass
@@ -306,6 +335,17 @@ class RegionFigures:
         }
 
     @cached_property
+    def reached_by_initiative(self):
+        """Initiative id → ids of the countries reached by the ongoing or completed activities
+        that advance any of its expected results (the list behind its countries reached)."""
+        return {
+            initiative.pk: set().union(
+                *(self.reached_by_result[r.pk] for r in initiative.expected_results.all())
+            )
+            for initiative in self.initiative_list
+        }
+
+    @cached_property
     def initiatives(self):
         """InitiativeFigures for each initiative of the region, with its ResultFigures."""
         percents = self.percent_complete_by_activity if self.with_progress else {}
@@ -340,6 +380,9 @@ class RegionFigures:
                         self.scope.result_list_url(initiative=initiative.code, covered="yes"),
                     ),
                     percent_complete=_mean(percents, initiative_activities),
+                    results_total=Figure(
+                        len(results), self.scope.result_list_url(initiative=initiative.code)
+                    ),
                     **self._status_figures(initiative_activities, initiative=initiative.code),
                 )
             )
@@ -465,6 +508,20 @@ class RegionFigures:
             for figures in self.countries
         ]
 
+    def results_advanced_in(self, country):
+        """CountryResult for each expected result that `country`'s activities advance, in the
+        order of `self.results`: the cells of its matrix row that hold activities."""
+        row = next(row for row in self.matrix if row.country.pk == country.pk)
+        return [
+            CountryResult(
+                result=cell.result,
+                activities=Figure(cell.activities, cell.url),
+                reached=country.pk in self.reached_by_result[cell.result.pk],
+            )
+            for cell in row.cells
+            if cell.activities
+        ]
+
     # --- Money, people, staleness (region dashboard and report only: one query each)
 
     @cached_property
@@ -510,6 +567,7 @@ class RegionFigures:
         return {
             "women": totals["women"] or 0,
             "men": totals["men"] or 0,
+            "total": (totals["women"] or 0) + (totals["men"] or 0),
             "activities": Figure(
                 totals["activities"], self.scope.activity_list_url(reported=self.year)
             ),
@@ -519,17 +577,63 @@ class RegionFigures:
     def stale(self):
         """(Figure, the first STALE_SHOWN stale activities): ongoing activities of the region
         and plan with no approved report for either of the last two quarters, as of today."""
-        activities = (
+        activities = self._stale_activities()
+        return (
+            Figure(activities.count(), self.scope.stale_list_url()),
+            list(activities[:STALE_SHOWN]),
+        )
+
+    @cached_property
+    def stale_activities(self):
+        """Every stale activity of `stale`, not only the first STALE_SHOWN: for the downloads."""
+        return list(self._stale_activities())
+
+    def _stale_activities(self):
+        return (
             Activity.objects.stale()
             .filter(region=self.region)
             .in_plan(self.plan)
             .select_related("focal_point")
             .order_by("start_date", "title")
         )
-        return (
-            Figure(activities.count(), self.scope.stale_list_url()),
-            list(activities[:STALE_SHOWN]),
+
+    # --- The regional report: the activities themselves, with their latest approved reports
+
+    @cached_property
+    def latest_approved_reports(self):
+        """Activity id → the latest approved progress report up to the year's end, for the
+        activities that count and have one: one query, whatever the number of activities.
+        Drafts, submitted and returned reports never show."""
+        approved = ProgressReport.objects.approved().filter(year__lte=self.year)
+        latest = approved.filter(activity=OuterRef("activity")).order_by("-year", "-quarter")
+        reports = approved.filter(
+            activity__in=self.scope.activities(), pk=Subquery(latest.values("pk")[:1])
         )
+        return {report.activity_id: report for report in reports}
+
+    @cached_property
+    def report_sections(self):
+        """The regional report's body: (InitiativeFigures, [ResultProgress]) for each initiative,
+        every expected result listed, with or without activities. Three queries: the activities,
+        their countries and their latest approved reports."""
+        activities = (
+            self.scope.activities()
+            .prefetch_related(Prefetch("countries", queryset=Country.objects.order_by("name")))
+            .order_by("title", "pk")
+        )
+        reports = self.latest_approved_reports
+        by_result = defaultdict(list)
+        for activity in activities:
+            progress = ActivityProgress(activity, reports.get(activity.pk))
+            for result_id in self.rows.results_of[activity.pk]:
+                by_result[result_id].append(progress)
+        return [
+            (
+                initiative,
+                [ResultProgress(r, by_result[r.result.pk]) for r in initiative.results],
+            )
+            for initiative in self.initiatives
+        ]
 
     def as_json(self):
         """The figures for other tools (Power BI, Excel): the README documents this shape."""
@@ -565,7 +669,10 @@ def _mean(percents, activity_ids):
 
 
 def _initiatives(plan, region=None):
-    results = ExpectedResult.objects.order_by("number")
+    # Without the manager's select_related, the prefetch makes each result's `initiative` the
+    # initiative fetched here, with its plan and region: `result.get_absolute_url()` and
+    # `result.code` then need no query per result.
+    results = ExpectedResult.objects.select_related(None).order_by("number")
     initiatives = (
         Initiative.objects.filter(action_plan=plan)
         .select_related("region", "action_plan")

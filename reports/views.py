@@ -1,53 +1,332 @@
 """Dashboards, regional progress reports and the progress pages of initiatives, expected results
 and countries. Read-only: every figure comes from `reports.queries`."""
 
-from django.http import Http404
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from activities.models import Activity
+from initiatives.models import Country, ExpectedResult, Initiative, Region
+from reports import documents, exports
+from reports.charts import region_charts
+from reports.forms import CountryListForm, PeriodForm, ResultListForm, period_form
+from reports.queries import all_region_figures, region_figures
 
 # --- Dashboards (all regions, a region, drill-down lists of countries and expected results)
 
 
+def _region(region_code):
+    """The region of the URL; codes are upper case, so "asp" is a page that does not exist."""
+    return get_object_or_404(Region, code=_code(region_code))
+
+
+def _kept_filters(request):
+    """The query's other parameters, which the period picker keeps as hidden fields."""
+    return [
+        (name, value)
+        for name, values in request.GET.lists()
+        if name not in ("plan", "year")
+        for value in values
+    ]
+
+
+@require_safe
 def all_regions(request):
-    raise Http404("Not built yet")
+    """Every region of an action plan side by side for a year: coverage, activities by status,
+    countries reached, of all and of the LDC, SIDS and LLDC."""
+    period = period_form(request)
+    if not period.is_valid():
+        return render(request, "reports/all_regions.html", {"period": period}, status=400)
+    plan, year = period.cleaned_data["plan"], period.cleaned_data["year"]
+    context = {
+        "period": period,
+        "plan": plan,
+        "year": year,
+        "regions": all_region_figures(plan, year),
+        "statuses": Activity.COUNTED_STATUSES,
+    }
+    return render(request, "reports/all_regions.html", context)
 
 
+@require_safe
 def region_dashboard(request, region_code):
-    raise Http404("Not built yet")
+    """A region's dashboard for a plan and year; with ?format=json, the same figures as JSON
+    for other tools (the README documents the shape)."""
+    region = _region(region_code)
+    output = request.GET.get("format")
+    if output not in (None, "json"):
+        return HttpResponseBadRequest("Unknown format: ?format=json, or none for the page.")
+    period = period_form(request)
+    if not period.is_valid():
+        if output == "json":
+            return JsonResponse({"errors": period.errors.get_json_data()}, status=400)
+        context = {"region": region, "period": period}
+        return render(request, "reports/region_dashboard.html", context, status=400)
+    plan, year = period.cleaned_data["plan"], period.cleaned_data["year"]
+    figures = region_figures(region, plan, year)
+    if output == "json":
+        return JsonResponse(figures.as_json())
+    context = {
+        "region": region,
+        "period": period,
+        "figures": figures,
+        "sections": [(initiative, initiative.results) for initiative in figures.initiatives],
+        "charts": region_charts(figures),
+        "period_query": urlencode(period.query),
+    }
+    return render(request, "reports/region_dashboard.html", context)
 
 
+def _region_list(request, region_code, filter_form, template):
+    """A list that a dashboard figure links to: the region's rows that `filter_form` keeps
+    (built with the region's figures; its `listed()` gives the rows). A bad period or filter
+    shows the page with the errors, status 400."""
+    region = _region(region_code)
+    period = period_form(request)
+    context = {"region": region, "period": period, "kept_filters": _kept_filters(request)}
+    if not period.is_valid():
+        return render(request, template, context, status=400)
+    figures = region_figures(region, period.cleaned_data["plan"], period.cleaned_data["year"])
+    filters = filter_form(request.GET, figures)
+    context |= {"figures": figures, "filters": filters}
+    if not filters.is_valid():
+        return render(request, template, context, status=400)
+    context |= filters.listed() | {"period_query": urlencode(period.query)}
+    return render(request, template, context)
+
+
+@require_safe
 def country_list(request, region_code):
-    raise Http404("Not built yet")
+    """The region's countries that a country figure counts: ?group=, ?reached=yes|no, and
+    reached by the activities of ?result= or ?initiative=. Its length is the figure."""
+    return _region_list(request, region_code, CountryListForm, "reports/country_list.html")
 
 
+@require_safe
 def result_list(request, region_code):
-    raise Http404("Not built yet")
+    """The region's expected results that a coverage figure counts: ?covered=yes|no,
+    ?initiative=. Its length is the figure."""
+    return _region_list(request, region_code, ResultListForm, "reports/result_list.html")
 
 
 # --- Downloads and the regional progress report
 
 
+def _attachment(content, filename, content_type):
+    """A response that the browser saves as the file `filename`."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _period_errors(period):
+    """A file that cannot be made: why, in a line of plain text (status 400)."""
+    errors = [f"{period[name].label}: {' '.join(e)}" for name, e in period.errors.items()]
+    return HttpResponseBadRequest("; ".join(errors), content_type="text/plain; charset=utf-8")
+
+
+@require_safe
 def table_download(request, region_code, table, file_format):
-    raise Http404("Not built yet")
+    """A table of the region dashboard as CSV or XLSX, for ?plan=&year=: exactly its figures
+    (see reports.exports), e.g. /dashboard/ASP/tables/matrix.csv → ASP-2026-matrix.csv."""
+    build_table = exports.TABLES.get(table)
+    if build_table is None or file_format not in exports.FORMATS:
+        raise Http404("There is no such table or file format.")
+    region = _region(region_code)
+    period = period_form(request)
+    if not period.is_valid():
+        return _period_errors(period)
+    figures = region_figures(region, period.cleaned_data["plan"], period.cleaned_data["year"])
+    filename = exports.table_filename(figures, table, file_format)
+    if file_format == "csv":
+        content = exports.csv_content(build_table(figures))
+    else:
+        content = exports.xlsx_content([build_table(figures)])
+    return _attachment(content, filename, exports.CONTENT_TYPES[file_format])
 
 
+def _report_period(request, year):
+    """The PeriodForm of a regional report: ?plan= (unknown: 404) and the URL's year."""
+    data = request.GET.copy()
+    data["year"] = str(year)
+    period = PeriodForm(data)
+    if period.has_error("plan"):
+        raise Http404(period.errors["plan"][0])
+    return period
+
+
+@require_safe
 def regional_report(request, region_code, year):
-    raise Http404("Not built yet")
+    """The regional progress report of a region for a year of an action plan: a document to
+    print (the print stylesheet drops navigation, breaks before each initiative) or download."""
+    region = _region(region_code)
+    period = _report_period(request, year)
+    if not period.is_valid():
+        context = {"region": region, "period": period}
+        return render(request, "reports/regional_report.html", context, status=400)
+    figures = region_figures(region, period.cleaned_data["plan"], year)
+    context = {
+        "region": region,
+        "figures": figures,
+        "matrix": exports.matrix_by_initiative(figures),
+        "generated_on": timezone.localdate(),
+    }
+    return render(request, "reports/regional_report.html", context)
 
 
+@require_safe
 def regional_report_download(request, region_code, year, file_format):
-    raise Http404("Not built yet")
+    """The regional progress report as XLSX (sheets Summary, Activities, Matrix) or as a Word
+    document (DOCX) with the page's narrative."""
+    if file_format not in ("xlsx", "docx"):
+        raise Http404("The report downloads as xlsx or docx.")
+    region = _region(region_code)
+    period = _report_period(request, year)
+    if not period.is_valid():
+        return _period_errors(period)
+    figures = region_figures(region, period.cleaned_data["plan"], year)
+    generated_on = timezone.localdate()
+    filename = exports.report_filename(figures, file_format)
+    if file_format == "xlsx":
+        tables = exports.report_tables(figures, generated_on)
+        return _attachment(exports.xlsx_content(tables), filename, exports.CONTENT_TYPES["xlsx"])
+    content = documents.report_docx(figures, generated_on)
+    return _attachment(content, filename, documents.DOCX_TYPE)
 
 
 # --- Progress pages of an initiative, an expected result, a country
 
 
+def _code(text):
+    """A code from the URL, to look a row up by: none holds a NUL character, which PostgreSQL
+    refuses in a query (a 500), so such a code is a page that does not exist."""
+    if "\x00" in text:
+        raise Http404("There is no such page.")
+    return text
+
+
+def _period(request, plan=None):
+    """The page's PeriodForm: ?year=, and ?plan= unless the page's URL names its `plan`."""
+    if plan is None:
+        return period_form(request)
+    data = request.GET.copy()
+    data["plan"] = plan.code
+    return PeriodForm(data)
+
+
+def _initiative_context(initiative, period):
+    """What the pages of an initiative and of its expected results show whatever the period."""
+    return {
+        "initiative": initiative,
+        "plan": initiative.action_plan,
+        "region": initiative.region,
+        "period": period,
+    }
+
+
+@dataclass
+class ActivityRow:
+    """An activity as a progress page lists it: its countries, each with the groups it was in
+    during the year, and the percent complete of its latest approved report."""
+
+    activity: Activity
+    countries: list  # (Country, [group, ...]) pairs
+    percent_complete: int | None
+
+
+def _activity_rows(activities, figures):
+    """ActivityRow for each of `activities` (fetched with `for_list()`), for `figures`' year."""
+    percents = figures.percent_complete_by_activity
+    return [
+        ActivityRow(
+            activity=activity,
+            countries=[(c, c.groups_during(figures.year)) for c in activity.countries.all()],
+            percent_complete=percents.get(activity.pk),
+        )
+        for activity in activities
+    ]
+
+
+@require_safe
 def initiative_detail(request, plan_code, code):
-    raise Http404("Not built yet")
+    """An initiative's objective and its progress in a year: its figures and each expected
+    result's, counted as on its region's dashboard."""
+    initiative = get_object_or_404(
+        Initiative.objects.select_related("action_plan", "region"),
+        action_plan__code=_code(plan_code),
+        code=_code(code),
+    )
+    period = _period(request, initiative.action_plan)
+    context = _initiative_context(initiative, period)
+    if not period.is_valid():
+        return render(request, "reports/initiative_detail.html", context, status=400)
+    year = period.cleaned_data["year"]
+    figures = region_figures(initiative.region, initiative.action_plan, year)
+    context |= {
+        "year": year,
+        "figures": figures,
+        "initiative_figures": next(
+            f for f in figures.initiatives if f.initiative.pk == initiative.pk
+        ),
+    }
+    return render(request, "reports/initiative_detail.html", context)
 
 
+@require_safe
 def result_detail(request, plan_code, code, number):
-    raise Http404("Not built yet")
+    """An expected result's progress in a year: its figures, the activities they count and the
+    countries its ongoing and completed activities reach."""
+    result = get_object_or_404(
+        ExpectedResult.objects.select_related("initiative__action_plan", "initiative__region"),
+        initiative__action_plan__code=_code(plan_code),
+        initiative__code=_code(code),
+        number=number,
+    )
+    initiative = result.initiative
+    period = _period(request, initiative.action_plan)
+    context = {"result": result, **_initiative_context(initiative, period)}
+    if not period.is_valid():
+        return render(request, "reports/result_detail.html", context, status=400)
+    year = period.cleaned_data["year"]
+    figures = region_figures(initiative.region, initiative.action_plan, year)
+    activities = figures.scope.activities().advancing(result).for_list()
+    reached = Country.objects.with_designations().filter(
+        pk__in=figures.reached_by_result[result.pk]
+    )
+    context |= {
+        "year": year,
+        "figures": figures,
+        "result_figures": next(f for f in figures.results if f.result.pk == result.pk),
+        "rows": _activity_rows(activities, figures),
+        "countries_reached": [(c, c.groups_during(year)) for c in reached],
+        "period_query": urlencode(period.query),
+    }
+    return render(request, "reports/result_detail.html", context)
 
 
+@require_safe
 def country_detail(request, iso3):
-    raise Http404("Not built yet")
+    """A country's profile: its designations over time, and in a year of an action plan its
+    activities and the expected results they advance, counted as on its region's dashboard."""
+    country = get_object_or_404(Country.objects.with_designations(), iso3=_code(iso3).upper())
+    period = _period(request)
+    context = {"country": country, "region": country.region, "period": period}
+    if not period.is_valid():
+        return render(request, "reports/country_detail.html", context, status=400)
+    plan, year = period.cleaned_data["plan"], period.cleaned_data["year"]
+    figures = region_figures(country.region, plan, year)
+    activities = figures.scope.activities().in_country(country).for_list()
+    context |= {
+        "plan": plan,
+        "year": year,
+        "figures": figures,
+        "country_figures": next(f for f in figures.countries if f.country.pk == country.pk),
+        "rows": _activity_rows(activities, figures),
+        "results_advanced": figures.results_advanced_in(country),
+        "period_query": urlencode(period.query),
+    }
+    return render(request, "reports/country_detail.html", context)

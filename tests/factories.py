@@ -4,6 +4,7 @@ import datetime
 
 import factory
 from django.contrib.auth.models import Group, User
+from django.utils import timezone
 
 from activities.models import Activity, ProgressReport, RegionAssignment
 from initiatives.models import Country, ExpectedResult, Region
@@ -81,6 +82,20 @@ class ProgressReportFactory(factory.django.DjangoModelFactory):
     percent_complete = 40
     achievements = "Trained 40 officials of the regulator."
     author = factory.SubFactory(UserFactory)
+
+
+def approved_report(activity, year, quarter, **fields):
+    """An approved progress report of `activity` for `year` Q`quarter`, reviewed by someone
+    other than its author (the database insists)."""
+    return ProgressReportFactory(
+        activity=activity,
+        year=year,
+        quarter=quarter,
+        state=ProgressReport.State.APPROVED,
+        reviewer=UserFactory(),
+        reviewed_at=timezone.now(),
+        **fields,
+    )
 
 
 def initiative_with_results(region_code, code, results=1, plan_code="WTDC-25"):

@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from activities.filters import ActivityFilter
-from activities.models import Activity
+from activities.models import Activity, ProgressReport, previous_quarters, quarter_of
 from initiatives.models import Region
-from tests.factories import ActivityFactory, UserFactory
+from tests.factories import ActivityFactory, ProgressReportFactory, UserFactory, approved_report
 
 
 def listed(client, query):
@@ -286,3 +286,125 @@ def test_the_filterset_can_be_used_without_the_page(db):
     assert {a.title for a in matching} == {"Ongoing in Tuvalu", "Planned in Tuvalu"}
     assert ActivityFilter({"country": "TUV", "year": "abc"}).qs.count() == 0
     assert ActivityFilter().qs.count() == 2  # no parameters: archived ones still hidden
+
+
+# --- The filters the dashboards link to: a figure's list holds exactly what it counts.
+
+
+def test_the_year_filter_counts_a_planned_activity_in_its_start_year_only(signed_in):
+    ActivityFactory(
+        title="Planned 2026-2028",
+        status=Activity.Status.PLANNED,
+        start_date=datetime.date(2026, 9, 1),
+        end_date=datetime.date(2028, 6, 30),
+    )
+    ActivityFactory(
+        title="Ongoing 2025-2027",
+        status=Activity.Status.ONGOING,
+        start_date=datetime.date(2025, 4, 1),
+        end_date=datetime.date(2027, 3, 31),
+    )
+    ActivityFactory(
+        title="Planned from 2027",
+        status=Activity.Status.PLANNED,
+        start_date=datetime.date(2027, 2, 1),
+        end_date=None,
+    )
+
+    assert listed(signed_in, "year=2026") == {"Planned 2026-2028", "Ongoing 2025-2027"}
+    assert listed(signed_in, "year=2027") == {"Ongoing 2025-2027", "Planned from 2027"}
+    assert listed(signed_in, "year=2028") == set()
+
+
+def test_the_group_filter_with_a_year_counts_the_groups_during_that_year(signed_in):
+    since_2023 = {"start_date": datetime.date(2023, 1, 1), "end_date": None}
+    ActivityFactory(title="Lao PDR", countries=["LAO"], **since_2023)
+    ActivityFactory(title="Tuvalu", countries=["TUV"], **since_2023)
+    ActivityFactory(title="Bhutan", countries=["BTN"], **since_2023)
+
+    # Lao PDR left the LDCs on 24 Nov 2026: an LDC in 2026's list, not in 2027's.
+    assert listed(signed_in, "group=LDC&year=2026") == {"Lao PDR", "Tuvalu"}
+    assert listed(signed_in, "group=LDC&year=2027") == {"Tuvalu"}
+    # Bhutan left them on 13 Dec 2023.
+    assert listed(signed_in, "group=LDC&year=2023") == {"Lao PDR", "Tuvalu", "Bhutan"}
+    assert listed(signed_in, "group=LLDC&year=2027") == {"Lao PDR", "Bhutan"}
+    # With no year, the groups of today.
+    lao_graduated = datetime.date.today() >= datetime.date(2026, 11, 24)
+    assert listed(signed_in, "group=LDC") == {"Tuvalu"} | (set() if lao_graduated else {"Lao PDR"})
+
+
+def test_funding_none_lists_the_activities_whose_funding_source_is_not_given(signed_in):
+    ActivityFactory(title="No funding source", funding_source="")
+    ActivityFactory(title="In kind", funding_source=Activity.FundingSource.IN_KIND)
+
+    assert listed(signed_in, "funding=none") == {"No funding source"}
+    assert listed(signed_in, "funding=in_kind") == {"In kind"}
+
+
+def test_reported_lists_the_activities_with_an_approved_report_in_that_year(signed_in):
+    reported_twice = ActivityFactory(title="Two approved reports in 2026")
+    approved_report(reported_twice, 2026, 1)
+    approved_report(reported_twice, 2026, 2)
+    approved_report(ActivityFactory(title="Approved in 2025"), 2025, 4)
+    ProgressReportFactory(
+        activity=ActivityFactory(title="Submitted in 2026"),
+        year=2026,
+        state=ProgressReport.State.SUBMITTED,
+    )
+    ProgressReportFactory(activity=ActivityFactory(title="Draft in 2026"), year=2026)
+    ProgressReportFactory(
+        activity=ActivityFactory(title="Returned in 2026"),
+        year=2026,
+        state=ProgressReport.State.RETURNED,
+        reviewer=UserFactory(),
+        reviewed_at=timezone.now(),
+    )
+
+    assert listed(signed_in, "reported=2026") == {"Two approved reports in 2026"}
+    assert listed(signed_in, "reported=2025") == {"Approved in 2025"}
+    assert signed_in.get("/activities/?reported=2026").context["paginator"].count == 1
+
+
+def test_stale_lists_ongoing_activities_with_no_approved_report_for_the_last_two_quarters(
+    signed_in,
+):
+    last_quarter, quarter_before = previous_quarters()
+    since_2024 = {"start_date": datetime.date(2024, 1, 1), "end_date": None}
+    approved_report(ActivityFactory(title="Reported last quarter", **since_2024), *last_quarter)
+    approved_report(ActivityFactory(title="Reported before", **since_2024), *quarter_before)
+    approved_report(ActivityFactory(title="Reported long ago", **since_2024), 2024, 1)
+    ProgressReportFactory(
+        activity=ActivityFactory(title="Only submitted", **since_2024),
+        year=last_quarter[0],
+        quarter=last_quarter[1],
+        state=ProgressReport.State.SUBMITTED,
+    )
+    ActivityFactory(title="Completed", status=Activity.Status.COMPLETED, **since_2024)
+    ActivityFactory(title="Archived", archived_at=timezone.now(), **since_2024)
+    this_quarter_year, this_quarter = quarter_of(datetime.date.today())
+    ActivityFactory(
+        title="Started this quarter",
+        start_date=datetime.date(this_quarter_year, 3 * this_quarter - 2, 1),
+        end_date=None,
+    )
+
+    assert listed(signed_in, "stale=1") == {"Reported long ago", "Only submitted"}
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("reported=abc", "reported"),
+        ("reported=1999", "reported"),
+        ("stale=yes", "stale"),
+        ("funding=nothing", "funding"),
+    ],
+)
+def test_an_invalid_value_of_a_dashboard_filter_lists_nothing(signed_in, query, field):
+    ActivityFactory(title="Should not be listed", funding_source="")
+
+    response = signed_in.get(f"/activities/?{query}")
+
+    assert response.status_code == 200
+    assert field in response.context["filterset"].errors
+    assert response.context["paginator"].count == 0

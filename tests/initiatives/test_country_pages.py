@@ -1,4 +1,5 @@
-"""The countries list with designation badges, and a country's page."""
+"""The countries list with designation badges (a country's own page, with its designations
+over time and its progress, is tested in tests/reports/test_country_page.py)."""
 
 import datetime
 
@@ -40,20 +41,3 @@ def test_the_badge_queries_do_not_grow_with_designations(
     client.force_login(viewer)
     with django_assert_max_num_queries(6):
         client.get("/countries/?region=ASP")
-
-
-def test_a_country_shows_its_designations_over_time(client, viewer):
-    client.force_login(viewer)
-    response = client.get("/countries/LAO/")
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "Lao People&#x27;s Democratic Republic" in page
-    assert "Least developed country (LDC)" in page
-    assert "Nov. 24, 2026" in page
-    assert "Landlocked developing country (LLDC)" in page
-
-
-def test_a_country_is_found_by_lower_case_code_and_unknown_is_404(client, viewer):
-    client.force_login(viewer)
-    assert client.get("/countries/ton/").status_code == 200
-    assert client.get("/countries/XYZ/").status_code == 404

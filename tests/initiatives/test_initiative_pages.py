@@ -1,4 +1,5 @@
-"""The initiatives pages: per action plan and region, and an initiative with its results."""
+"""The list of initiatives, per action plan and region (an initiative's own page, with its
+progress, is tested in tests/reports/test_initiative_page.py)."""
 
 from initiatives.models import ActionPlan, Initiative, Region
 
@@ -42,20 +43,3 @@ def test_the_list_costs_a_fixed_number_of_queries(client, viewer, django_assert_
     client.force_login(viewer)
     with django_assert_max_num_queries(6):
         client.get("/initiatives/")
-
-
-def test_an_initiative_shows_its_objective_and_every_expected_result(client, viewer):
-    client.force_login(viewer)
-    response = client.get("/initiatives/WTDC-25/ASP3/")
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "To assist Member States in developing telecommunication" in page
-    for number in range(1, 9):
-        assert f"ASP3.{number}" in page
-    assert "ASP3.9" not in page
-
-
-def test_an_unknown_initiative_is_404(client, viewer):
-    client.force_login(viewer)
-    assert client.get("/initiatives/WTDC-25/ASP9/").status_code == 404
-    assert client.get("/initiatives/NOPE/ASP1/").status_code == 404

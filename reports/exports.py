@@ -1,0 +1,372 @@
+"""The dashboard's tables as files: each table as a header and rows of plain values (text,
+whole numbers, decimals, dates), built only from a region's `RegionFigures`, so that a file
+holds exactly the figures of the page. The CSV and XLSX table downloads and the regional
+report's workbook share them.
+
+Every text cell is escaped against formula injection (`activities.spreadsheets.escape_formula`):
+a country, an activity or an expected result whose text starts with "=", "+", "-", "@", a tab
+or a carriage return is written with a leading single quote, never as a formula. Numbers stay
+numbers.
+"""
+
+import csv
+import datetime
+import decimal
+import io
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from activities.spreadsheets import (
+    CSV_CONTENT_TYPE,
+    DATE_FORMAT,
+    LIST_SEPARATOR,
+    XLSX_CONTENT_TYPE,
+    csv_text,
+    escape_formula,
+)
+
+FORMATS = ("csv", "xlsx")
+CONTENT_TYPES = {"csv": CSV_CONTENT_TYPE, "xlsx": XLSX_CONTENT_TYPE}
+YES, NO = "yes", "no"
+CENTS = decimal.Decimal("0.01")
+MAX_WIDTH = 60  # characters: a long text wraps instead of stretching its column
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of the dashboard or of the report: its sheet title, header and rows of values."""
+
+    title: str  # the XLSX sheet's name: at most 31 characters
+    header: list
+    rows: list
+
+
+def _groups(groups):
+    return LIST_SEPARATOR.join(groups)
+
+
+def _money(amount):
+    """A sum of budgets with its two decimals, whichever database summed it."""
+    return None if amount is None else amount.quantize(CENTS)
+
+
+def _yes_no(value):
+    return YES if value else NO
+
+
+# --- The dashboard's tables
+
+
+def initiatives_table(figures):
+    """One row per initiative: its activities, countries reached, expected results covered."""
+    header = [
+        "initiative",
+        "title",
+        "activities",
+        "ongoing",
+        "completed",
+        "countries reached",
+        "expected results covered",
+        "expected results",
+        "percent complete",
+    ]
+    rows = [
+        [
+            i.initiative.code,
+            i.initiative.title,
+            i.activities.value,
+            i.ongoing.value,
+            i.completed.value,
+            i.countries_reached.value,
+            i.covered.value,
+            len(i.results),
+            i.percent_complete,
+        ]
+        for i in figures.initiatives
+    ]
+    return Table("Initiatives", header, rows)
+
+
+def results_table(figures):
+    """One row per expected result, in the order of the initiatives."""
+    header = [
+        "expected result",
+        "initiative",
+        "text",
+        "activities",
+        "ongoing",
+        "completed",
+        "countries reached",
+        "covered",
+        "percent complete",
+    ]
+    rows = [
+        [
+            r.result.code,
+            r.result.initiative.code,
+            r.result.text,
+            r.activities.value,
+            r.ongoing.value,
+            r.completed.value,
+            r.countries_reached.value,
+            _yes_no(r.covered),
+            r.percent_complete,
+        ]
+        for r in figures.results
+    ]
+    return Table("Expected results", header, rows)
+
+
+def matrix_table(figures):
+    """The matrix of countries by expected results: a row per country of the region, a column per
+    expected result (grouped by initiative), each cell the number of activities."""
+    header = ["country", "ISO alpha-3", "groups", *(r.result.code for r in figures.results)]
+    rows = [
+        [
+            row.country.name,
+            row.country.iso3,
+            _groups(row.groups),
+            *(cell.activities for cell in row.cells),
+        ]
+        for row in figures.matrix
+    ]
+    return Table("Matrix", header, rows)
+
+
+def countries_table(figures):
+    """One row per country of the region, with its groups during the year."""
+    header = [
+        "country",
+        "ISO alpha-3",
+        "groups",
+        "activities",
+        "expected results advanced",
+        "reached",
+    ]
+    rows = [
+        [
+            c.country.name,
+            c.country.iso3,
+            _groups(c.groups),
+            c.activities.value,
+            c.results_advanced,
+            _yes_no(c.reached),
+        ]
+        for c in figures.countries
+    ]
+    return Table("Countries", header, rows)
+
+
+def unreached_table(figures):
+    """The LDC, SIDS and LLDC countries not reached, one row per group and country (a country
+    in two groups has two rows)."""
+    header = ["group", "country", "ISO alpha-3"]
+    rows = [
+        [reach.group, country.name, country.iso3]
+        for reach in figures.group_reach
+        for country in reach.unreached
+    ]
+    return Table("Not reached", header, rows)
+
+
+def funding_table(figures):
+    """Budget by funding source: one row per funding source and currency. The activities
+    column counts all the source's activities, on its first row only, so that it adds up."""
+    header = ["funding source", "activities", "currency", "budget"]
+    rows = []
+    for source in figures.funding:
+        budgets = source.budgets or [(None, None)]
+        for index, (currency, amount) in enumerate(budgets):
+            activities = source.activities.value if index == 0 else None
+            rows.append([source.label, activities, currency, _money(amount)])
+    return Table("Funding", header, rows)
+
+
+def stale_table(figures):
+    """Every stale activity: ongoing, no approved report in the last two quarters (as of today)."""
+    header = ["activity", "reference", "start date", "end date", "focal point"]
+    rows = [
+        [
+            activity.title,
+            activity.reference,
+            activity.start_date,
+            activity.end_date,
+            activity.focal_point.email if activity.focal_point else "",
+        ]
+        for activity in figures.stale_activities
+    ]
+    return Table("Stale activities", header, rows)
+
+
+# The tables a dashboard offers for download, by the name in their URL.
+TABLES = {
+    "initiatives": initiatives_table,
+    "results": results_table,
+    "matrix": matrix_table,
+    "countries": countries_table,
+    "unreached": unreached_table,
+    "funding": funding_table,
+    "stale": stale_table,
+}
+
+
+def table_filename(figures, name, file_format):
+    """E.g. "ASP-2026-matrix.csv"."""
+    return f"{figures.region.code}-{figures.year}-{name}.{file_format}"
+
+
+# --- The regional report's workbook: Summary, Activities, Matrix
+
+
+def summary_rows(figures):
+    """The report's summary figures: [label, number, of how many (or None)]."""
+    covered, results_total = figures.coverage
+    return [
+        ["Activities", figures.activities_total.value, None],
+        *(
+            [f"Activities: {label}", figure.value, None]
+            for _, label, figure in figures.activities_by_status
+        ),
+        ["Expected results covered", covered.value, results_total.value],
+        *(
+            [
+                f"Countries reached: {reach.label}" if reach.group else "Countries reached",
+                reach.reached.value,
+                reach.total.value,
+            ]
+            for reach in figures.reach
+        ),
+    ]
+
+
+def summary_table(figures, generated_on):
+    """The report's summary sheet: what it covers, then its figures (see `summary_rows`)."""
+    rows = [
+        ["Region", f"{figures.region.name} ({figures.region.code})", None],
+        ["Action plan", f"{figures.plan.name} ({figures.plan.code})", None],
+        ["Year", figures.year, None],
+        ["Generated on", generated_on, None],
+        *summary_rows(figures),
+    ]
+    return Table("Summary", ["figure", "value", "of"], rows)
+
+
+def activities_table(figures):
+    """One row per expected result and activity that advances it (an activity advancing two
+    results has two rows), with the activity's latest approved progress report up to the year;
+    an expected result with no activity has one row with the activity's cells empty."""
+    header = [
+        "initiative",
+        "expected result",
+        "activity",
+        "reference",
+        "countries",
+        "status",
+        "latest approved report",
+        "percent complete",
+        "achievements",
+        "challenges",
+    ]
+    rows = []
+    for initiative, results in figures.report_sections:
+        for result in results:
+            first = [initiative.initiative.code, result.figures.result.code]
+            if not result.activities:
+                rows.append([*first, *[None] * (len(header) - len(first))])
+            for progress in result.activities:
+                activity, report = progress.activity, progress.report
+                rows.append(
+                    [
+                        *first,
+                        activity.title,
+                        activity.reference,
+                        LIST_SEPARATOR.join(c.iso3 for c in activity.countries.all()),
+                        activity.get_status_display(),
+                        report.period if report else None,
+                        report.percent_complete if report else None,
+                        report.achievements if report else None,
+                        report.challenges if report else None,
+                    ]
+                )
+    return Table("Activities", header, rows)
+
+
+def matrix_by_initiative(figures):
+    """The matrix cut into one table per initiative, narrow enough for a printed page:
+    (InitiativeFigures, [(MatrixRow, the row's cells for the initiative's results)])."""
+    sections, start = [], 0
+    for initiative in figures.initiatives:
+        end = start + len(initiative.results)
+        sections.append((initiative, [(row, row.cells[start:end]) for row in figures.matrix]))
+        start = end
+    return sections
+
+
+def report_tables(figures, generated_on):
+    """The regional report's workbook: its sheets Summary, Activities and Matrix."""
+    return [summary_table(figures, generated_on), activities_table(figures), matrix_table(figures)]
+
+
+def report_filename(figures, file_format):
+    """E.g. "ASP-2026-regional-report.xlsx"."""
+    return f"{figures.region.code}-{figures.year}-regional-report.{file_format}"
+
+
+# --- Writers
+
+
+def xml_safe(text):
+    """`text` without the control characters that XML (XLSX, DOCX) cannot hold."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def _escaped(value, *, xml=False):
+    """A cell's value as written: text escaped against formulas, anything else as it is."""
+    if isinstance(value, str):
+        return escape_formula(xml_safe(value) if xml else value)
+    return value
+
+
+def csv_content(table):
+    """The table as CSV text: UTF-8 with a BOM when encoded (so that Excel reads the accents
+    right, as the activity export does), the header first."""
+    text = io.StringIO()
+    writer = csv.writer(text)
+    for row in [table.header, *table.rows]:
+        writer.writerow([csv_text(_escaped(value)) for value in row])
+    return "\ufeff" + text.getvalue()
+
+
+def xlsx_content(tables):
+    """The bytes of a workbook with one sheet per table: a bold, frozen header row, numbers as
+    numbers, dates as date cells, text escaped so that no cell is a formula."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for table in tables:
+        sheet = workbook.create_sheet(table.title)
+        sheet.append([_escaped(value, xml=True) for value in table.header])
+        for cell in sheet[1]:
+            cell.font = bold
+        sheet.freeze_panes = "A2"
+        widths = [len(str(value)) for value in table.header]
+        for row in table.rows:
+            sheet.append([_escaped(value, xml=True) for value in row])
+            for index, value in enumerate(row):
+                widths[index] = max(widths[index], len(csv_text(value)))
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, datetime.date):
+                    cell.number_format = DATE_FORMAT
+                elif isinstance(cell.value, str) and len(cell.value) > MAX_WIDTH:
+                    cell.alignment = wrap
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, MAX_WIDTH)
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()

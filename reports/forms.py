@@ -1,0 +1,199 @@
+"""The query-string forms of the reports pages: the action plan and year every page shows
+(`PeriodForm`), and the filters of the dashboard's lists of countries and of expected results.
+
+They are GET forms: an invalid value is an error shown on the page (status 400), never a 500.
+"""
+
+import datetime
+
+from django import forms
+from django.http import Http404
+
+from initiatives.models import ActionPlan, CountryGroup
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def default_year(plan, today=None):
+    """Today's year when it is one of the plan's years, else the plan's first year."""
+    year = (today or datetime.date.today()).year
+    return year if year in plan.years else plan.start_year
+
+
+class PeriodForm(forms.Form):
+    """?plan=CODE&year=YYYY of a reports page; both optional.
+
+    Defaults: the current action plan, and today's year when it is in the plan's years, else
+    the plan's first year. Once valid, `cleaned_data["plan"]` is an ActionPlan and
+    `cleaned_data["year"]` an int, and the form shows them as the picker's chosen values.
+    Use `period_form(request)`: an unknown plan is a page that does not exist (404).
+    """
+
+    plan = forms.ModelChoiceField(
+        queryset=ActionPlan.objects.order_by("-start_year"),
+        to_field_name="code",
+        required=False,
+        label="Action plan",
+        error_messages={"invalid_choice": "There is no action plan with this code."},
+    )
+    year = forms.IntegerField(
+        required=False,
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        label="Year",
+        error_messages={
+            "invalid": "The year is a number such as 2026.",
+            "min_value": f"The year is between {FIRST_YEAR} and {LAST_YEAR}.",
+            "max_value": f"The year is between {FIRST_YEAR} and {LAST_YEAR}.",
+        },
+    )
+
+    def __init__(self, data, **kwargs):
+        # A copy: the defaults are filled in so that the picker shows what the page shows.
+        data = data.copy()
+        if not data.get("plan"):
+            current = ActionPlan.objects.current()
+            data["plan"] = current.code if current else ""
+        super().__init__(data, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        plan = cleaned.get("plan")
+        if "plan" in cleaned and plan is None:
+            self.add_error("plan", "There is no action plan yet.")
+        elif plan and cleaned.get("year") is None and "year" not in self.errors:
+            cleaned["year"] = default_year(plan)
+            self.data["year"] = cleaned["year"]
+        return cleaned
+
+    @property
+    def query(self):
+        """?plan=&year= of the valid form, for links to other pages of the same period."""
+        return {"plan": self.cleaned_data["plan"].code, "year": self.cleaned_data["year"]}
+
+
+def period_form(request):
+    """The PeriodForm of `request`'s query string, validated: an unknown (or missing) action
+    plan raises Http404; any other error leaves the form invalid, for the page to show with
+    status 400."""
+    form = PeriodForm(request.GET)
+    if form.has_error("plan"):
+        raise Http404(form.errors["plan"][0])
+    return form
+
+
+def _codes(codes):
+    return [("", "All")] + [(code, code) for code in codes]
+
+
+class RegionListForm(forms.Form):
+    """The filters of a list that a region's dashboard figure links to. `figures` is the
+    region's RegionFigures: the codes its initiatives (and expected results) may take, and the
+    rows the list keeps. `listed()` gives the page's rows once the form is valid."""
+
+    initiative = forms.ChoiceField(required=False)
+
+    def __init__(self, data, figures, **kwargs):
+        super().__init__(data, **kwargs)
+        self.figures = figures
+        self.fields["initiative"].choices = _codes(i.initiative.code for i in figures.initiatives)
+
+
+class CountryListForm(RegionListForm):
+    """The filters of a region's list of countries: ?group=LDC&reached=yes&result=ASP1.3 or
+    &initiative=ASP1 (reached then means reached by that result's or initiative's activities)."""
+
+    group = forms.ChoiceField(choices=[("", "All"), *CountryGroup.choices], required=False)
+    reached = forms.ChoiceField(choices=[("", "All"), *YES_NO], required=False)
+    result = forms.ChoiceField(required=False, label="Expected result")
+    field_order = ["group", "reached", "result", "initiative"]
+
+    def __init__(self, data, figures, **kwargs):
+        super().__init__(data, figures, **kwargs)
+        self.fields["result"].choices = _codes(r.result.code for r in figures.results)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("result") and cleaned.get("initiative"):
+            raise forms.ValidationError("Choose an expected result or an initiative, not both.")
+        return cleaned
+
+    def listed(self):
+        """{"countries": (CountryFigures, reached) of the countries the filters keep}."""
+        group, reached = self.cleaned_data["group"], self.cleaned_data["reached"]
+        reached_ids = self._reached_ids()
+        kept = []
+        for figures in self.figures.countries:
+            is_reached = (
+                figures.reached if reached_ids is None else figures.country.pk in reached_ids
+            )
+            if group and group not in figures.groups:
+                continue
+            if reached and is_reached != (reached == "yes"):
+                continue
+            kept.append((figures, is_reached))
+        return {"countries": kept}
+
+    def _reached_ids(self):
+        """The ids of the countries reached by the chosen result or initiative; None: by any."""
+        code = self.cleaned_data["result"]
+        if code:
+            result = next(r.result for r in self.figures.results if r.result.code == code)
+            return self.figures.reached_by_result[result.pk]
+        code = self.cleaned_data["initiative"]
+        if code:
+            initiative = next(
+                i.initiative for i in self.figures.initiatives if i.initiative.code == code
+            )
+            return self.figures.reached_by_initiative[initiative.pk]
+        return None
+
+    @property
+    def reached_by(self):
+        """The code of the result or initiative that `reached` is about, or ""."""
+        return self.cleaned_data["result"] or self.cleaned_data["initiative"]
+
+    def title(self):
+        """What the list holds, in words: "LDC countries reached in 2026"."""
+        group, reached = self.cleaned_data["group"], self.cleaned_data["reached"]
+        words = [f"{group} countries" if group else "Countries"]
+        if reached:
+            words.append("reached" if reached == "yes" else "not reached")
+        if self.reached_by:
+            words.append(f"by {self.reached_by}" if reached else f"and {self.reached_by}")
+        words.append(f"in {self.figures.year}")
+        return " ".join(words)
+
+
+class ResultListForm(RegionListForm):
+    """The filters of a region's list of expected results: ?covered=yes|no&initiative=ASP1."""
+
+    covered = forms.ChoiceField(choices=[("", "All"), *YES_NO], required=False)
+    field_order = ["covered", "initiative"]
+
+    def listed(self):
+        """{"sections": (InitiativeFigures, [ResultFigures]) of the initiatives with results the
+        filters keep, "results": those results}."""
+        covered, code = self.cleaned_data["covered"], self.cleaned_data["initiative"]
+        sections = []
+        for initiative in self.figures.initiatives:
+            if code and initiative.initiative.code != code:
+                continue
+            results = [
+                r for r in initiative.results if not covered or r.covered == (covered == "yes")
+            ]
+            if results:
+                sections.append((initiative, results))
+        return {"sections": sections, "results": [r for _, results in sections for r in results]}
+
+    def title(self):
+        """What the list holds, in words: "Expected results of ASP1 not covered in 2026"."""
+        covered, code = self.cleaned_data["covered"], self.cleaned_data["initiative"]
+        words = ["Expected results"]
+        if code:
+            words.append(f"of {code}")
+        if covered:
+            words.append("covered" if covered == "yes" else "not covered")
+        words.append(f"in {self.figures.year}")
+        return " ".join(words)
