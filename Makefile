@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format clean bench-spreadsheets
+.PHONY: install run test lint format clean bench-spreadsheets loadtest
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ test: $(INSTALLED)
 # database (or DATABASE_URL's); the table goes to bench/results/.
 bench-spreadsheets: $(INSTALLED)
 	$(BIN)/python bench/spreadsheets.py
+
+# 50 users for 60 seconds against gunicorn + PostgreSQL on 127.0.0.1, in a throwaway database
+# (LOADTEST_DATABASE_URL, default tracker_loadtest); fails on any error or lost write. The
+# report goes to bench/results/. LOADTEST_ARGS="--users 10 --duration 20" for a shorter run.
+loadtest: $(INSTALLED)
+	$(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

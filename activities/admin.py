@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Prefetch
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -35,6 +35,51 @@ def next_version(obj):
     an old version number; an edit form opened before this save then sees a conflict.
     """
     return type(obj).objects.values_list("version", flat=True).get(pk=obj.pk) + 1
+
+
+class VersionCheckedForm(forms.ModelForm):
+    """An admin change form that refuses to save over a save made since the page was opened,
+    as the staff workspace's forms do: it carries the version the row had then (read from the
+    database, so a revert page carries today's version, not the old one it shows) and compares
+    it, under a row lock held until the save, with the version the row has now."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["loaded_version"].initial = self._current_version(lock=False)
+
+    def _current_version(self, lock):
+        rows = type(self.instance).objects.filter(pk=self.instance.pk)
+        if lock:  # the admin saves in the same transaction, so nobody saves in between
+            rows = rows.select_for_update()
+        return rows.values_list("version", flat=True).first()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is not None:
+            current = self._current_version(lock=True)
+            if cleaned_data.get("loaded_version") != current:
+                raise forms.ValidationError(
+                    f"Someone else saved this {self._meta.model._meta.verbose_name} since you "
+                    f"opened this page (it is at version {current} now): nothing was saved. "
+                    "Reload the page to see their changes, then make yours again.",
+                    code="edit_conflict",
+                )
+        return cleaned_data
+
+
+class VersionedHistoryAdmin(SimpleHistoryAdmin):
+    """The admin of a row that people edit concurrently (it has a `version`): a change or a
+    revert over someone else's newer save is refused, and a revert from the history saves the
+    row, its links and its history row in one transaction, as a change does."""
+
+    form = VersionCheckedForm
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class CountryGroupFilter(admin.SimpleListFilter):
@@ -120,7 +165,7 @@ class ProgressReportInline(admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(SimpleHistoryAdmin):
+class ActivityAdmin(VersionedHistoryAdmin):
     list_display = [
         "title",
         "reference",
@@ -184,6 +229,7 @@ class ActivityAdmin(SimpleHistoryAdmin):
                     "version",
                     ("created_by", "created_at"),
                     ("updated_by", "updated_at"),
+                    "loaded_version",
                 ]
             },
         ),
@@ -231,7 +277,7 @@ class ActivityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(SimpleHistoryAdmin):
+class ProgressReportAdmin(VersionedHistoryAdmin):
     """Reports' content is edited here; their workflow (submit, approve, return) is not: those
     fields are read-only, so a report is never approved without a reviewer and a review date."""
 
@@ -290,7 +336,7 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
                 ]
             },
         ),
-        ("Record", {"fields": ["created_at", "updated_at", "version"]}),
+        ("Record", {"fields": ["created_at", "updated_at", "version", "loaded_version"]}),
     ]
 
     @admin.display(description="period", ordering="year")
@@ -317,12 +363,28 @@ class RegionAssignmentAdmin(SimpleHistoryAdmin):
 
 @admin.register(TargetGroup)
 class TargetGroupAdmin(SimpleHistoryAdmin):
-    """A plain admin: target groups keep no history (the model has no HistoricalRecords)."""
+    """Target groups, with their history. A group in use cannot be deleted: the link to it is
+    a plain many-to-many, which the database would quietly drop from every activity."""
 
     list_display = ["name", "code", "order"]
     list_editable = ["order"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
+
+    SHOWN_IN_USE = 50  # activities named on the "cannot delete" page; then a count
+
+    def get_deleted_objects(self, objs, request):
+        to_delete, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        in_use = Activity.objects.filter(
+            pk__in=Activity.target_groups.through.objects.filter(targetgroup__in=objs).values(
+                "activity_id"
+            )
+        ).order_by("title")
+        shown = [f"Activity: {activity}" for activity in in_use[: self.SHOWN_IN_USE]]
+        more = in_use.count() - len(shown) if len(shown) == self.SHOWN_IN_USE else 0
+        if more:
+            shown.append(f"… and {more} more activities")
+        return to_delete, counts, perms_needed, [*protected, *shown]
 
 
 class RegionAssignmentInline(admin.TabularInline):

@@ -488,7 +488,12 @@ def reviewers_of(report):
     are not told unless assigned to the region."""
     return (
         get_user_model()
-        .objects.with_perm("activities.review_progressreport", is_active=True)
+        # The backend that holds permissions: django-axes' backend, listed first, holds none.
+        .objects.with_perm(
+            "activities.review_progressreport",
+            is_active=True,
+            backend="django.contrib.auth.backends.ModelBackend",
+        )
         .filter(region_assignments__region_id=report.activity.region_id)
         .exclude(pk=report.author_id)
         .exclude(email="")

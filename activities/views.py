@@ -12,13 +12,16 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from activities import permissions, services, spreadsheets
 from activities.filters import ActivityFilter
 from activities.forms import ActivityForm, ImportForm, ProgressReportForm, ReviewForm
 from activities.models import Activity, ImportBatch, ProgressReport
 from initiatives.models import ActionPlan, Country, ExpectedResult, Initiative
+
+# A page with a form answers GET (the form) and POST (its submission); any other method, 405.
+require_form_methods = require_http_methods(["GET", "HEAD", "POST"])
 
 ACTIVITIES_PER_PAGE = 50
 HISTORY_PER_PAGE = 50
@@ -38,6 +41,7 @@ class ShortList:
         self.more = self.count - len(self.items)
 
 
+@require_safe
 def home(request):
     """My work: my drafts, reports returned to me, reports waiting for my review, my stale
     activities and the recent changes in my regions; then the current action plan's initiatives
@@ -74,6 +78,7 @@ def home(request):
     return render(request, "activities/home.html", context)
 
 
+@require_safe
 def activity_list(request):
     """Activities narrowed by the filters of the query string, sorted, 50 a page.
 
@@ -112,6 +117,7 @@ def _activity_to_change(request, pk):
     return activity
 
 
+@require_safe
 def activity_detail(request, pk):
     """Everything about an activity: its fields, expected results, countries, progress reports
     and latest changes, in a fixed number of queries."""
@@ -151,6 +157,7 @@ def activity_detail(request, pk):
     return render(request, "activities/activity_detail.html", context)
 
 
+@require_form_methods
 def activity_create(request):
     """A new activity in one of the user's regions."""
     permissions.require(permissions.can_create_activity(request.user))
@@ -163,6 +170,7 @@ def activity_create(request):
     return render(request, "activities/activity_form.html", {"form": form})
 
 
+@require_form_methods
 def activity_edit(request, pk):
     """Edit an activity. A save made by someone else since the form was read is never
     overwritten: the form comes back with the user's input, says what changed, and carries the
@@ -224,6 +232,7 @@ def activity_restore(request, pk):
     return redirect(activity)
 
 
+@require_safe
 def activity_history(request, pk):
     """Every saved version of an activity, newest first: who, when, what changed."""
     activity = get_object_or_404(Activity.objects.select_related("region"), pk=pk)
@@ -270,12 +279,14 @@ def _report_page(request, activity, report, review_form=None, status=200):
     return render(request, "activities/report_detail.html", context, status=status)
 
 
+@require_safe
 def report_detail(request, pk, report_pk):
     """A progress report with its state and history, and the buttons its reader may use."""
     activity, report = _report_of(request, pk, report_pk)
     return _report_page(request, activity, report)
 
 
+@require_form_methods
 def report_create(request, pk):
     """A new progress report of an activity, saved as a draft of its author (or saved and
     submitted at once with the second button)."""
@@ -299,6 +310,7 @@ def report_create(request, pk):
     return render(request, "activities/report_form.html", {"form": form, "activity": activity})
 
 
+@require_form_methods
 def report_edit(request, pk, report_pk):
     """Edit a draft or a returned report (any report, for administrators). A save made by
     someone else since the form was read is never overwritten: the form comes back with the
@@ -491,6 +503,7 @@ def import_template(request):
 IMPORT_BATCH_KEPT = datetime.timedelta(days=1)
 
 
+@require_form_methods
 def activity_import(request):
     """Upload a spreadsheet of activities and see, row by row, what importing it would create,
     update or leave alone, and every error, before anything is saved."""

@@ -6,6 +6,7 @@ ALLOWED_HOSTS required and turns on the HTTPS protections (see README.md, "Confi
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -58,7 +59,8 @@ SECRET_KEY = env_secret("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is False.")
-    SECRET_KEY = "django-insecure-development-only-never-use-in-production"  # noqa: S105
+    # Not a secret: a development key, refused above as soon as DEBUG is off.
+    SECRET_KEY = "django-insecure-development-only-never-use-in-production"  # noqa: S105 # nosec B105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
@@ -76,13 +78,19 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
+    "csp",
+    "axes",
     "initiatives",
     "activities",
     "reports",
 ]
 
 MIDDLEWARE = [
+    # First: every request gets its id, for every log line made while handling it.
+    "config.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header on every response, the axes lockout page included.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -94,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -132,6 +142,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes' backend first: it refuses a locked-out login before a password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -179,14 +194,82 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy (django-csp): scripts, styles, fonts and requests from this site only,
+# no inline script or style anywhere (no 'unsafe-inline'); images also as data: URLs, which a
+# server-rendered chart may embed. Not framed by any site, forms post here only. Templates keep
+# to it: JavaScript in static/js/, CSS in static/css/, no style= attributes; the Django admin
+# keeps to it as we use it (tests/e2e/test_csp.py checks the pages in a browser).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+
+# Login throttling (django-axes). A username is locked after AXES_FAILURE_LIMIT failed logins
+# from one address, for AXES_COOLOFF_MINUTES (0: until an administrator unlocks it). Locking the
+# pair (username, address) rather than either alone means that an attacker who guesses at
+# everyone's account locks only their own attempts: the same person logs in from their own
+# address, and colleagues behind the office's shared address are not locked out with them.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15)) or None
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The client's address: REMOTE_ADDR, unless a reverse proxy stands in front, whose own address
+# REMOTE_ADDR then is. CLIENT_IP_HEADER names the request.META key of the header in which that
+# proxy passes the client's address (e.g. HTTP_X_REAL_IP, or HTTP_X_FORWARDED_FOR). Set it only
+# behind such a proxy: anyone can send the header to an application that is reached directly.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "REMOTE_ADDR")
+
+
+def client_ip_address(request):
+    """The client's address for login throttling, from CLIENT_IP_HEADER (or REMOTE_ADDR).
+
+    Of a list such as X-Forwarded-For ("client, proxy1, …") the last address is taken: the one
+    the proxy in front of the application added. The earlier ones are whatever the client sent.
+    """
+    from django.conf import settings  # at call time, so that tests can change the header
+
+    value = request.META.get(settings.CLIENT_IP_HEADER) or request.META.get("REMOTE_ADDR", "")
+    return value.split(",")[-1].strip() or None
+
+
+AXES_CLIENT_IP_CALLABLE = client_ip_address
+
 # The admin lives at a configurable path, so that it is not where every scanner looks first.
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 
+# Backups (`dumpdata --natural-foreign`, README.md "Backup and restore") go on when history
+# rows point at rows deleted since: see config/serializers.py.
+SERIALIZATION_MODULES = {"json": "config.serializers"}
+
+# One line per record on standard error, with the id of the request it was made in ("-" when
+# none; see config/logging.py). gunicorn.conf.py writes gunicorn's lines the same way.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "config.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s %(message)s"
+        }
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 

@@ -13,9 +13,17 @@ urlpatterns = [
     path("", include("activities.urls")),
     path("", include("reports.urls")),
     path("", include("initiatives.urls")),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        # LoginView takes PUT as POST; like every page here it answers GET and POST only.
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, http_method_names=["get", "head", "post", "options"]
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

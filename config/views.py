@@ -1,9 +1,10 @@
-"""Views that belong to no domain app: the health check."""
+"""Views that belong to no domain app: liveness (`/healthz`) and readiness (`/readyz`)."""
 
 import logging
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
+from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -24,3 +25,28 @@ def healthz(request):
         logger.exception("Health check: the database does not answer")
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_not_required
+@never_cache
+@require_GET
+def readyz(request):
+    """Readiness for load balancers and deploys: 200 when the database answers and every
+    migration on disk is applied to it, 503 naming the check that failed otherwise (a process
+    started before `migrate` ran, or with a database that does not answer, takes no traffic)."""
+    try:
+        executor = MigrationExecutor(connection)
+        unapplied = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError:
+        logger.exception("Readiness check: the database does not answer")
+        return JsonResponse(
+            {"status": "error", "database": "unavailable", "migrations": "unknown"}, status=503
+        )
+    if unapplied:
+        names = ", ".join(f"{m.app_label}.{m.name}" for m, _backwards in unapplied)
+        logger.error("Readiness check: %d migrations not applied: %s", len(unapplied), names)
+        return JsonResponse(
+            {"status": "error", "database": "ok", "migrations": f"{len(unapplied)} not applied"},
+            status=503,
+        )
+    return JsonResponse({"status": "ok", "database": "ok", "migrations": "ok"})

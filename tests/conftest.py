@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
+from django.test import Client, RequestFactory
 
 from activities.roles import sync_roles
 from tests import factories
@@ -31,6 +32,21 @@ def reference_data(transactional_db):
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class LoginThrottledClient(Client):
+    """Django's test client, whose `login()` passes the request that django-axes requires of
+    every authentication (it throttles logins by username and address): a request from the
+    client's own address, so that its failed logins count as the login form's do."""
+
+    def login(self, **credentials):
+        return super().login(request=RequestFactory().post("/login/"), **credentials)
+
+
+@pytest.fixture
+def client():
+    """pytest-django's `client`, with login throttling left on (see LoginThrottledClient)."""
+    return LoginThrottledClient()
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Settings come from the environment: safe for development, strict for production."""
 
+import json
 import os
 import subprocess
 import sys
@@ -27,6 +28,21 @@ def manage(*args, **env):
         timeout=120,
         check=False,
     )
+
+
+def settings_of(names, **env):
+    """{name: value} of the settings `names` in a process started with `env` (values as JSON,
+    or their str(): "0:15:00" for a timedelta of 15 minutes)."""
+    result = manage(
+        "shell",
+        "-c",
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{name: getattr(settings, name) for name in {list(names)!r}}},"
+        " default=str))",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_the_deploy_check_is_clean_with_production_variables():
@@ -60,3 +76,28 @@ def test_postgresql_is_chosen_by_database_url():
         .stdout.strip()
         .endswith("sqlite")
     )
+
+
+def test_login_throttling_is_read_from_the_environment():
+    names = ["AXES_FAILURE_LIMIT", "AXES_COOLOFF_TIME", "CLIENT_IP_HEADER"]
+
+    assert settings_of(names) == {
+        "AXES_FAILURE_LIMIT": 5,
+        "AXES_COOLOFF_TIME": "0:15:00",
+        "CLIENT_IP_HEADER": "REMOTE_ADDR",
+    }
+    assert settings_of(
+        names, AXES_FAILURE_LIMIT="3", AXES_COOLOFF_MINUTES="90", CLIENT_IP_HEADER="HTTP_X_REAL_IP"
+    ) == {
+        "AXES_FAILURE_LIMIT": 3,
+        "AXES_COOLOFF_TIME": "1:30:00",
+        "CLIENT_IP_HEADER": "HTTP_X_REAL_IP",
+    }
+    # 0 minutes: locked until an administrator unlocks.
+    assert settings_of(names, AXES_COOLOFF_MINUTES="0")["AXES_COOLOFF_TIME"] is None
+
+
+def test_a_failure_limit_that_is_not_a_number_is_refused():
+    result = manage("check", AXES_FAILURE_LIMIT="five")
+    assert result.returncode != 0
+    assert "AXES_FAILURE_LIMIT must be a whole number, not 'five'" in result.stderr

@@ -5,6 +5,8 @@ remembering to add it.
 """
 
 import re
+from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -19,17 +21,45 @@ SAMPLE_VALUES = {
 CONVERTER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
 
-def walk(patterns=None, prefix=""):
-    """Yield (route with sample values, url name) for every URL pattern outside the admin."""
+@dataclass(frozen=True)
+class Route:
+    """A URL pattern outside the admin: its route ("activities/<int:pk>/edit/"), its name with
+    its namespace ("activities:activity_edit") and its arguments' converters ({"pk": "int"})."""
+
+    route: str
+    name: str
+    converters: dict
+
+    def path(self, **values):
+        """The path with `values` (text, quoted here) in place of the route's arguments; any
+        text at all, so that a test can also put there what no converter would accept."""
+        missing = set(self.converters) - set(values)
+        if missing:
+            raise KeyError(f"{self.name} needs {sorted(missing)}")
+        filled = CONVERTER.sub(lambda m: quote(str(values[m["name"]]), safe=""), self.route)
+        return "/" + filled.lstrip("^").rstrip("$")
+
+
+def routes(patterns=None, prefix="", namespace=""):
+    """Yield a `Route` for every URL pattern outside the admin, in the URLconf's order."""
     for pattern in patterns if patterns is not None else get_resolver().url_patterns:
         route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
             if route.startswith(settings.ADMIN_URL):
                 continue
-            yield from walk(pattern.url_patterns, route)
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from routes(pattern.url_patterns, route, inner)
         elif isinstance(pattern, URLPattern):
-            path = CONVERTER.sub(lambda m: SAMPLE_VALUES[m["converter"] or "str"], route)
-            yield "/" + path.lstrip("^").rstrip("$"), pattern.name
+            converters = {m["name"]: m["converter"] or "str" for m in CONVERTER.finditer(route)}
+            yield Route(route=route, name=f"{namespace}{pattern.name}", converters=converters)
 
 
-PUBLIC_URL_NAMES = {"login", "healthz"}
+def walk(patterns=None, prefix=""):
+    """Yield (route with sample values, url name) for every URL pattern outside the admin."""
+    for route in routes(patterns, prefix):
+        samples = {name: SAMPLE_VALUES[converter] for name, converter in route.converters.items()}
+        yield route.path(**samples), route.name.rpartition(":")[2]
+
+
+PUBLIC_URL_NAMES = {"login", "healthz", "readyz"}
+"""Every page needs a login, except the login page itself and the health checks."""

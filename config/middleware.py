@@ -1,0 +1,42 @@
+"""Middleware that belongs to no domain app: the request id."""
+
+import re
+import uuid
+
+from django.core.signals import request_finished
+
+from config.logging import NO_REQUEST, request_id
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# What a proxy's or a load balancer's id may look like to be kept: short, and nothing that
+# could forge a log line or a header.
+SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def forget_request_id(**kwargs):
+    """The request is over (its response closed): log lines no longer belong to it."""
+    request_id.set(NO_REQUEST)
+
+
+class RequestIdMiddleware:
+    """Gives each request an id: the proxy's `X-Request-ID` when it is a sane token, else a new
+    one (uuid4, hex). The id is `request.request_id`, is on every log record made while the
+    request is handled (see config/logging.py) and goes back in the `X-Request-ID` header, so a
+    user's error, the access log and the application log can be matched up.
+
+    First in MIDDLEWARE, so that what every other middleware logs carries the id too. The id is
+    kept until the response is closed (`request_finished`), not just until this middleware
+    returns: Django logs a 4xx or 5xx response ("Not Found: /x") after the middleware chain.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        request_finished.connect(forget_request_id, dispatch_uid="config.forget_request_id")
+
+    def __call__(self, request):
+        given = request.headers.get(REQUEST_ID_HEADER, "")
+        request.request_id = given if SANE_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        request_id.set(request.request_id)
+        response = self.get_response(request)
+        response[REQUEST_ID_HEADER] = request.request_id
+        return response

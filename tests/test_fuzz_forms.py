@@ -1,0 +1,410 @@
+"""The activity form (new and edit) and the progress report form, posted by the Asia-Pacific
+editor with generated values (hypothesis): every field either a value a person could mean —
+in any script, with emoji, right-to-left text or markup — or garbage (NUL characters, numbers
+out of range, wrong types, impossible dates, ids of another region).
+
+Never a 500. Either the form is saved (a redirect) and the database holds exactly what was
+sent, whole — or the form comes back (200) with an error and the user's input, and nothing at
+all is saved.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from django.utils.html import escape
+from hypothesis import event, given
+from hypothesis import strategies as st
+
+from activities.models import Activity, ProgressReport, TargetGroup
+from initiatives.models import Country, ExpectedResult, Region
+from tests.factories import (
+    ActivityFactory,
+    ProgressReportFactory,
+    activity_form_data,
+    progress_report_form_data,
+)
+from tests.fuzzing import FUZZ, NASTY, any_date, any_number, any_text, one_example
+from tests.url_samples import described, status_of
+from tests.url_samples import request as send
+
+UNKNOWN = object()  # what a garbage value is stored as, if the form takes it: not checked
+
+
+@dataclass(frozen=True)
+class Value:
+    """A field's value as posted, and as the database must then hold it (`UNKNOWN` when the
+    value is garbage: the form may refuse it, or read it its own way)."""
+
+    sent: object
+    stored: object = UNKNOWN
+
+
+TEXT_CHARACTER = st.characters(exclude_categories=["Cs"], exclude_characters="\x00")
+
+
+def text_value(max_length=None, required=False):
+    """Text a person may mean, saved stripped of surrounding white space."""
+    longest = max_length or 3000
+    text = st.one_of(
+        st.text(TEXT_CHARACTER, max_size=min(80, longest)),
+        st.sampled_from([n for n in NASTY if "\x00" not in n]),
+        st.builds(
+            lambda piece, times: piece * times,
+            st.text(TEXT_CHARACTER, min_size=1, max_size=3),
+            st.integers(1, longest // 3),
+        ),
+    )
+    if max_length:
+        text = text.map(lambda s: s[:max_length])
+    if required:
+        text = text.map(lambda s: s if s.strip() else f"{s[: (max_length or 3000) - 1]}x")
+    return text.map(lambda s: Value(s, s.strip()))
+
+
+def choice_value(values):
+    return st.sampled_from(list(values)).map(lambda v: Value(v, v))
+
+
+def pk_value(rows):
+    return st.sampled_from(list(rows)).map(lambda row: Value(str(row.pk), row))
+
+
+def pks_value(rows, min_size):
+    return st.lists(st.sampled_from(list(rows)), min_size=min_size, max_size=4, unique=True).map(
+        lambda chosen: Value([str(row.pk) for row in chosen], {row.pk for row in chosen})
+    )
+
+
+def number_value(low, high):
+    return st.integers(low, high).map(lambda n: Value(str(n), n))
+
+
+def date_value(optional=False):
+    dates = st.dates(datetime.date(2000, 1, 1), datetime.date(2100, 12, 31))
+    value = dates.map(lambda day: Value(day.isoformat(), day))
+    return st.one_of(st.just(Value("", None)), value) if optional else value
+
+
+def garbage(strategy):
+    return strategy.map(Value)
+
+
+def garbage_list(strategy):
+    return st.lists(strategy, max_size=4).map(Value)
+
+
+def posted(values):
+    return {name: value.sent for name, value in values.items()}
+
+
+def draw_form(data, fields):
+    """A form's values: a few fields (sometimes none) garbage, the others values people mean.
+    Returns the values and the names of the garbage ones."""
+    broken = data.draw(st.sets(st.sampled_from(sorted(fields)), max_size=3), label="garbage")
+    values = {
+        name: data.draw(strategies[1] if name in broken else strategies[0], label=name)
+        for name, strategies in fields.items()
+    }
+    return values, broken
+
+
+def check_refused(response, values, text_fields):
+    """The form came back with an error, and with what the user typed in it, escaped."""
+    assert response.status_code == 200, described(response)
+    form = response.context["form"]
+    assert form.errors, "a 200 without an error: the user cannot tell why nothing was saved"
+    page = response.content.decode()
+    for name in text_fields:
+        sent = values[name].sent
+        if isinstance(sent, str):
+            assert escape(sent) in page, f"{name}: the user's input is lost"
+        if isinstance(sent, str) and "\x00" in sent:
+            assert name in form.errors, f"{name}: a NUL character must be refused"
+
+
+# --- Activities ------------------------------------------------------------------------------
+
+
+ACTIVITY_TEXTS = ["title", "reference", "description", "partners", "currency"]
+
+
+def activity_fields(user):
+    """For each field of the activity form: (values people mean, garbage)."""
+    asp = Region.objects.get(code="ASP")
+    afr = Region.objects.get(code="AFR")
+    own_countries = Country.objects.filter(region=asp)
+    own_results = ExpectedResult.objects.filter(initiative__region=asp)
+    # Ids of rows the form must refuse: another region's countries, rows that do not exist.
+    foreign = [str(country.pk) for country in Country.objects.filter(region=afr)[:3]]
+    ids = st.one_of(any_number(), st.sampled_from(foreign))
+    currencies = st.from_regex(r"[A-Za-z]{3}", fullmatch=True)
+    return {
+        "title": (text_value(300, required=True), garbage(any_text(400))),
+        "reference": (text_value(50), garbage(any_text(60))),
+        "description": (text_value(), garbage(any_text(3000))),
+        "status": (choice_value(Activity.Status.values), garbage(any_text(20))),
+        "modality": (choice_value(Activity.Modality.values), garbage(any_text(20))),
+        "region": (st.just(Value(str(asp.pk), asp)), garbage(st.one_of(ids, st.just(afr.pk)))),
+        "countries": (pks_value(own_countries, 1), garbage_list(ids)),
+        "expected_results": (pks_value(own_results, 1), garbage_list(ids)),
+        "start_date": (date_value(), garbage(any_date())),
+        "end_date": (date_value(optional=True), garbage(any_date())),
+        "budget_amount": (
+            st.one_of(
+                st.just(Value("", None)),
+                st.decimals(0, Decimal("999999999999.99"), places=2).map(
+                    lambda d: Value(str(d), d)
+                ),
+            ),
+            garbage(any_number()),
+        ),
+        "currency": (currencies.map(lambda c: Value(c, c.upper())), garbage(any_text(6))),
+        "funding_source": (
+            choice_value(["", *Activity.FundingSource.values]),
+            garbage(any_text(20)),
+        ),
+        "partners": (text_value(), garbage(any_text(3000))),
+        "target_groups": (pks_value(TargetGroup.objects.all(), 0), garbage_list(any_number())),
+        "focal_point": (
+            st.sampled_from([Value("", None), Value(str(user.pk), user)]),
+            garbage(any_number()),
+        ),
+        "people_reached_women": (number_value(0, 2**31 - 1), garbage(any_number())),
+        "people_reached_men": (number_value(0, 2**31 - 1), garbage(any_number())),
+    }
+
+
+def stored_activity(activity):
+    """An activity's values as the form's `Value.stored` states them."""
+    return {
+        "title": activity.title,
+        "reference": activity.reference,
+        "description": activity.description,
+        "status": activity.status,
+        "modality": activity.modality,
+        "region": activity.region,
+        "countries": set(activity.countries.values_list("pk", flat=True)),
+        "expected_results": set(activity.expected_results.values_list("pk", flat=True)),
+        "start_date": activity.start_date,
+        "end_date": activity.end_date,
+        "budget_amount": activity.budget_amount,
+        "currency": activity.currency,
+        "funding_source": activity.funding_source,
+        "partners": activity.partners,
+        "target_groups": set(activity.target_groups.values_list("pk", flat=True)),
+        "focal_point": activity.focal_point,
+        "people_reached_women": activity.people_reached_women,
+        "people_reached_men": activity.people_reached_men,
+    }
+
+
+def check_saved(stored, values):
+    """Every value people mean is stored exactly; garbage the form took is not checked."""
+    for name, value in values.items():
+        if value.stored is not UNKNOWN:
+            assert stored[name] == value.stored, f"{name}: sent {value.sent!r}"
+
+
+def in_order(values):
+    """The values, with an end date people mean never before the start date they mean."""
+    start, end = values["start_date"].stored, values["end_date"].stored
+    if UNKNOWN not in (start, end) and end is not None and end < start:
+        values["start_date"], values["end_date"] = values["end_date"], values["start_date"]
+    return values
+
+
+@pytest.fixture
+def fields(asp_editor):
+    return activity_fields(asp_editor)
+
+
+@FUZZ
+@given(data=st.data())
+def test_a_new_activity_is_saved_whole_or_refused_with_its_input(asp_editor, fields, data):
+    values, broken = draw_form(data, fields)
+    values = in_order(values)
+    with one_example(asp_editor) as client:
+        before = set(Activity.objects.values_list("pk", flat=True))
+        outcome = send(client, "post", "/activities/new/", posted(values))
+        assert status_of(outcome) in (200, 302), described(outcome)
+        event("saved" if status_of(outcome) == 302 else "refused")
+        new = Activity.objects.exclude(pk__in=before)
+        if status_of(outcome) == 302:
+            activity = new.get()
+            assert outcome["Location"] == activity.get_absolute_url()
+            check_saved(stored_activity(activity), values)
+            assert activity.history.count() == 1
+        else:
+            assert not new.exists()
+            check_refused(outcome, values, ACTIVITY_TEXTS)
+            assert broken, outcome.context["form"].errors
+
+
+@pytest.fixture
+def activity(asp_editor):
+    return ActivityFactory(
+        title="IXP study", reference="ITU-ASP-001", countries=["TON", "FJI"], created_by=asp_editor
+    )
+
+
+@FUZZ
+@given(data=st.data())
+def test_an_edit_is_saved_whole_or_refused_with_nothing_changed(asp_editor, fields, activity, data):
+    values, broken = draw_form(data, fields)
+    values = in_order(values)
+    version = data.draw(
+        st.one_of(st.just(Value(str(activity.version))), garbage(any_number())), label="version"
+    )
+    with one_example(asp_editor) as client:
+        before, history_before = stored_activity(activity), activity.history.count()
+        path = f"/activities/{activity.pk}/edit/"
+        outcome = send(client, "post", path, {**posted(values), "version": version.sent})
+        assert status_of(outcome) in (200, 302), described(outcome)
+        event("saved" if status_of(outcome) == 302 else "refused")
+        saved = Activity.objects.get(pk=activity.pk)
+        saves = saved.history.count() - history_before
+        if status_of(outcome) == 302:
+            assert saves in (0, 1)  # "Nothing to save" when nothing changed
+            assert saved.version == activity.version + saves
+            check_saved(stored_activity(saved), values)
+        else:
+            assert (stored_activity(saved), saved.version, saves) == (before, activity.version, 0)
+            if version.sent == str(activity.version):  # else an edit conflict, without errors
+                check_refused(outcome, values, ACTIVITY_TEXTS)
+                assert broken, outcome.context["form"].errors
+
+
+# --- Progress reports ------------------------------------------------------------------------
+
+REPORT_TEXTS = ["achievements", "challenges", "next_steps", "evidence_links"]
+
+
+def evidence_value():
+    links = st.lists(
+        st.sampled_from(
+            ["https://www.itu.int/en/ITU-D/", "http://example.org/report.pdf", "https://例え.jp/"]
+        ),
+        max_size=3,
+    )
+    return links.map(lambda lines: Value("\r\n".join(lines), "\n".join(lines)))
+
+
+def whole_number(choices):
+    return st.sampled_from(choices).map(lambda n: Value(str(n), n))
+
+
+def report_fields(years):
+    """For each field of the progress report form: (values people mean, garbage)."""
+    return {
+        "year": (whole_number(list(years)), garbage(any_number())),
+        "quarter": (whole_number([1, 2, 3, 4]), garbage(any_number())),
+        "activity_status": (choice_value(Activity.Status.values), garbage(any_text(20))),
+        "percent_complete": (number_value(0, 100), garbage(any_number())),
+        "achievements": (text_value(), garbage(any_text(3000))),
+        "challenges": (text_value(), garbage(any_text(3000))),
+        "next_steps": (text_value(), garbage(any_text(3000))),
+        "evidence_links": (evidence_value(), garbage(any_text(200))),
+        "people_reached_women": (number_value(0, 2**31 - 1), garbage(any_number())),
+        "people_reached_men": (number_value(0, 2**31 - 1), garbage(any_number())),
+    }
+
+
+REPORT_FIELDS = list(report_fields([2026]))
+PLAN_YEARS = range(2026, 2030)  # the Baku Action Plan's, which the form offers
+
+
+def stored_report(report):
+    return {name: getattr(report, name) for name in REPORT_FIELDS}
+
+
+@pytest.fixture
+def reported_activity(asp_editor):
+    """An activity with a report for 2026 Q1 already: that period is taken."""
+    activity = ActivityFactory(title="Spectrum training")
+    ProgressReportFactory(activity=activity, author=asp_editor, quarter=1)
+    return activity
+
+
+@FUZZ
+@given(data=st.data())
+def test_a_new_report_is_saved_whole_or_refused_with_its_input(asp_editor, reported_activity, data):
+    fields = report_fields(PLAN_YEARS)
+    values, broken = draw_form(data, fields)
+    action = data.draw(
+        st.sampled_from([None, "save", "submit", "\x00", "<script>"]), label="action"
+    )
+    form_data = posted(values) | ({"action": action} if action is not None else {})
+    with one_example(asp_editor) as client:
+        path = f"/activities/{reported_activity.pk}/reports/new/"
+        outcome = send(client, "post", path, form_data)
+        assert status_of(outcome) in (200, 302), described(outcome)
+        event("saved" if status_of(outcome) == 302 else "refused")
+        new = reported_activity.reports.exclude(year=2026, quarter=1)
+        if status_of(outcome) == 302:
+            report = new.get()
+            check_saved(stored_report(report), values)
+            expected_state = "submitted" if action == "submit" else "draft"
+            assert (report.state, report.author) == (expected_state, asp_editor)
+        else:
+            assert not new.exists()
+            check_refused(outcome, values, REPORT_TEXTS)
+            period_taken = (values["year"].stored, values["quarter"].stored) == (2026, 1)
+            assert broken or period_taken, outcome.context["form"].errors
+
+
+@FUZZ
+@given(data=st.data())
+def test_a_report_edit_is_saved_whole_or_refused_with_nothing_changed(
+    asp_editor, reported_activity, data
+):
+    report = reported_activity.reports.get()
+    fields = report_fields(PLAN_YEARS)
+    values, broken = draw_form(data, fields)
+    with one_example(asp_editor) as client:
+        before = stored_report(report)
+        path = f"/activities/{reported_activity.pk}/reports/{report.pk}/edit/"
+        outcome = send(client, "post", path, {**posted(values), "version": report.version})
+        assert status_of(outcome) in (200, 302), described(outcome)
+        event("saved" if status_of(outcome) == 302 else "refused")
+        saved = ProgressReport.objects.get(pk=report.pk)
+        if status_of(outcome) == 302:
+            check_saved(stored_report(saved), values)
+        else:
+            assert stored_report(saved) == before
+            check_refused(outcome, values, REPORT_TEXTS)
+            assert broken, outcome.context["form"].errors
+
+
+# --- The same properties, on the values that matter most, every run -------------------------
+
+
+@pytest.mark.parametrize("name", ACTIVITY_TEXTS)
+def test_a_nul_character_in_an_activity_text_is_a_form_error(client, asp_editor, name):
+    """PostgreSQL cannot store a NUL character: the form refuses it (never a 500)."""
+    client.force_login(asp_editor)
+    data = activity_form_data(**{name: "USD\x00" if name == "currency" else "A\x00B"})
+    response = client.post("/activities/new/", data)
+    assert response.status_code == 200
+    assert name in response.context["form"].errors
+    assert not Activity.objects.exists()
+
+
+@pytest.mark.parametrize("name", REPORT_TEXTS)
+def test_a_nul_character_in_a_report_text_is_a_form_error(client, asp_editor, name):
+    client.force_login(asp_editor)
+    activity = ActivityFactory()
+    data = progress_report_form_data(**{name: "https://itu.int/\x00"})
+    response = client.post(f"/activities/{activity.pk}/reports/new/", data)
+    assert response.status_code == 200
+    assert name in response.context["form"].errors
+    assert not activity.reports.exists()
+
+
+def test_text_in_any_script_is_saved_as_typed(client, asp_editor):
+    client.force_login(asp_editor)
+    title = "تدريب 频谱 הכשרה 📡 \u202eevil\u202c <b>bold</b>"
+    response = client.post("/activities/new/", activity_form_data(title=f"  {title}\r\n"))
+    assert response.status_code == 302
+    assert Activity.objects.get().title == title
