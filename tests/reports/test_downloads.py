@@ -77,12 +77,6 @@ def as_csv(value):
 
 
 @pytest.fixture
-def viewer_client(client, viewer):
-    client.force_login(viewer)
-    return client
-
-
-@pytest.fixture
 def activities():
     """Three activities of 2026 in Asia-Pacific whose figures are known."""
     return {

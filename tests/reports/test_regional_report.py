@@ -35,12 +35,6 @@ def annex_b_row(html, group):
 
 
 @pytest.fixture
-def viewer_client(client, viewer):
-    client.force_login(viewer)
-    return client
-
-
-@pytest.fixture
 def reported_activity():
     """An ongoing activity in Tonga and Fiji with approved reports for 2026 Q1 and Q2, and
     later reports that are not approved (submitted, returned, draft) or of another year."""
