@@ -30,7 +30,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from activities import permissions, services
+from activities import permissions, services, signals
 from activities.models import (
     Activity,
     ActivityCountry,
@@ -1401,6 +1401,7 @@ def _save_rows(plan, user, reason):
         reason=reason,
         created={activity.pk for activity in created},
     )
+    signals.bulk_saved.send(sender=Activity)
 
 
 SAVE_BATCH = 500

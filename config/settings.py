@@ -135,6 +135,51 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def cache_from_url(url):
+    """The cache named by CACHE_URL: locmem:// (one process only), db://TABLE (the database;
+    `manage.py createcachetable` makes the table), redis://HOST:PORT/DB (or rediss://), or
+    dummy:// (caches nothing)."""
+    scheme, _, location = url.partition("://")
+    backends = {
+        "locmem": ("django.core.cache.backends.locmem.LocMemCache", location or "tracker"),
+        "db": ("django.core.cache.backends.db.DatabaseCache", location or "django_cache"),
+        "redis": ("django.core.cache.backends.redis.RedisCache", url),
+        "rediss": ("django.core.cache.backends.redis.RedisCache", url),
+        "dummy": ("django.core.cache.backends.dummy.DummyCache", ""),
+    }
+    if scheme not in backends:
+        raise ImproperlyConfigured(
+            f"CACHE_URL must start with locmem://, db://, redis://, rediss:// or dummy://, "
+            f"not {url!r}"
+        )
+    backend, location = backends[scheme]
+    return {"BACKEND": backend, "LOCATION": location, "KEY_PREFIX": "tracker"}
+
+
+# The cache holds the dashboards' figures (reports/cache.py) and, with SESSION_ENGINE=cache or
+# cached_db, the sessions: several gunicorn processes must share it, so production defaults to
+# the database (run `createcachetable` once) and can use Redis; one process's local memory is
+# the development default.
+CACHES = {
+    "default": cache_from_url(
+        os.environ.get("CACHE_URL") or ("locmem://" if DEBUG else "db://django_cache")
+    )
+}
+SESSION_ENGINES = {
+    "db": "django.contrib.sessions.backends.db",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+    "cache": "django.contrib.sessions.backends.cache",
+}
+SESSION_BACKEND = os.environ.get("SESSION_BACKEND") or "db"
+if SESSION_BACKEND not in SESSION_ENGINES:
+    raise ImproperlyConfigured(
+        f"SESSION_BACKEND must be one of {', '.join(SESSION_ENGINES)}, not {SESSION_BACKEND!r}"
+    )
+SESSION_ENGINE = SESSION_ENGINES[SESSION_BACKEND]
+# How long the dashboards' figures stay cached at most; a write replaces them at once anyway.
+FIGURES_CACHE_SECONDS = env_int("FIGURES_CACHE_SECONDS", 60 * 60)
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 AUTH_PASSWORD_VALIDATORS = [

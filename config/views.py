@@ -3,6 +3,7 @@
 import logging
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
@@ -10,6 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
+
+READY_KEY = "readyz"
 
 
 @login_not_required
@@ -31,8 +34,9 @@ def healthz(request):
 @never_cache
 @require_GET
 def readyz(request):
-    """Readiness for load balancers and deploys: 200 when the database answers and every
-    migration on disk is applied to it, 503 naming the check that failed otherwise (a process
+    """Readiness for load balancers and deploys: 200 when the database answers, every
+    migration on disk is applied to it and the cache answers (with the database cache: its
+    table made by `createcachetable`), 503 naming the check that failed otherwise (a process
     started before `migrate` ran, or with a database that does not answer, takes no traffic)."""
     try:
         executor = MigrationExecutor(connection)
@@ -49,4 +53,15 @@ def readyz(request):
             {"status": "error", "database": "ok", "migrations": f"{len(unapplied)} not applied"},
             status=503,
         )
-    return JsonResponse({"status": "ok", "database": "ok", "migrations": "ok"})
+    try:
+        cache.set(READY_KEY, "ok", timeout=10)
+        cache_ok = cache.get(READY_KEY) == "ok"
+    except Exception:  # each backend raises its own errors (Redis, the database's)
+        logger.exception("Readiness check: the cache does not answer")
+        cache_ok = False
+    if not cache_ok:
+        return JsonResponse(
+            {"status": "error", "database": "ok", "migrations": "ok", "cache": "unavailable"},
+            status=503,
+        )
+    return JsonResponse({"status": "ok", "database": "ok", "migrations": "ok", "cache": "ok"})

@@ -101,26 +101,46 @@ def _url(name, query, args=()):
 class Rows:
     """The activities that count, with their expected results and countries, as plain rows.
 
-    Fetched in three queries, for one region or for all regions of a plan at once; every
-    count of `RegionFigures` is made from these.
+    Fetched in three queries, on first use, for one region or for all regions of a plan at
+    once; every count of `RegionFigures` is made from these.
     """
 
     def __init__(self, activities, plan):
-        self.activities = {
+        self.activity_queryset = activities
+        self.plan = plan
+
+    @cached_property
+    def activities(self):
+        """Activity id → (region id, status)."""
+        return {
             pk: (region_id, status)
-            for pk, region_id, status in activities.values_list("pk", "region_id", "status")
+            for pk, region_id, status in self.activity_queryset.values_list(
+                "pk", "region_id", "status"
+            )
         }
-        self.results_of = defaultdict(set)
+
+    @cached_property
+    def results_of(self):
+        """Activity id → ids of the plan's expected results it advances."""
+        results_of = defaultdict(set)
         links = ActivityExpectedResult.objects.filter(
-            activity__in=activities, expected_result__initiative__action_plan=plan
+            activity__in=self.activity_queryset,
+            expected_result__initiative__action_plan=self.plan,
         ).values_list("activity_id", "expected_result_id")
         for activity_id, result_id in links:
-            self.results_of[activity_id].add(result_id)
-        self.countries_of = defaultdict(set)
-        for activity_id, country_id in ActivityCountry.objects.filter(
-            activity__in=activities
-        ).values_list("activity_id", "country_id"):
-            self.countries_of[activity_id].add(country_id)
+            results_of[activity_id].add(result_id)
+        return results_of
+
+    @cached_property
+    def countries_of(self):
+        """Activity id → ids of its countries."""
+        countries_of = defaultdict(set)
+        links = ActivityCountry.objects.filter(activity__in=self.activity_queryset).values_list(
+            "activity_id", "country_id"
+        )
+        for activity_id, country_id in links:
+            countries_of[activity_id].add(country_id)
+        return countries_of
 
 
 @dataclass
@@ -249,6 +269,7 @@ class RegionFigures:
     def __init__(self, scope, rows, initiatives, countries, *, with_progress=False):
         self.scope = scope
         self.rows = rows
+        # Lists or querysets (fetched on first use, then kept by the queryset).
         self.initiative_list = initiatives  # with expected_results prefetched, in order
         self.country_list = countries  # with designations prefetched, by name
         # The percent complete costs a query per region: the all-regions page goes without.
@@ -387,6 +408,11 @@ class RegionFigures:
                 )
             )
         return figures
+
+    @property
+    def result_sections(self):
+        """(InitiativeFigures, [ResultFigures]) for each initiative: the results table's rows."""
+        return [(initiative, initiative.results) for initiative in self.initiatives]
 
     @cached_property
     def results(self):
@@ -688,13 +714,14 @@ def _countries(region=None):
 
 
 def region_figures(region, plan, year):
-    """A region's figures for the region dashboard, its JSON and its regional report."""
+    """A region's figures for the region dashboard, its JSON and its regional report. Nothing
+    is fetched until a figure is used: a page whose figures are cached makes no query here."""
     scope = Scope(region, plan, year)
     return RegionFigures(
         scope,
         Rows(scope.activities(), plan),
-        list(_initiatives(plan, region)),
-        list(_countries(region)),
+        _initiatives(plan, region),
+        _countries(region),
         with_progress=True,
     )
 

@@ -7,11 +7,13 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from activities.models import Activity
 from initiatives.models import Country, ExpectedResult, Initiative, Region
 from reports import documents, exports
+from reports.cache import figures_cache
 from reports.charts import region_charts
 from reports.forms import CountryListForm, PeriodForm, ResultListForm, period_form
 from reports.queries import all_region_figures, region_figures
@@ -46,8 +48,10 @@ def all_regions(request):
         "period": period,
         "plan": plan,
         "year": year,
-        "regions": all_region_figures(plan, year),
+        # Counted only if the page's figures are not in the cache.
+        "regions": SimpleLazyObject(lambda: all_region_figures(plan, year)),
         "statuses": Activity.COUNTED_STATUSES,
+        "figures_cache": figures_cache("all-regions", plan.code, year),
     }
     return render(request, "reports/all_regions.html", context)
 
@@ -67,16 +71,17 @@ def region_dashboard(request, region_code):
         context = {"region": region, "period": period}
         return render(request, "reports/region_dashboard.html", context, status=400)
     plan, year = period.cleaned_data["plan"], period.cleaned_data["year"]
-    figures = region_figures(region, plan, year)
+    figures = region_figures(region, plan, year)  # counted on first use only
+    cached = figures_cache(region.code, plan.code, year)
     if output == "json":
-        return JsonResponse(figures.as_json())
+        return JsonResponse(cached.get_or_set("region-json", figures.as_json))
     context = {
         "region": region,
         "period": period,
         "figures": figures,
-        "sections": [(initiative, initiative.results) for initiative in figures.initiatives],
-        "charts": region_charts(figures),
+        "charts": SimpleLazyObject(lambda: region_charts(figures)),
         "period_query": urlencode(period.query),
+        "figures_cache": cached,
     }
     return render(request, "reports/region_dashboard.html", context)
 
@@ -168,12 +173,14 @@ def regional_report(request, region_code, year):
     if not period.is_valid():
         context = {"region": region, "period": period}
         return render(request, "reports/regional_report.html", context, status=400)
-    figures = region_figures(region, period.cleaned_data["plan"], year)
+    plan = period.cleaned_data["plan"]
+    figures = region_figures(region, plan, year)  # counted on first use only
     context = {
         "region": region,
         "figures": figures,
-        "matrix": exports.matrix_by_initiative(figures),
+        "matrix": SimpleLazyObject(lambda: exports.matrix_by_initiative(figures)),
         "generated_on": timezone.localdate(),
+        "figures_cache": figures_cache(region.code, plan.code, year),
     }
     return render(request, "reports/regional_report.html", context)
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client, RequestFactory
 
@@ -27,6 +28,13 @@ def reference_data(transactional_db):
     """Reference data and the role groups again, after a flush deleted them with the rest."""
     call_command("loaddata", *REFERENCE_FIXTURES, verbosity=0)
     sync_roles(Group, Permission)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: the database is rolled back after each test,
+    so figures cached by one would not be those of the next (see reports/cache.py)."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

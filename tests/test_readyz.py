@@ -1,5 +1,5 @@
-"""/readyz answers a load balancer or a deploy: 200 once the database answers and every
-migration is applied, 503 saying which of the two is not so."""
+"""/readyz answers a load balancer or a deploy: 200 once the database answers, every
+migration is applied and the cache answers, 503 saying which is not so."""
 
 from unittest import mock
 
@@ -11,7 +11,7 @@ def test_it_answers_ok_without_a_login(client, db):
     response = client.get("/readyz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "migrations": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "migrations": "ok", "cache": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -47,3 +47,22 @@ def test_it_answers_503_when_the_database_is_down(client, db):
 
 def test_it_accepts_only_get(client, db):
     assert client.post("/readyz").status_code == 405
+
+
+def test_it_answers_503_when_the_cache_does_not_answer(client, db, settings):
+    """The database cache without its table (`createcachetable` not run), say."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "no_such_cache_table",
+        }
+    }
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "error",
+        "database": "ok",
+        "migrations": "ok",
+        "cache": "unavailable",
+    }

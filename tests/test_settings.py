@@ -101,3 +101,40 @@ def test_a_failure_limit_that_is_not_a_number_is_refused():
     result = manage("check", AXES_FAILURE_LIMIT="five")
     assert result.returncode != 0
     assert "AXES_FAILURE_LIMIT must be a whole number, not 'five'" in result.stderr
+
+
+def test_the_cache_is_chosen_by_cache_url():
+    """Local memory in development; the database by default in production, so that gunicorn's
+    processes share the dashboards' figures; Redis or the database by CACHE_URL."""
+    backend = "CACHES"
+    assert settings_of([backend])[backend]["default"]["BACKEND"].endswith("LocMemCache")
+    production = settings_of([backend], **PRODUCTION)[backend]["default"]
+    assert (production["BACKEND"], production["LOCATION"]) == (
+        "django.core.cache.backends.db.DatabaseCache",
+        "django_cache",
+    )
+    redis = settings_of([backend], CACHE_URL="redis://127.0.0.1:6379/2")[backend]["default"]
+    assert (redis["BACKEND"], redis["LOCATION"]) == (
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://127.0.0.1:6379/2",
+    )
+
+
+def test_an_unknown_cache_url_is_refused():
+    result = manage("check", CACHE_URL="memcached://127.0.0.1:11211")
+    assert result.returncode != 0
+    assert "CACHE_URL must start with locmem://, db://, redis://" in result.stderr
+
+
+def test_the_deploy_check_warns_of_a_cache_that_processes_do_not_share():
+    result = manage("check", "--deploy", CACHE_URL="locmem://", **PRODUCTION)
+    assert "reports.W001" in result.stderr + result.stdout
+
+
+def test_sessions_can_live_in_the_cache():
+    engine = settings_of(["SESSION_ENGINE"], SESSION_BACKEND="cached_db")["SESSION_ENGINE"]
+    assert engine == "django.contrib.sessions.backends.cached_db"
+    assert settings_of(["SESSION_ENGINE"])["SESSION_ENGINE"].endswith("backends.db")
+    result = manage("check", SESSION_BACKEND="file")
+    assert result.returncode != 0
+    assert "SESSION_BACKEND must be one of db, cached_db, cache, not 'file'" in result.stderr
