@@ -1,20 +1,22 @@
 """Admin for work data: activities with their countries, expected results and progress reports,
 target groups, and the regions each user works in (assigned on the user's own page).
 
-Activities, reports and region assignments keep their history (django-simple-history), visible
-and revertable from their change pages. Changelists fetch what their columns show up front, so a
-page costs a few queries whatever its number of rows.
+Activities, reports, region assignments, target groups, users and groups keep their history
+(django-simple-history), visible and revertable from their change pages (config.history_admin:
+a revert is a save like any other, in one transaction). Changelists fetch what their columns show
+up front, so a page costs a few queries whatever its number of rows.
 """
 
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
-from django.db import models, router, transaction
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
+from django.db import models
 from django.db.models import Prefetch
-from simple_history.admin import SimpleHistoryAdmin
 
 from activities import services
+from activities.auth_history import USER_FIELDS_NOT_IN_HISTORY
 from activities.models import (
     Activity,
     ActivityCountry,
@@ -23,6 +25,7 @@ from activities.models import (
     RegionAssignment,
     TargetGroup,
 )
+from config.history_admin import HistoryAdmin, linked_rows, version_of
 from initiatives.models import Country, CountryGroup
 
 User = get_user_model()
@@ -32,9 +35,11 @@ def next_version(obj):
     """The version a changed row is saved at: one more than the row in the database.
 
     Counted from the database, not from the form, because a revert from the history brings back
-    an old version number; an edit form opened before this save then sees a conflict.
+    an old version number; an edit form opened before this save then sees a conflict. A row
+    deleted since, brought back from its history, goes on from the version it had there.
     """
-    return type(obj).objects.values_list("version", flat=True).get(pk=obj.pk) + 1
+    current = type(obj).objects.filter(pk=obj.pk).values_list("version", flat=True).first()
+    return (obj.version if current is None else current) + 1
 
 
 class VersionCheckedForm(forms.ModelForm):
@@ -70,16 +75,11 @@ class VersionCheckedForm(forms.ModelForm):
         return cleaned_data
 
 
-class VersionedHistoryAdmin(SimpleHistoryAdmin):
+class VersionedHistoryAdmin(HistoryAdmin):
     """The admin of a row that people edit concurrently (it has a `version`): a change or a
-    revert over someone else's newer save is refused, and a revert from the history saves the
-    row, its links and its history row in one transaction, as a change does."""
+    revert over someone else's newer save is refused."""
 
     form = VersionCheckedForm
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        with transaction.atomic(using=router.db_for_write(self.model)):
-            return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class CountryGroupFilter(admin.SimpleListFilter):
@@ -235,6 +235,8 @@ class ActivityAdmin(VersionedHistoryAdmin):
         ),
     ]
     inlines = [ActivityCountryInline, ActivityExpectedResultInline, ProgressReportInline]
+    # Edited by the inlines on the change page; a revert restores them as the version had them.
+    links_restored_on_revert = ["countries", "expected_results"]
 
     def get_queryset(self, request):
         # Region, countries and expected results of every row in a fixed number of queries.
@@ -254,26 +256,34 @@ class ActivityAdmin(VersionedHistoryAdmin):
         else:
             obj.created_by = request.user
         obj.updated_by = request.user
-        # No history row yet: the countries and expected results are saved afterwards by the
-        # inlines, the target groups by the form. The row is written once they are all saved.
-        obj.skip_history_when_saving = True
+        # Saves the row without a history row, and on a revert the version's countries and
+        # expected results: the one history row is written once the links are all saved.
         super().save_model(request, obj, form, change)
 
-    # The admin logs a save once the row, its inlines and its many-to-many fields are all saved,
-    # on the change form and on a revert from the history alike: the moment to write the one
-    # history row of the final state, as the staff workspace does (services.write_history).
-    def log_addition(self, request, obj, message):
-        self._write_history(request, obj, created=True)
-        return super().log_addition(request, obj, message)
+    def write_history(self, request, obj, created):
+        # The one history row of the final state, as the staff workspace writes it.
+        services.write_history(obj, request.user, created=created)
 
-    def log_change(self, request, obj, message):
-        self._write_history(request, obj, created=False)
-        return super().log_change(request, obj, message)
-
-    def _write_history(self, request, obj, created):
-        if hasattr(obj, "skip_history_when_saving"):
-            del obj.skip_history_when_saving
-            services.write_history(obj, request.user, created=created)
+    def revert_errors(self, form, restored_links):
+        """A version is restored only if its links keep the rules of any save today: at least
+        one country and one expected result, all of the activity's region
+        (`services.link_errors`; a country may have moved region since)."""
+        errors = super().revert_errors(form, restored_links)
+        region = form.cleaned_data.get("region")
+        if errors or region is None:  # the form says already what is wrong
+            return errors
+        countries = list(linked_rows(Activity, "countries", restored_links["countries"]))
+        results = list(
+            linked_rows(Activity, "expected_results", restored_links["expected_results"])
+        )
+        if not countries:
+            errors.append("This version cannot be restored: it has no country.")
+        if not results:
+            errors.append("This version cannot be restored: it has no expected result.")
+        broken = services.link_errors(region, countries=countries, expected_results=results)
+        for messages in broken.values():
+            errors.extend(f"This version cannot be restored: {message}" for message in messages)
+        return errors
 
 
 @admin.register(ProgressReport)
@@ -353,7 +363,7 @@ class ProgressReportAdmin(VersionedHistoryAdmin):
 
 
 @admin.register(RegionAssignment)
-class RegionAssignmentAdmin(SimpleHistoryAdmin):
+class RegionAssignmentAdmin(HistoryAdmin):
     list_display = ["user", "region"]
     list_filter = ["region"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
@@ -362,7 +372,7 @@ class RegionAssignmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TargetGroup)
-class TargetGroupAdmin(SimpleHistoryAdmin):
+class TargetGroupAdmin(HistoryAdmin):
     """Target groups, with their history. A group in use cannot be deleted: the link to it is
     a plain many-to-many, which the database would quietly drop from every activity."""
 
@@ -396,11 +406,16 @@ class RegionAssignmentInline(admin.TabularInline):
 
 
 admin.site.unregister(User)
+admin.site.unregister(Group)
 
 
 @admin.register(User)
-class UserWithRegionsAdmin(UserAdmin):
-    """Django's user admin, plus the regions a user works in, assigned on the user's page."""
+class UserWithRegionsAdmin(HistoryAdmin, UserAdmin):
+    """Django's user admin, plus the regions a user works in, assigned on the user's page, and
+    the user's history (activities.auth_history). A revert brings back names, e-mail, status,
+    roles (groups) and own permissions; never the password or the last login, which the
+    history does not keep: the revert page leaves them out and the save keeps the user's own.
+    Regions have their own history (region assignments)."""
 
     list_display = [*UserAdmin.list_display, "roles", "regions"]
     list_filter = [*UserAdmin.list_filter, "region_assignments__region"]
@@ -428,3 +443,39 @@ class UserWithRegionsAdmin(UserAdmin):
     @admin.display(description="regions")
     def regions(self, user):
         return ", ".join(assignment.region.code for assignment in user.region_assignments.all())
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if version_of(obj) is None:
+            return fieldsets
+        return [
+            (name, {**options, "fields": without_fields_not_in_history(options["fields"])})
+            for name, options in fieldsets
+        ]
+
+    def save_model(self, request, obj, form, change):
+        if version_of(obj) is not None:
+            # A revert: the password and last login are the user's own as they are now, read
+            # under a lock held until the save, so that a password set meanwhile stays.
+            current = (
+                User.objects.select_for_update()
+                .filter(pk=obj.pk)
+                .values_list("password", "last_login")
+                .first()
+            )
+            if current is None:  # a deleted user brought back: no password until one is set
+                obj.set_unusable_password()
+                obj.last_login = None
+            else:
+                obj.password, obj.last_login = current
+        super().save_model(request, obj, form, change)
+
+
+def without_fields_not_in_history(fields):
+    return [name for name in fields if name not in USER_FIELDS_NOT_IN_HISTORY]
+
+
+@admin.register(Group)
+class RoleAdmin(HistoryAdmin, GroupAdmin):
+    """Django's group admin, with history: a group is a role (activities.roles), its
+    permissions what the role may do. A revert brings back its name and permissions."""

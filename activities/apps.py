@@ -19,6 +19,9 @@ class ActivitiesConfig(AppConfig):
     verbose_name = "Activities and progress reports"
 
     def ready(self):
+        from activities.auth_history import register_auth_history
+
+        register_auth_history()
         pre_save.connect(
             no_history_for_fixture_rows,
             sender="activities.Activity",

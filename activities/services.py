@@ -112,6 +112,8 @@ def write_histories(activities, user, reason="", created=()):
     history_of = {row.id: row.history_id for row in rows}
     ids = list(history_of)
     for field, m2m_history_model in records.m2m_models.items():
+        if field.model is not Activity:  # simple-history shares one m2m_models among models
+            continue
         through = field.remote_field.through
         names = [f.attname for f in through._meta.fields]
         links = []

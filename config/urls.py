@@ -27,6 +27,9 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
+# The 500 page with the request's id to quote (a plain template: it must not fail itself).
+handler500 = "config.views.server_error"
+
 admin.site.site_header = "Regional Initiatives Tracker – administration"
 admin.site.site_title = "Regional Initiatives Tracker"
 admin.site.index_title = "Reference data, users and work data"

@@ -1,4 +1,5 @@
-"""Views that belong to no domain app: liveness (`/healthz`) and readiness (`/readyz`)."""
+"""Views that belong to no domain app: liveness (`/healthz`), readiness (`/readyz`) and the
+500 page (`server_error`, the project's handler500)."""
 
 import logging
 
@@ -6,9 +7,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
+from django.template import loader
+from django.utils.html import escape
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from config.logging import NO_REQUEST, request_id
 
 logger = logging.getLogger(__name__)
 
@@ -65,3 +70,29 @@ def readyz(request):
             status=503,
         )
     return JsonResponse({"status": "ok", "database": "ok", "migrations": "ok", "cache": "ok"})
+
+
+# What the 500 page falls back to when even templates/500.html cannot be rendered.
+PLAIN_SERVER_ERROR = (
+    "<!DOCTYPE html><title>Server error</title><h1>Something went wrong on our side</h1>"
+    "<p>Quote this reference when you report the problem: {reference}</p>"
+)
+
+
+def server_error(request):
+    """The 500 page (handler500): templates/500.html with the request's id, the one in the
+    X-Request-ID header and on the log lines of the error, for the user to quote.
+
+    It must not fail itself, whatever broke: the template is rendered alone, with no context
+    processor (no user, no session, no database), and if even that fails, a plain page with
+    the id is returned.
+    """
+    reference = getattr(request, "request_id", None) or request_id.get()
+    if reference == NO_REQUEST:
+        reference = ""
+    try:
+        body = loader.get_template("500.html").render({"request_id": reference})
+    except Exception:
+        logger.exception("The 500 page could not be rendered; a plain one is sent instead")
+        body = PLAIN_SERVER_ERROR.format(reference=escape(reference) or "none")
+    return HttpResponseServerError(body)

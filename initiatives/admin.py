@@ -2,8 +2,8 @@
 and their expected results.
 
 Every model keeps its history (django-simple-history), visible and revertable from its change
-page. Changelists fetch what their columns show up front, so a page costs a few queries whatever
-its number of rows.
+page; a revert saves everything or nothing (config.history_admin). Changelists fetch what their
+columns show up front, so a page costs a few queries whatever its number of rows.
 """
 
 import datetime
@@ -11,8 +11,8 @@ import re
 
 from django.contrib import admin
 from django.db.models import Count
-from simple_history.admin import SimpleHistoryAdmin
 
+from config.history_admin import HistoryAdmin
 from initiatives.models import (
     ActionPlan,
     Country,
@@ -43,7 +43,7 @@ class CurrentGroupFilter(admin.SimpleListFilter):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(SimpleHistoryAdmin):
+class ActionPlanAdmin(HistoryAdmin):
     list_display = ["code", "name", "conference", "start_year", "end_year", "initiative_count"]
     search_fields = ["code", "name", "conference"]
 
@@ -56,7 +56,7 @@ class ActionPlanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(SimpleHistoryAdmin):
+class RegionAdmin(HistoryAdmin):
     list_display = ["code", "name", "country_count"]
     search_fields = ["code", "name"]
 
@@ -75,7 +75,7 @@ class DesignationInline(admin.TabularInline):
 
 
 @admin.register(Country)
-class CountryAdmin(SimpleHistoryAdmin):
+class CountryAdmin(HistoryAdmin):
     list_display = ["name", "iso3", "iso2", "m49", "region", "groups_today"]
     list_filter = ["region", CurrentGroupFilter]
     search_fields = ["name", "iso3", "iso2", "m49"]
@@ -92,7 +92,7 @@ class CountryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Designation)
-class DesignationAdmin(SimpleHistoryAdmin):
+class DesignationAdmin(HistoryAdmin):
     list_display = ["country", "group", "start_date", "end_date", "in_force_today"]
     list_filter = ["group", "country__region"]
     search_fields = ["country__name", "country__iso3", "note"]
@@ -111,7 +111,7 @@ class ExpectedResultInline(admin.TabularInline):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(SimpleHistoryAdmin):
+class InitiativeAdmin(HistoryAdmin):
     list_display = ["code", "title", "action_plan", "region", "expected_result_count"]
     list_filter = ["action_plan", "region"]
     search_fields = ["code", "title", "objective"]
@@ -127,7 +127,7 @@ class InitiativeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ExpectedResult)
-class ExpectedResultAdmin(SimpleHistoryAdmin):
+class ExpectedResultAdmin(HistoryAdmin):
     list_display = ["code", "short_label", "action_plan", "initiative__region"]
     list_filter = ["initiative__action_plan", "initiative__region", "initiative"]
     search_fields = ["initiative__code", "text"]

@@ -1,10 +1,13 @@
 """The custom error pages, as production shows them (DEBUG off): 403, 404 and 500 render
-without failing themselves, and say what happened in words."""
+without failing themselves, and say what happened in words; the 500 page gives the request's id
+to quote."""
 
 import pytest
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.urls import include, path
 
+from config import urls as project_urls
+from config import views
 from tests.factories import ActivityFactory
 
 
@@ -13,6 +16,8 @@ def broken_view(request):
 
 
 urlpatterns = [path("broken/", broken_view), path("", include("config.urls"))]
+# The project's own 500 handler, as config/urls.py declares it.
+handler500 = project_urls.handler500
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +60,47 @@ def test_a_bug_is_the_500_page(viewer):
     assert "Something went wrong on our side" in response.text
     # The id to quote to the administrators, who find the traceback by it in the log.
     assert response["X-Request-ID"] == "bug-1"
+    assert "Quote this reference when you report the problem: <strong>bug-1</strong>" in (
+        response.text
+    )
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_the_500_page_shows_the_id_made_for_the_request(viewer, caplog):
+    client = Client(raise_request_exception=False)
+    client.force_login(viewer)
+
+    response = client.get("/broken/")
+
+    assert response.status_code == 500
+    made = response["X-Request-ID"]
+    assert len(made) == 32
+    assert f"<strong>{made}</strong>" in response.text
+    # The same id as on the log line of the error.
+    (error,) = [record for record in caplog.records if record.levelname == "ERROR"]
+    assert error.request_id == made
+
+
+def test_the_500_page_needs_no_database(django_assert_num_queries):
+    request = RequestFactory().get("/anything/")
+    request.request_id = "no-db-1"
+
+    with django_assert_num_queries(0):
+        response = views.server_error(request)
+
+    assert response.status_code == 500
+    assert "<strong>no-db-1</strong>" in response.text
+
+
+def test_the_500_page_is_plain_when_its_template_fails(monkeypatch):
+    def broken_template(name):
+        raise RuntimeError("The template directory is gone")
+
+    monkeypatch.setattr(views.loader, "get_template", broken_template)
+    request = RequestFactory().get("/anything/")
+    request.request_id = "plain-1"
+
+    response = views.server_error(request)
+
+    assert response.status_code == 500
+    assert "Quote this reference when you report the problem: plain-1" in response.text

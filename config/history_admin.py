@@ -1,0 +1,177 @@
+"""The admin of every model that keeps its history here: its History page and its revert.
+
+django-simple-history's revert page (`history_form_view`) saves the row, then its many-to-many
+fields, then the admin's log entry, without a transaction of its own, and fills the form's
+many-to-many fields with today's links rather than the version's. `HistoryAdmin` makes a revert
+save everything or nothing, and bring back the links the history row kept, through the same
+checks as any save of the model. It is shared by the apps' admins (reference data, work data,
+users and groups), so it belongs to no domain app.
+"""
+
+from django.contrib import admin
+from django.db import router, transaction
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
+from simple_history.utils import get_m2m_reverse_field_name
+
+
+def version_of(obj):
+    """The history row that `obj` was built from (on a revert page), or None for a row read
+    from its table."""
+    return getattr(obj, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None) if obj is not None else None
+
+
+def kept_links(version):
+    """{many-to-many field name: [ids of the linked rows]} as the history row `version` kept
+    them, for each many-to-many field whose history the model keeps. Ids of rows deleted since
+    are kept too: whoever restores them must check."""
+    return {
+        field.name: sorted(
+            getattr(version, field.name).values_list(get_m2m_reverse_field_name(field), flat=True)
+        )
+        for field in version._history_m2m_fields
+    }
+
+
+def linked_rows(model, field_name, ids):
+    """The rows of `model`'s many-to-many field `field_name` with these `ids` that still exist,
+    with what their names show, in one query."""
+    related_model = model._meta.get_field(field_name).related_model
+    return related_model._default_manager.select_related().filter(pk__in=ids)
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """An admin with History and revert, where a revert is a save like any other.
+
+    - A revert runs in one transaction: the row, its links, its history row and the log entry
+      are all saved, or none is (a check that fails, or an error midway, leaves the row as it
+      was).
+    - The revert form shows the version's many-to-many links in its fields (target groups, a
+      user's groups) and restores the links that the form does not show (an activity's countries
+      and expected results, edited by inlines elsewhere), listed read-only on the page.
+      `revert_errors` refuses a version whose links would break a rule today.
+    - A model whose history is written once per save with its links (its records are reachable
+      as `Model.history_records`, see activities.models.LinkedHistoricalRecords) gets exactly one
+      history row per admin save or revert, with the final links, written when the row and all
+      its links are saved; simple-history alone would write one on the row's save (with the old
+      links) and one more per changed link.
+    """
+
+    # Many-to-many fields with history that the change form does not show (edited by inlines):
+    # a revert sets them as the version kept them, after `revert_errors` found nothing wrong.
+    links_restored_on_revert = []
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    # --- The revert form: the version's links, checked -----------------------------------------
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        version = version_of(obj)
+        if version is None:
+            return form_class
+        model_admin = self
+        links = kept_links(version)
+
+        class RevertForm(form_class):
+            """The change form filled from a history row, its links included. `restored_links`
+            are those the form does not show, which the save sets as they were."""
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                for name, ids in links.items():
+                    if name in self.fields:
+                        self.initial[name] = ids
+                self.restored_links = {
+                    name: links[name] for name in model_admin.links_restored_on_revert
+                }
+
+            def clean(self):
+                cleaned_data = super().clean()
+                for message in model_admin.revert_errors(self, self.restored_links):
+                    self.add_error(None, message)
+                return cleaned_data
+
+        RevertForm.__name__ = f"Revert{form_class.__name__}"
+        return RevertForm
+
+    def revert_errors(self, form, restored_links):
+        """Why the version on `form` cannot be restored as it was, as messages for the admin
+        (none: it can). Here: it links to rows deleted since. Admins add their model's rules."""
+        errors = []
+        for name, ids in restored_links.items():
+            missing = len(set(ids)) - linked_rows(self.model, name, ids).count()
+            if missing:
+                field = self.model._meta.get_field(name)
+                errors.append(
+                    f"This version cannot be restored: {missing} of its {field.verbose_name} "
+                    "no longer exist."
+                )
+        return errors
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if version_of(obj) is not None and self.links_restored_on_revert:
+            fieldsets = [
+                *fieldsets,
+                ("Restored with this version", {"fields": ["links_of_this_version"]}),
+            ]
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly_fields = super().get_readonly_fields(request, obj)
+        if version_of(obj) is not None and self.links_restored_on_revert:
+            readonly_fields = [*readonly_fields, "links_of_this_version"]
+        return readonly_fields
+
+    @admin.display(description="links")
+    def links_of_this_version(self, obj):
+        """The links that the revert restores outside the form, as the version kept them, one
+        line per field: "countries: Fiji, Tonga"."""
+        links = kept_links(version_of(obj))
+        lines = []
+        for name in self.links_restored_on_revert:
+            ids = links[name]
+            names = sorted(str(row) for row in linked_rows(self.model, name, ids))
+            if len(names) < len(ids):
+                names.append(f"{len(ids) - len(names)} deleted since")
+            lines.append((self.model._meta.get_field(name).verbose_name, ", ".join(names) or "—"))
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}: {}</li>", lines))
+
+    # --- Saves: the links restored, and one history row written at the end -------------------
+
+    def writes_history_once(self):
+        """Whether this model's history row is written once the row and its links are saved."""
+        return hasattr(self.model, "history_records")
+
+    def save_model(self, request, obj, form, change):
+        if self.writes_history_once():
+            # No history row yet: the links are saved afterwards (here, by the form and by the
+            # inlines); `log_addition`/`log_change` write it once they all are.
+            obj.skip_history_when_saving = True
+        super().save_model(request, obj, form, change)
+        for name, ids in getattr(form, "restored_links", {}).items():
+            getattr(obj, name).set(ids)
+
+    # The admin logs a save once the row, its inlines and its many-to-many fields are all saved,
+    # on the change form, the add form and the revert page alike.
+    def log_addition(self, request, obj, message):
+        self._write_pending_history(request, obj, created=True)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        self._write_pending_history(request, obj, created=False)
+        return super().log_change(request, obj, message)
+
+    def _write_pending_history(self, request, obj, created):
+        if hasattr(obj, "skip_history_when_saving"):
+            del obj.skip_history_when_saving
+            self.write_history(request, obj, created)
+
+    def write_history(self, request, obj, created):
+        """Write the one history row of `obj`'s state now, links included, by the admin user."""
+        obj._history_user = request.user
+        self.model.history_records.create_historical_record(obj, "+" if created else "~")
