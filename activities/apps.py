@@ -22,6 +22,10 @@ class ActivitiesConfig(AppConfig):
         from activities.auth_history import register_auth_history
 
         register_auth_history()
+        # Any write of counted data replaces the data version (activities/cache.py).
+        from activities.cache import connect_receivers
+
+        connect_receivers()
         pre_save.connect(
             no_history_for_fixture_rows,
             sender="activities.Activity",

@@ -435,6 +435,21 @@ class Activity(models.Model):
         indexes = [
             models.Index(fields=["region", "status"], name="activity_region_status"),
             models.Index(fields=["start_date", "end_date"], name="activity_dates"),
+            # The list's default order (newest first) over the activities it shows (not
+            # archived): its first page is read off this index, not sorted from every row.
+            models.Index(
+                F("start_date").desc(),
+                "title",
+                name="activity_newest_first",
+                condition=Q(archived_at__isnull=True),
+            ),
+            # Small, so that counting the activities not archived (the list's total) and
+            # narrowing them by status reads it rather than the whole table.
+            models.Index(
+                fields=["status"],
+                name="activity_live_status",
+                condition=Q(archived_at__isnull=True),
+            ),
         ]
 
     def __str__(self):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from activities import permissions, services, spreadsheets
+from activities.cache import CachedPaginator, list_cache_key
 from activities.filters import ActivityFilter
 from activities.forms import ActivityForm, ImportForm, ProgressReportForm, ReviewForm
 from activities.models import Activity, ImportBatch, ProgressReport
@@ -85,8 +86,14 @@ def activity_list(request):
     An invalid filter value or page number lists nothing (never everything) and says what is
     wrong, so a mistyped link cannot pass for a figure.
     """
-    filterset = ActivityFilter(request.GET, Activity.objects.for_list(), request=request)
-    paginator = Paginator(filterset.qs, ACTIVITIES_PER_PAGE)
+    filterset = ActivityFilter(request.GET, Activity.objects.all(), request=request)
+    # Counted and sorted once per data version; a request fetches its page's rows only.
+    paginator = CachedPaginator(
+        filterset.qs,
+        ACTIVITIES_PER_PAGE,
+        key=list_cache_key("activities:list", request, timezone.localdate()),
+        rows=Activity.objects.for_list(),
+    )
     try:
         page, page_error = paginator.page(request.GET.get("page") or 1), ""
     except InvalidPage:

@@ -178,8 +178,9 @@ if SESSION_BACKEND not in SESSION_ENGINES:
         f"SESSION_BACKEND must be one of {', '.join(SESSION_ENGINES)}, not {SESSION_BACKEND!r}"
     )
 SESSION_ENGINE = SESSION_ENGINES[SESSION_BACKEND]
-# How long the dashboards' figures stay cached at most; a write replaces them at once anyway.
-FIGURES_CACHE_SECONDS = env_int("FIGURES_CACHE_SECONDS", 60 * 60)
+# How long what is computed from the data (lists' counts, dashboards' figures) stays in the
+# cache at most; a write replaces it at once anyway (activities/cache.py).
+DATA_CACHE_SECONDS = env_int("DATA_CACHE_SECONDS", 60 * 60)
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -67,12 +67,22 @@ class Scope:
 
     def activity_list_url(self, statuses=Activity.COUNTED_STATUSES, **filters):
         """The activity list showing exactly the activities a figure counts."""
+        if statuses is Activity.COUNTED_STATUSES:
+            url = self._counted_list_url  # a dashboard makes thousands of these: made once
+        else:
+            url = self._list_url(statuses)
+        return f"{url}&{urlencode(filters, doseq=True)}" if filters else url
+
+    @cached_property
+    def _counted_list_url(self):
+        return self._list_url(Activity.COUNTED_STATUSES)
+
+    def _list_url(self, statuses):
         query = {
             "region": self.region.code,
             "plan": self.plan.code,
             "year": self.year,
             "status": list(statuses),
-            **filters,
         }
         return _url("activities:activity_list", query)
 
@@ -209,10 +219,18 @@ class GroupReach:
 
 @dataclass
 class MatrixCell:
+    """The activities of a country for an expected result; the link to them is made when a
+    page shows it (an empty cell has none, and a region has over a thousand cells)."""
+
+    scope: Scope
+    country: Country
     result: ExpectedResult
     activities: int
-    url: str
     shade: int  # 0 (empty) to MATRIX_SHADES
+
+    @property
+    def url(self):
+        return self.scope.activity_list_url(country=self.country.iso3, result=self.result.code)
 
 
 @dataclass
@@ -517,11 +535,10 @@ class RegionFigures:
                 groups=figures.groups,
                 cells=[
                     MatrixCell(
+                        scope=self.scope,
+                        country=figures.country,
                         result=result,
                         activities=counts[figures.country.pk, result.pk],
-                        url=self.scope.activity_list_url(
-                            country=figures.country.iso3, result=result.code
-                        ),
                         shade=math.ceil(
                             MATRIX_SHADES * counts[figures.country.pk, result.pk] / fullest
                         )
