@@ -1,0 +1,104 @@
+"""Generate synthetic activities, progress reports and their history at scale, or remove them:
+for development and benchmarks only (see activities.demo_data)."""
+
+import datetime
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from activities import demo_data
+
+
+def iso_date(value):
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--as-of: {value!r} is not a date like 2026-11-29.") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate N synthetic activities in every region over two action-plan cycles, with "
+        "their countries, expected results, progress reports and history, and the initiatives "
+        "they need (deterministic for a seed), or remove them with --clear. "
+        "Only with DEBUG=True."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--activities", type=int, help="How many activities to make.")
+        parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
+        parser.add_argument(
+            "--clear",
+            action="store_true",
+            help="Remove what the command made before; with --activities, then generate.",
+        )
+        parser.add_argument(
+            "--as-of",
+            type=iso_date,
+            help="The day the data describes, YYYY-MM-DD (default: today).",
+        )
+
+    def handle(self, *args, activities=None, seed=1, clear=False, as_of=None, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "generate_demo_data is for development and benchmarks: it only runs with "
+                "DEBUG=True."
+            )
+        if activities is None and not clear:
+            raise CommandError("Give --activities N to generate, or --clear to remove.")
+        if activities is not None and not 1 <= activities <= demo_data.MAX_ACTIVITIES:
+            raise CommandError(
+                f"--activities must be between 1 and {demo_data.MAX_ACTIVITIES:,}, "
+                f"not {activities:,}."
+            )
+        if clear:
+            try:
+                removed = demo_data.clear()
+            except demo_data.DemoDataError as error:
+                raise CommandError(str(error)) from error
+            self.stdout.write(
+                f"Removed {removed['activities']:,} generated activities, "
+                f"{removed['reports']:,} progress reports, {removed['users']:,} users, "
+                f"{removed['plans']:,} action plan{'' if removed['plans'] == 1 else 's'}, "
+                f"{removed['initiatives']:,} initiatives and "
+                f"{removed['expected_results']:,} expected results."
+            )
+        elif demo_data.generated_data_exists():
+            raise CommandError("Generated data is already there: add --clear to remove it first.")
+        if activities is None:
+            return
+
+        step = max(activities // 10, 1)  # a line per tenth
+        shown = 0
+
+        def progress(done, total):
+            nonlocal shown
+            if done // step > shown // step or done == total:
+                self.stdout.write(f"{done:,} of {total:,} activities…")
+                shown = done
+
+        try:
+            summary = demo_data.generate(activities, seed=seed, as_of=as_of, progress=progress)
+        except demo_data.DemoDataError as error:
+            raise CommandError(str(error)) from error
+        states = ", ".join(
+            f"{state.label.lower()} {summary.report_states[state]:,}" for state in demo_data.State
+        )
+        statuses = ", ".join(
+            f"{status.label.lower()} {summary.statuses[status]:,}" for status in demo_data.Status
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Generated {summary.activities:,} activities ({statuses}), "
+                f"{summary.reports:,} progress reports ({states}), {summary.users:,} users, "
+                f"{summary.initiatives:,} initiatives and {summary.expected_results:,} expected "
+                f"results in {summary.seconds:.1f} seconds."
+            )
+        )
+        year, plan = summary.as_of.year, summary.plan
+        counted = demo_data.counted_per_region(year, plan)
+        self.stdout.write(
+            f"Activities that count in {year} for {plan.code}, per region: "
+            + ", ".join(f"{code} {count:,}" for code, count in counted.items())
+            + "."
+        )

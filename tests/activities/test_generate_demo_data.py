@@ -1,0 +1,574 @@
+"""generate_demo_data makes synthetic activities, progress reports and their history at scale,
+in every region over two action-plan cycles, with the initiatives the fixtures lack: the same
+for the same seed, in realistic shapes that keep the app's rules, and --clear removes what it
+made and nothing else. Only with DEBUG on."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.db.models import Count, F
+from django.utils.html import escape
+
+from activities import demo_data
+from activities.models import (
+    Activity,
+    ActivityCountry,
+    ActivityExpectedResult,
+    ProgressReport,
+    RegionAssignment,
+)
+from activities.services import link_errors
+from activities.signals import bulk_saved
+from initiatives.models import ActionPlan, ExpectedResult, Initiative, Region
+from tests.factories import (
+    ActivityFactory,
+    UserFactory,
+    approved_report,
+    initiative_with_results,
+)
+
+AS_OF = datetime.date(2026, 11, 27)  # in 2026 Q4
+AS_OF_QUARTER = (2026, 4)
+REGIONS = ["AFR", "AMS", "ARB", "ASP", "CIS", "EUR"]
+USERS = len(REGIONS) * (demo_data.EDITORS_PER_REGION + demo_data.REVIEWERS_PER_REGION)
+# Made for the five regions without initiatives in WTDC-25 and for all six in GEN-22.
+INITIATIVES = (5 + 6) * demo_data.INITIATIVES_PER_REGION
+Status = Activity.Status
+State = ProgressReport.State
+
+
+@pytest.fixture(autouse=True)
+def debug(settings, db):
+    settings.DEBUG = True
+
+
+def generate(*args):
+    """Run the command with --as-of AS_OF and `args`; returns what it printed."""
+    out = StringIO()
+    call_command("generate_demo_data", "--as-of", AS_OF.isoformat(), *args, stdout=out)
+    return out.getvalue()
+
+
+def generated():
+    return (
+        demo_data.generated_activities()
+        .select_related("region")
+        .prefetch_related(
+            "countries__region",
+            "expected_results__initiative__action_plan",
+            "target_groups",
+            "reports",
+        )
+        .order_by("reference")
+    )
+
+
+def snapshot():
+    """What a run made that the seed decides: activities, their links, their reports."""
+    return [
+        (
+            str(activity.uid),
+            activity.reference,
+            activity.title,
+            activity.status,
+            activity.modality,
+            activity.start_date,
+            activity.end_date,
+            activity.budget_amount,
+            sorted(country.iso3 for country in activity.countries.all()),
+            sorted(
+                (result.initiative.action_plan.code, result.code)
+                for result in activity.expected_results.all()
+            ),
+            sorted(group.code for group in activity.target_groups.all()),
+            sorted(
+                (r.year, r.quarter, r.state, r.percent_complete, r.activity_status)
+                for r in activity.reports.all()
+            ),
+        )
+        for activity in generated()
+    ]
+
+
+def reference_data():
+    """The initiatives and expected results of every plan, as a person reads them."""
+    return sorted(
+        ExpectedResult.objects.values_list(
+            "initiative__action_plan__code",
+            "initiative__region__code",
+            "initiative__code",
+            "initiative__title",
+            "initiative__objective",
+            "number",
+            "text",
+        )
+    )
+
+
+def table_counts():
+    """The number of rows of every table: what --clear must bring back."""
+    return {model._meta.label: model._base_manager.count() for model in apps.get_models()}
+
+
+def test_it_is_deterministic_for_a_seed():
+    generate("--activities", "200", "--seed", "7")
+    first = snapshot()
+    generate("--clear", "--activities", "200", "--seed", "7")
+    again = snapshot()
+    generate("--clear", "--activities", "200", "--seed", "8")
+    other_seed = snapshot()
+
+    assert len(first) == 200
+    assert again == first
+    assert other_seed != first
+    assert {row[0] for row in other_seed}.isdisjoint({row[0] for row in first})
+
+
+def test_batches_do_not_change_what_is_made():
+    generate("--activities", "120", "--seed", "3")
+    whole = snapshot()
+    demo_data.clear()
+
+    seen = []
+    demo_data.generate(
+        120, seed=3, as_of=AS_OF, batch_size=25, progress=lambda *done: seen.append(done)
+    )
+
+    assert snapshot() == whole
+    assert seen == [(25, 120), (50, 120), (75, 120), (100, 120), (120, 120)]
+
+
+def test_it_works_when_the_database_returns_no_ids(monkeypatch):
+    generate("--activities", "60", "--seed", "5")
+    expected = snapshot()
+    demo_data.clear()
+    # As on a database that cannot return the ids of bulk-inserted rows (SQLite before 3.35).
+    monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert", False)
+
+    generate("--activities", "60", "--seed", "5")
+
+    assert snapshot() == expected
+    ids = demo_data.generated_activities().values("pk")
+    assert Activity.history.filter(id__in=ids).count() == 60
+    reports = ProgressReport.objects.filter(activity_id__in=ids)
+    assert ProgressReport.history.filter(id__in=reports.values("pk")).count() == reports.count()
+
+
+def test_it_makes_every_status_modality_and_report_state():
+    output = generate("--activities", "300")
+
+    activities = demo_data.generated_activities()
+    assert set(activities.values_list("status", flat=True)) == set(Status.values)
+    assert set(activities.values_list("modality", flat=True)) == set(Activity.Modality.values)
+    reports = ProgressReport.objects.filter(activity__in=activities)
+    assert set(reports.values_list("state", flat=True)) == set(State.values)
+    assert 3 <= reports.count() / 300 <= 5  # about four reports per activity
+    assert set(activities.values_list("funding_source", flat=True)) >= {"", "ict_df"}
+    assert activities.filter(end_date__isnull=True).exists()
+    assert activities.filter(budget_amount__isnull=True).exists()
+    assert "300 of 300 activities…" in output
+    statuses = ", ".join(
+        f"{s.label.lower()} {activities.filter(status=s).count():,}" for s in Status
+    )
+    states = ", ".join(f"{s.label.lower()} {reports.filter(state=s).count():,}" for s in State)
+    assert f"Generated 300 activities ({statuses}), {reports.count():,} progress reports " in output
+    assert (
+        f"({states}), {USERS} users, {INITIATIVES} initiatives and {INITIATIVES * 7} expected "
+        "results in "
+    ) in output
+
+
+def test_every_region_gets_activities_weighted_by_its_countries():
+    generate("--activities", "1000")
+
+    countries = dict(
+        Region.objects.annotate(n=Count("countries")).values_list("code", "n")
+    )  # ASP 39 of 194
+    activities = dict(
+        demo_data.generated_activities()
+        .values_list("region__code")
+        .annotate(n=Count("pk"))
+        .values_list("region__code", "n")
+    )
+    assert set(activities) == set(REGIONS)
+    for code in REGIONS:
+        share = countries[code] / sum(countries.values())
+        assert abs(activities[code] / 1000 - share) < 0.035, code
+    assert 0.17 < activities["ASP"] / 1000 < 0.24
+
+
+def test_activities_are_linked_within_their_region():
+    generate("--activities", "300")
+
+    activities = list(generated())
+    for activity in activities:
+        countries = list(activity.countries.all())
+        results = list(activity.expected_results.all())
+        assert 1 <= len(countries) <= 3
+        assert 1 <= len(results) <= 4
+        assert link_errors(activity.region, countries, results) == {}
+        assert all(country.name in activity.title for country in countries)
+    count_of = [len(activity.countries.all()) for activity in activities]
+    assert count_of.count(1) > len(activities) / 2  # mostly one country
+    assert (
+        ActivityCountry.objects.filter(activity__is_demo=True)
+        .exclude(country__region=F("activity__region"))
+        .count()
+        == 0
+    )
+
+
+def test_it_makes_initiatives_for_every_region_without_any_and_an_earlier_plan():
+    asp_before = reference_data()
+
+    generate("--activities", "20")
+
+    earlier = ActionPlan.objects.get(code="GEN-22")
+    assert (earlier.name, earlier.start_year, earlier.end_year) == (
+        "Generated earlier action plan (2022–2025)",
+        2022,
+        2025,
+    )
+    for plan, regions in [("WTDC-25", ["AFR", "AMS", "ARB", "CIS", "EUR"]), ("GEN-22", REGIONS)]:
+        made = Initiative.objects.filter(action_plan__code=plan, region__code__in=regions)
+        assert sorted(made.values_list("code", flat=True)) == sorted(
+            f"{region}{number}" for region in regions for number in range(1, 6)
+        )
+        assert set(made.annotate(n=Count("expected_results")).values_list("n", flat=True)) == {7}
+        assert set(made) == set(demo_data.generated_initiatives().filter(action_plan__code=plan))
+    afr2 = Initiative.objects.get(action_plan__code="WTDC-25", code="AFR2")
+    assert afr2.title == "Generated initiative 2 of Africa"
+    assert afr2.objective.startswith("Generated for development and benchmarks")
+    assert afr2.expected_results.get(number=3).short_label.startswith(
+        "Generated expected result 3 of AFR2"
+    )
+    # The real initiatives of Asia-Pacific are as they were, and none was added beside them.
+    assert [row for row in reference_data() if row[0] == "WTDC-25" and row[1] == "ASP"] == (
+        asp_before
+    )
+
+
+def test_a_region_with_initiatives_of_its_own_gets_no_generated_ones():
+    own = initiative_with_results("AFR", "AFR-A", results=4)
+
+    generate("--activities", "300")
+
+    assert list(Initiative.objects.filter(action_plan__code="WTDC-25", region__code="AFR")) == [own]
+    afr_now = ActivityExpectedResult.objects.filter(
+        activity__in=demo_data.generated_activities(),
+        activity__region__code="AFR",
+        activity__start_date__year__gte=2026,
+    )
+    assert afr_now.exists()
+    assert set(afr_now.values_list("expected_result__initiative", flat=True)) == {own.pk}
+    generate("--clear")
+    assert Initiative.objects.filter(pk=own.pk).exists()
+    assert own.expected_results.count() == 4
+
+
+def test_activities_advance_results_of_the_plan_of_their_start():
+    generate("--activities", "300")
+
+    plans_seen = set()
+    for activity in generated():
+        plan = "GEN-22" if activity.start_date.year <= 2025 else "WTDC-25"
+        for result in activity.expected_results.all():
+            assert result.initiative.action_plan.code == plan, activity
+            assert result.initiative.region_id == activity.region_id, activity
+        plans_seen.add(plan)
+    assert plans_seen == {"GEN-22", "WTDC-25"}
+
+
+def test_statuses_and_dates_agree_with_the_as_of_date():
+    generate("--activities", "300")
+
+    for activity in generated():
+        assert activity.end_date is None or activity.end_date >= activity.start_date
+        if activity.start_date > AS_OF:
+            assert activity.status in {Status.PLANNED, Status.CANCELLED}
+        if activity.status == Status.COMPLETED:
+            assert activity.end_date <= AS_OF
+        if activity.status == Status.PLANNED:
+            assert not activity.reports.all()
+        assert datetime.date(2022, 1, 1) <= activity.start_date <= datetime.date(2029, 12, 31)
+    assert demo_data.generated_activities().filter(start_date__year=2022).exists()
+    assert demo_data.generated_activities().filter(start_date__gt=AS_OF).exists()
+
+
+def test_reports_follow_the_workflow_and_the_quarters():
+    generate("--activities", "300")
+    reviewers = set(User.objects.filter(groups__name="Reviewer").values_list("pk", flat=True))
+    region_of = dict(RegionAssignment.objects.values_list("user_id", "region_id"))
+    latest_approved = set()
+
+    for activity in generated():
+        reports = sorted(activity.reports.all(), key=lambda r: (r.year, r.quarter))
+        assert len(reports) <= 8
+        periods = [r.year * 4 + r.quarter for r in reports]
+        assert periods == list(
+            range(min(periods, default=0), min(periods, default=0) + len(periods))
+        )
+        start = (activity.start_date.year, (activity.start_date.month - 1) // 3 + 1)
+        percents = [r.percent_complete for r in reports]
+        assert percents == sorted(percents)
+        for report in reports:
+            assert start <= (report.year, report.quarter) <= AS_OF_QUARTER
+            assert region_of[report.author_id] == activity.region_id
+            assert report.author.username.startswith("generated.")
+            if report.state == State.DRAFT:
+                assert report.submitted_at is None
+            else:
+                assert report.submitted_at.date() <= AS_OF
+            if report.state in (State.APPROVED, State.RETURNED):
+                assert report.reviewer_id in reviewers
+                assert report.reviewer_id != report.author_id
+                assert region_of[report.reviewer_id] == activity.region_id
+                assert report.submitted_at <= report.reviewed_at
+            else:
+                assert report.reviewer_id is None
+            if report.state == State.RETURNED:
+                assert report.review_comment
+        if reports and reports[-1].state == State.APPROVED:
+            latest_approved.add(activity.pk)
+        if activity.status == Status.COMPLETED and reports:
+            assert reports[-1].activity_status == Status.COMPLETED
+            assert reports[-1].percent_complete == 100
+        approved = [r for r in reports if r.state == State.APPROVED]
+        assert activity.people_reached_women == sum(r.people_reached_women for r in approved)
+    assert latest_approved  # older reports are mostly approved, and so are many latest ones
+
+
+def test_each_activity_and_report_has_one_history_row():
+    generate("--activities", "200")
+    activity_ids = demo_data.generated_activities().values("pk")
+    reports = ProgressReport.objects.filter(activity_id__in=activity_ids)
+    rows = Activity.history.filter(id__in=activity_ids)
+
+    assert rows.count() == 200
+    assert set(rows.values_list("history_type", flat=True)) == {"+"}
+    assert not rows.exclude(history_user_id=F("created_by_id")).exists()
+    for name, through in [
+        ("countries", ActivityCountry),
+        ("expected_results", ActivityExpectedResult),
+        ("target_groups", Activity.target_groups.through),
+    ]:
+        target = through._meta.fields[2].attname  # country_id, expected_result_id, targetgroup_id
+        history_links = getattr(Activity.history.model, name).model.objects.filter(history__in=rows)
+        assert set(history_links.values_list("activity_id", target)) == set(
+            through.objects.filter(activity_id__in=activity_ids).values_list("activity_id", target)
+        )
+    report_rows = ProgressReport.history.filter(activity_id__in=activity_ids)
+    assert report_rows.count() == reports.count() > 0
+    assert set(report_rows.values_list("id", "state", "history_user_id")) == set(
+        reports.values_list("id", "state", "author_id")
+    )
+
+
+def test_generated_users_cannot_sign_in(client):
+    generate("--activities", "20")
+
+    users = demo_data.generated_users()
+    assert users.count() == USERS
+    assert set(users.values_list("groups__name", flat=True)) == {"Editor", "Reviewer"}
+    assert not any(user.has_usable_password() for user in users)
+    assert not client.login(username=users.first().username, password="")
+
+
+def test_clear_removes_only_what_it_made():
+    editor = UserFactory(username="asp.editor", role="Editor", regions=["ASP"])
+    own = ActivityFactory(title="Spectrum training for Tonga", reference="RAS/26/01")
+    approved_report(own, 2026, 1, author=editor)
+    seeded_demo = ActivityFactory(title="[Demo] Cyberdrill", is_demo=True, reference="DEMO-1")
+    unreferenced_demo = ActivityFactory(title="[Demo] IXP study", is_demo=True)
+    before = table_counts()
+    real_reference_data = reference_data()
+
+    generate("--activities", "150")
+    assert table_counts() != before
+    output = generate("--clear")
+
+    assert table_counts() == before
+    assert reference_data() == real_reference_data
+    assert list(ActionPlan.objects.values_list("code", flat=True)) == ["WTDC-25"]
+    assert not Initiative.objects.exclude(region__code="ASP").exists()
+    assert ExpectedResult.objects.filter(initiative__code__startswith="ASP").count() == 35
+    assert set(Activity.objects.values_list("pk", flat=True)) == {
+        own.pk,
+        seeded_demo.pk,
+        unreferenced_demo.pk,
+    }
+    assert own.reports.count() == 1
+    assert User.objects.filter(username="asp.editor").exists()
+    assert "Removed 150 generated activities" in output
+    assert (
+        f"{USERS} users, 1 action plan, {INITIATIVES} initiatives and {INITIATIVES * 7} "
+        "expected results."
+    ) in output
+
+
+def test_clear_refuses_while_other_activities_advance_generated_results():
+    generate("--activities", "20")
+    generated_result = demo_data.generated_results().get(
+        initiative__action_plan__code="WTDC-25", initiative__code="AFR1", number=1
+    )
+    own = ActivityFactory(
+        title="Broadband mapping for Kenya", region=generated_result.initiative.region
+    )
+    own.expected_results.set([generated_result])
+    before = table_counts()
+
+    with pytest.raises(CommandError, match="Broadband mapping for Kenya"):
+        generate("--clear")
+
+    assert table_counts() == before
+    assert list(own.expected_results.all()) == [generated_result]
+
+
+def test_clear_with_activities_replaces_what_it_made():
+    generate("--activities", "50")
+
+    output = generate("--clear", "--activities", "30")
+
+    assert "Removed 50 generated activities" in output
+    assert demo_data.generated_activities().count() == 30
+
+
+def test_it_tells_the_caches_after_each_batch_and_after_clear():
+    events = []
+
+    def receiver(sender, **kwargs):
+        events.append(sender.__name__)
+
+    bulk_saved.connect(receiver)
+    try:
+        demo_data.generate(
+            60, as_of=AS_OF, batch_size=25, progress=lambda done, count: events.append(done)
+        )
+        assert events == ["Initiative", "Activity", 25, "Activity", 50, "Activity", 60]
+        events.clear()
+        demo_data.clear()
+        assert events == ["Activity"]
+    finally:
+        bulk_saved.disconnect(receiver)
+
+
+def test_it_refreshes_the_statistics_of_what_it_filled():
+    generate("--activities", "150")
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class "
+                "WHERE oid = 'activities_progressreport'::regclass"
+            )
+        else:
+            cursor.execute(
+                "SELECT stat FROM sqlite_stat1 WHERE tbl = 'activities_progressreport' LIMIT 1"
+            )
+        statistics = cursor.fetchone()[0]
+    assert int(str(statistics).split()[0]) == ProgressReport.objects.count() > 150
+
+
+def test_it_prints_and_counts_what_counts_per_region(django_assert_num_queries):
+    output = generate("--activities", "300")
+    wtdc25 = ActionPlan.objects.get(code="WTDC-25")
+
+    with django_assert_num_queries(1):
+        counted = demo_data.counted_per_region(2026, wtdc25)
+
+    assert list(counted) == REGIONS
+    for code in REGIONS:
+        assert counted[code] == (
+            Activity.objects.counted_in(2026).in_plan(wtdc25).filter(region__code=code).count()
+        )
+    assert counted["ASP"] > 0
+    assert sum(counted.values()) < 300 / 4  # only activities that started in 2026
+    assert demo_data.counted_per_region(2026) == counted  # the current plan by default
+    assert (
+        "Activities that count in 2026 for WTDC-25, per region: "
+        + ", ".join(f"{code} {counted[code]}" for code in REGIONS)
+        + "."
+    ) in output
+
+
+def test_it_refuses_a_second_run_without_clear():
+    generate("--activities", "20")
+
+    with pytest.raises(CommandError, match="--clear"):
+        generate("--activities", "20")
+    assert demo_data.generated_activities().count() == 20
+
+
+def test_it_refuses_to_run_without_debug(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DEBUG"):
+        generate("--activities", "20")
+    with pytest.raises(CommandError, match="DEBUG"):
+        generate("--clear")
+    assert not demo_data.generated_data_exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--activities", "0"],
+        ["--activities", "-1"],
+        ["--activities", "1000001"],
+        ["--activities", "many"],
+        ["--activities", "10", "--as-of", "27/11/2026"],
+        [],
+    ],
+)
+def test_it_refuses_bad_arguments(args):
+    with pytest.raises(CommandError):
+        generate(*args)
+    assert not demo_data.generated_data_exists()
+
+
+def test_it_needs_an_action_plan():
+    ExpectedResult.objects.all().delete()
+    Initiative.objects.all().delete()
+    ActionPlan.objects.all().delete()
+
+    with pytest.raises(CommandError, match="load_reference_data"):
+        generate("--activities", "10")
+    assert not ActionPlan.objects.exists()
+    assert not demo_data.generated_activities().exists()
+    assert not demo_data.generated_users().exists()
+
+
+def test_pages_work_on_generated_data(client, viewer):
+    generate("--activities", "100")
+    reports = ProgressReport.objects.filter(activity__in=demo_data.generated_activities())
+    report = reports.filter(state=State.SUBMITTED).first()
+    activity = report.activity
+    client.force_login(viewer)
+
+    generated_initiative = demo_data.generated_initiatives().get(
+        action_plan__code="WTDC-25", code="AFR2"
+    )
+    for url in [
+        "/activities/",
+        "/activities/?status=ongoing",
+        activity.get_absolute_url(),
+        f"/activities/{activity.pk}/history/",
+        report.get_absolute_url(),
+        "/dashboard/",
+        "/dashboard/ASP/?plan=WTDC-25&year=2026",
+        "/dashboard/AFR/?plan=WTDC-25&year=2026",
+        "/dashboard/EUR/?plan=GEN-22&year=2024",
+        "/reports/ASP/2026/?plan=WTDC-25",
+        "/reports/CIS/2024/?plan=GEN-22",
+        generated_initiative.get_absolute_url(),
+        generated_initiative.expected_results.first().get_absolute_url(),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    assert escape(activity.title) in client.get(activity.get_absolute_url()).text
