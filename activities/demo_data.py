@@ -186,7 +186,8 @@ def clear():
 
 
 def _delete(queryset):
-    return queryset._raw_delete(queryset.db)
+    # None when the query can match nothing (Django does not run it): no row deleted.
+    return queryset._raw_delete(queryset.db) or 0
 
 
 def _delete_history(model, **lookup):

@@ -610,6 +610,18 @@ class ProgressReport(models.Model):
         ]
         indexes = [
             models.Index(fields=["state", "activity"], name="report_state_activity"),
+            # Only approved reports count: those of a quarter (staleness, people reached in a
+            # year) and an activity's (its latest percent complete), without reading the rest.
+            models.Index(
+                fields=["year", "quarter", "activity"],
+                name="report_approved_period",
+                condition=Q(state="approved"),
+            ),
+            models.Index(
+                fields=["activity", "year", "quarter"],
+                name="report_approved_activity",
+                condition=Q(state="approved"),
+            ),
         ]
 
     def __str__(self):

@@ -62,8 +62,31 @@ class Scope:
     year: int
 
     def activities(self):
-        """The activities that count: the starting point of every figure."""
-        return Activity.objects.counted_in(self.year).filter(region=self.region).in_plan(self.plan)
+        """The activities that count: the starting point of every figure. Those of the region
+        counted in the year that advance one of the region's expected results of the plan
+        (written with the results' ids rather than joins: PostgreSQL then estimates well)."""
+        return self.in_plan(self.counted())
+
+    def in_plan(self, activities):
+        """Those of `activities` that advance one of the region's expected results of the plan."""
+        return activities.filter(
+            pk__in=ActivityExpectedResult.objects.filter(
+                expected_result_id__in=self.result_ids
+            ).values("activity_id")
+        )
+
+    def counted(self):
+        """The region's activities counted in the year, for any plan."""
+        return Activity.objects.counted_in(self.year).filter(region=self.region)
+
+    @cached_property
+    def result_ids(self):
+        """The ids of the region's expected results of the plan."""
+        return list(
+            ExpectedResult.objects.filter(
+                initiative__action_plan=self.plan, initiative__region=self.region
+            ).values_list("pk", flat=True)
+        )
 
     def activity_list_url(self, statuses=Activity.COUNTED_STATUSES, **filters):
         """The activity list showing exactly the activities a figure counts."""
@@ -112,12 +135,15 @@ class Rows:
     """The activities that count, with their expected results and countries, as plain rows.
 
     Fetched in three queries, on first use, for one region or for all regions of a plan at
-    once; every count of `RegionFigures` is made from these.
+    once; every count of `RegionFigures` is made from these. `activities`: the activities that
+    count; `counted`: the same without the plan's condition and `result_ids`: the plan's
+    expected results (what the links are narrowed by).
     """
 
-    def __init__(self, activities, plan):
+    def __init__(self, activities, counted, result_ids):
         self.activity_queryset = activities
-        self.plan = plan
+        self.counted = counted
+        self.result_ids = result_ids
 
     @cached_property
     def activities(self):
@@ -134,8 +160,7 @@ class Rows:
         """Activity id → ids of the plan's expected results it advances."""
         results_of = defaultdict(set)
         links = ActivityExpectedResult.objects.filter(
-            activity__in=self.activity_queryset,
-            expected_result__initiative__action_plan=self.plan,
+            activity__in=self.counted, expected_result_id__in=self.result_ids
         ).values_list("activity_id", "expected_result_id")
         for activity_id, result_id in links:
             results_of[activity_id].add(result_id)
@@ -633,9 +658,7 @@ class RegionFigures:
 
     def _stale_activities(self):
         return (
-            Activity.objects.stale()
-            .filter(region=self.region)
-            .in_plan(self.plan)
+            self.scope.in_plan(Activity.objects.stale().filter(region=self.region))
             .select_related("focal_point")
             .order_by("start_date", "title")
         )
@@ -736,7 +759,7 @@ def region_figures(region, plan, year):
     scope = Scope(region, plan, year)
     return RegionFigures(
         scope,
-        Rows(scope.activities(), plan),
+        Rows(scope.activities(), scope.counted(), scope.result_ids),
         _initiatives(plan, region),
         _countries(region),
         with_progress=True,
@@ -745,7 +768,16 @@ def region_figures(region, plan, year):
 
 def all_region_figures(plan, year):
     """RegionFigures for every region of the plan (those with initiatives), from one fetch."""
-    rows = Rows(Activity.objects.counted_in(year).in_plan(plan), plan)
+    result_ids = list(
+        ExpectedResult.objects.filter(initiative__action_plan=plan).values_list("pk", flat=True)
+    )
+    counted = Activity.objects.counted_in(year)
+    activities = counted.filter(
+        pk__in=ActivityExpectedResult.objects.filter(expected_result_id__in=result_ids).values(
+            "activity_id"
+        )
+    )
+    rows = Rows(activities, counted, result_ids)
     initiatives = defaultdict(list)
     for initiative in _initiatives(plan):
         initiatives[initiative.region].append(initiative)
