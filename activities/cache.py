@@ -1,6 +1,6 @@
 """The data version: a token in the cache that changes whenever counted data changes, so that
-what is computed from activities — a list's count, a dashboard's figures — can be kept in the
-cache under a key that holds it, and is never served after a write.
+what is computed from activities — a list, a dashboard's figures — can be kept in the cache
+under a key that holds it, and is never served after a write.
 
 Any write of activities, their links, progress reports or reference data replaces the token
 (the receivers are connected by `ActivitiesConfig.ready`); so does a bulk write that says so
@@ -15,13 +15,12 @@ process computed between the write and its commit, from the data before it, is n
 import hashlib
 import logging
 import uuid
-from functools import cached_property
+from contextlib import nullcontext
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
-from django.core.paginator import Paginator
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from simple_history.models import HistoricalChanges
@@ -54,7 +53,11 @@ def data_changed():
 
 def _new_version():
     try:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        # The database cache writes on the connection of the write that called this: in a
+        # savepoint, so that its failure (no cache table) does not abort that transaction.
+        in_database = isinstance(caches["default"], DatabaseCache)
+        with transaction.atomic() if in_database else nullcontext():
+            cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
     except Exception:
         # A write must not fail because the cache does not answer; cached values expire anyway.
         logger.exception("The cache could not be told that data changed")
@@ -105,50 +108,10 @@ def _on_bulk_save(sender, **kwargs):
     data_changed()
 
 
-class CachedPaginator(Paginator):
-    """Django's Paginator, keeping the count and each page's ids in the cache under `key`.
-
-    Counting and sorting a filtered list of 100,000 activities reads every row that matches;
-    with this, a list is counted and sorted once per data version, and each request fetches
-    only its page's rows, by id, from `rows` (the queryset with what a row shows). `key` must
-    hold everything the list depends on and the data version (see `list_cache_key`).
-    """
-
-    def __init__(self, object_list, per_page, *, key, rows, seconds=None):
-        super().__init__(object_list, per_page)
-        self.key = key
-        self.rows = rows
-        self.seconds = seconds if seconds is not None else settings.DATA_CACHE_SECONDS
-
-    @cached_property
-    def count(self):
-        return cache.get_or_set(f"{self.key}:count", self._count, self.seconds)
-
-    def _count(self):
-        return super().count  # Paginator.count: COUNT(*) of the list
-
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        ids = cache.get_or_set(
-            f"{self.key}:page:{number}",
-            lambda: list(self.object_list.values_list("pk", flat=True)[bottom:top]),
-            self.seconds,
-        )
-        by_id = self.rows.in_bulk(ids)
-        return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)
-
-
 def list_cache_key(name, request, today):
-    """A cache key for the list `name` as `request` asks for it: its query (but the page), the
-    user when the list is theirs (`mine`), `today` (some filters count as of today) and the
-    data version."""
-    query = sorted(
-        (key, value) for key, values in request.GET.lists() if key != "page" for value in values
-    )
+    """A cache key for the list `name` as `request` asks for it: its query, the user when the
+    list is theirs (`mine`), `today` (some filters count as of today) and the data version."""
+    query = sorted((key, value) for key, values in request.GET.lists() for value in values)
     user = request.user.pk if "mine" in request.GET else ""
     digest = hashlib.sha256(repr(query).encode()).hexdigest()
     return f"{name}:{digest}:{user}:{today}:{data_version()}"

@@ -127,7 +127,7 @@ def test_the_plan_initiative_and_result_filters_take_codes(signed_in):
     assert listed(signed_in, "plan=WTDC-25") == {"IXP study", "Backbone and IXP", "Special needs"}
     assert listed(signed_in, "plan=WTDC-25&result=ASP3.4") == {"IXP study", "Backbone and IXP"}
     response = signed_in.get("/activities/?initiative=ASP3")
-    assert response.context["paginator"].count == 2  # "Backbone and IXP" once, not twice
+    assert "2 activities" in response.content.decode()  # "Backbone and IXP" once, not twice
 
 
 def test_the_status_filter_takes_several_statuses(signed_in):
@@ -362,7 +362,7 @@ def test_reported_lists_the_activities_with_an_approved_report_in_that_year(sign
 
     assert listed(signed_in, "reported=2026") == {"Two approved reports in 2026"}
     assert listed(signed_in, "reported=2025") == {"Approved in 2025"}
-    assert signed_in.get("/activities/?reported=2026").context["paginator"].count == 1
+    assert "1 activity" in signed_in.get("/activities/?reported=2026").content.decode()
 
 
 def test_stale_lists_ongoing_activities_with_no_approved_report_for_the_last_two_quarters(

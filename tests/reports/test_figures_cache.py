@@ -177,3 +177,23 @@ def test_figures_are_counted_again_the_next_day(viewer_client, ongoing, monkeypa
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     monkeypatch.setattr("reports.cache.timezone.localdate", lambda: tomorrow)
     assert activity_queries(viewer_client, DASHBOARD)
+
+
+def test_a_cache_that_does_not_answer_loses_no_write(client, asp_editor, ongoing, settings):
+    """The database cache without its table (createcachetable not run): saving an activity
+    still saves it — on PostgreSQL too, where a failed query would abort the transaction."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "no_such_cache_table",
+        }
+    }
+    client.force_login(asp_editor)
+    response = client.post(
+        reverse("activities:activity_edit", args=[ongoing.pk]),
+        activity_form_data(ongoing, title="Saved whatever the cache"),
+    )
+    assert response.status_code == 302
+    ongoing.refresh_from_db()
+    assert ongoing.title == "Saved whatever the cache"
+    assert ongoing.history.first().title == "Saved whatever the cache"
