@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format clean bench-spreadsheets loadtest
+.PHONY: install run test lint format clean bench-spreadsheets loadtest bench
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,13 @@ bench-spreadsheets: $(INSTALLED)
 # report goes to bench/results/. LOADTEST_ARGS="--users 10 --duration 20" for a shorter run.
 loadtest: $(INSTALLED)
 	$(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)
+
+# Each page's latency, req/s and SQL queries at 1,000, 10,000 and 100,000 generated activities,
+# against gunicorn + PostgreSQL (+ Redis) on 127.0.0.1, as a multiple of a trivial page; in a
+# throwaway database (BENCH_DATABASE_URL, default tracker_bench). Not part of `make test`.
+# The table goes to bench/results/. BENCH_ARGS="--sizes 1000,10000" for a shorter run.
+bench: $(INSTALLED)
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

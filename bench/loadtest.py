@@ -33,31 +33,40 @@ Loopback only: it refuses any other address for the server or the database. Boun
 import argparse
 import asyncio
 import datetime
-import ipaddress
 import os
-import platform
 import random
 import re
 import runpy
 import secrets
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import httpx
+from harness import (  # bench/harness.py: what the gunicorn benchmarks share
+    CSRF_INPUT,
+    RESULTS,
+    ROOT,
+    VERSION_INPUT,
+    drop_database,
+    machine,
+    percentile,
+    production_environment,
+    recreate_database,
+    require_loopback,
+    require_port_free,
+    server_log_summary,
+    start_gunicorn,
+    stop_gunicorn,
+    wait_until_ready,
+)
 from spreadsheets import git_commit  # bench/spreadsheets.py: the commit, "with changes" if so
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
-GUNICORN = Path(sys.executable).parent / "gunicorn"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/tracker_loadtest"
 MAX_USERS, MAX_DURATION = 200, 600
 BACKGROUND_ACTIVITIES = 300
@@ -90,74 +99,11 @@ LIST_FILTERS = [
     "?sort=-start_date&page=2",
     "?status=planned&status=ongoing&sort=title",
 ]
-CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-VERSION_INPUT = re.compile(r'name="version" value="(\d+)"')
 ACTIVITY_URL = re.compile(r"^/activities/(\d+)/$")
 REPORT_URL = re.compile(r"^/activities/(\d+)/reports/(\d+)/$")
 
 
-# --- Safety: loopback only, a throwaway database only ---------------------------------------
-
-
-def require_loopback(host, what):
-    try:
-        loopback = ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        loopback = host == "localhost"
-    if not loopback:
-        sys.exit(f"Refused: the {what} must be on this machine's loopback, not {host!r}.")
-
-
-def require_port_free(host, port):
-    with socket.socket() as probe:
-        probe.settimeout(1)
-        if probe.connect_ex((host, port)) == 0:
-            sys.exit(f"Refused: something already listens on {host}:{port}; choose --port.")
-
-
 # --- Set-up: the database, the users and their activities -------------------------------------
-
-
-def recreate_database(url):
-    """Drop the load test's database if it is there, and create it empty."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if "loadtest" not in name or not re.fullmatch(r"[A-Za-z0-9_]+", name):
-        sys.exit(f"Refused: the database name must contain 'loadtest', not {name!r}.")
-    maintenance = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(url):
-    import psycopg
-
-    parts = urlsplit(url)
-    maintenance = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
-
-
-def production_environment(database_url, host, port):
-    """The variables of a production deploy, on loopback and without TLS."""
-    return {
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DEBUG": "False",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": host,
-        "DATABASE_URL": database_url,
-        "DATABASE_CONN_MAX_AGE": "60",
-        "SECURE_SSL_REDIRECT": "False",
-        "SESSION_COOKIE_SECURE": "False",
-        "CSRF_COOKIE_SECURE": "False",
-        "SECURE_HSTS_SECONDS": "0",
-        "HOST": host,
-        "PORT": str(port),
-        "LOG_LEVEL": "WARNING",  # gunicorn's and Django's; the access log is written anyway
-    }
 
 
 def set_up_django(environment):
@@ -169,6 +115,7 @@ def set_up_django(environment):
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)  # the production cache is the database's
     call_command("load_reference_data", verbosity=0)
     call_command("collectstatic", verbosity=0, interactive=False)
 
@@ -251,49 +198,6 @@ def seed(users, password):
                 )
     user_ids = {user.username: user.pk for user in created}
     return Seed(region.pk, countries, results, user_ids, own, all_ids)
-
-
-# --- The server ------------------------------------------------------------------------------
-
-
-def start_gunicorn(environment, log_path):
-    log = open(log_path, "wb")  # noqa: SIM115 (closed in stop_gunicorn)
-    process = subprocess.Popen(
-        [str(GUNICORN), "-c", "gunicorn.conf.py", "config.wsgi"],
-        cwd=ROOT,
-        env={**os.environ, **environment},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    process.log = log
-    return process
-
-
-def wait_until_ready(process, base_url, log_path, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"gunicorn stopped at start:\n{log_path.read_text()[-3000:]}")
-        try:
-            if httpx.get(f"{base_url}/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.3)
-    sys.exit(f"gunicorn was not ready after {seconds} s:\n{log_path.read_text()[-3000:]}")
-
-
-def stop_gunicorn(process):
-    if process is None:
-        return
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)  # graceful: requests under way finish
-        try:
-            process.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    process.log.close()
 
 
 # --- The simulated users ----------------------------------------------------------------------
@@ -647,39 +551,6 @@ def check_writes(ledger):
 # --- The report ------------------------------------------------------------------------------
 
 
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
-def machine():
-    from django.db import connection
-
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        postgres = cursor.fetchone()[0].split()[0]
-    import gunicorn
-
-    return (
-        f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, {memory:.0f} GiB RAM, "
-        f"Python {platform.python_version()}, PostgreSQL {postgres}, "
-        f"gunicorn {gunicorn.__version__}"
-    )
-
-
-def server_log_summary(log_path):
-    """Error lines in gunicorn's and Django's log, and one access line as a sample."""
-    lines = log_path.read_text(errors="replace").splitlines()
-    bad = [
-        line
-        for line in lines
-        if " ERROR " in line or " CRITICAL " in line or "Traceback" in line or "TIMEOUT" in line
-    ]
-    access = next((line for line in lines if "gunicorn.access" in line and "POST" in line), "")
-    return bad, access
-
-
 def report(args, settings_used, logins, samples, errors, times, ledger, checked, lost, log):
     today = datetime.date.today().isoformat()
     elapsed, client_cpu, load_before, load_after = times
@@ -765,7 +636,7 @@ def main():
     password = secrets.token_urlsafe(16)
     process = None
     print(f"Creating the database {urlsplit(database_url).path.lstrip('/')} …")
-    recreate_database(database_url)
+    recreate_database(database_url, "loadtest")
     try:
         set_up_django(environment)
         started = time.monotonic()
@@ -806,7 +677,7 @@ def main():
             from django.db import connections
 
             connections.close_all()
-        drop_database(database_url)
+        drop_database(database_url, "loadtest")
     if failed or errors or lost:
         sys.exit(1)
 

@@ -1,9 +1,13 @@
-"""Middleware that belongs to no domain app: the request id."""
+"""Middleware that belongs to no domain app: the request id, and the query count of the
+benchmark."""
 
 import re
 import uuid
 
+from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
 from django.core.signals import request_finished
+from django.db import connection
 
 from config.logging import NO_REQUEST, request_id
 
@@ -40,3 +44,41 @@ class RequestIdMiddleware:
         response = self.get_response(request)
         response[REQUEST_ID_HEADER] = request.request_id
         return response
+
+
+QUERY_COUNT_HEADER = "X-Query-Count"
+
+
+class QueryCountMiddleware:
+    """Puts the number of SQL queries made while handling the request in the `X-Query-Count`
+    response header, for the benchmark (bench/bench.py) to report queries per page.
+
+    Only when settings.QUERY_COUNT_HEADER is on; otherwise Django leaves it out of the chain at
+    start-up (MiddlewareNotUsed), so it costs nothing. It counts the queries of the default
+    database connection, the other middleware's included (it comes right after
+    RequestIdMiddleware). A streaming response (the CSV export) makes its queries while it is
+    sent, after this middleware returns: for it, the header counts only those made before.
+    """
+
+    def __init__(self, get_response):
+        if not settings.QUERY_COUNT_HEADER:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        counter = QueryCounter()
+        with connection.execute_wrapper(counter):
+            response = self.get_response(request)
+        response[QUERY_COUNT_HEADER] = str(counter.count)
+        return response
+
+
+class QueryCounter:
+    """A database execute wrapper that counts the queries (an executemany counts once)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)

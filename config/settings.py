@@ -88,6 +88,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every request gets its id, for every log line made while handling it.
     "config.middleware.RequestIdMiddleware",
+    # X-Query-Count on responses when QUERY_COUNT_HEADER is on (the benchmark); else not loaded.
+    "config.middleware.QueryCountMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # The Content-Security-Policy header on every response, the axes lockout page included.
     "csp.middleware.CSPMiddleware",
@@ -322,3 +324,7 @@ LOGGING = {
 # Spreadsheet import of activities: the largest file and the most rows accepted at once.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
+
+# The number of SQL queries a request made, in the X-Query-Count response header
+# (config/middleware.py): for the benchmark (bench/bench.py), off otherwise.
+QUERY_COUNT_HEADER = env_bool("QUERY_COUNT_HEADER", False)

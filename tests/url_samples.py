@@ -222,6 +222,9 @@ SAMPLES = {
         post=lambda world: {"username": "nobody", "password": "wrong"},
     ),
     "logout": Sample(get=POST_ONLY),
+    # What it posts changes nothing (no old password): a user changes only their own password.
+    "password_change": Sample(),
+    "password_change_done": Sample(),
     "healthz": Sample(get={"anonymous": 200}),
     "readyz": Sample(get={"anonymous": 200}),
     "activities:activity_list": Sample(),

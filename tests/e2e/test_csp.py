@@ -36,6 +36,7 @@ PAGES = [
     ("/dashboard/ASP/countries/?group=LDC", EVERYONE),
     ("/dashboard/ASP/results/?covered=no", EVERYONE),
     ("/reports/ASP/2026/", EVERYONE),
+    ("/password/change/", EVERYONE),
     ("/{admin}", {ADMINISTRATOR}),
     ("/{admin}activities/activity/", {ADMINISTRATOR}),
     ("/{admin}activities/activity/{activity}/change/", {ADMINISTRATOR}),
