@@ -54,21 +54,21 @@ class Figure:
 
 
 @dataclass(frozen=True)
-class Scope:
-    """What a region's figures count: its activities for an action plan's results in a year."""
+class PlanScope:
+    """What the figures of all regions count: activities for an action plan's results in a
+    year. Nothing is fetched until asked for."""
 
-    region: Region
     plan: ActionPlan
     year: int
 
     def activities(self):
-        """The activities that count: the starting point of every figure. Those of the region
-        counted in the year that advance one of the region's expected results of the plan
-        (written with the results' ids rather than joins: PostgreSQL then estimates well)."""
+        """The activities that count: the starting point of every figure. Those counted in
+        the year that advance one of the plan's expected results (written with the results'
+        ids rather than joins: PostgreSQL then estimates well)."""
         return self.in_plan(self.counted())
 
     def in_plan(self, activities):
-        """Those of `activities` that advance one of the region's expected results of the plan."""
+        """Those of `activities` that advance one of the expected results of `result_ids`."""
         return activities.filter(
             pk__in=ActivityExpectedResult.objects.filter(
                 expected_result_id__in=self.result_ids
@@ -76,17 +76,31 @@ class Scope:
         )
 
     def counted(self):
-        """The region's activities counted in the year, for any plan."""
-        return Activity.objects.counted_in(self.year).filter(region=self.region)
+        """The activities counted in the year, for any plan."""
+        return Activity.objects.counted_in(self.year)
+
+    def results(self):
+        """The plan's expected results."""
+        return ExpectedResult.objects.filter(initiative__action_plan=self.plan)
 
     @cached_property
     def result_ids(self):
-        """The ids of the region's expected results of the plan."""
-        return list(
-            ExpectedResult.objects.filter(
-                initiative__action_plan=self.plan, initiative__region=self.region
-            ).values_list("pk", flat=True)
-        )
+        return list(self.results().values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class Scope(PlanScope):
+    """What a region's figures count: its activities for an action plan's results in a year."""
+
+    region: Region
+
+    def counted(self):
+        """The region's activities counted in the year, for any plan."""
+        return super().counted().filter(region=self.region)
+
+    def results(self):
+        """The region's expected results of the plan."""
+        return super().results().filter(initiative__region=self.region)
 
     def activity_list_url(self, statuses=Activity.COUNTED_STATUSES, **filters):
         """The activity list showing exactly the activities a figure counts."""
@@ -134,23 +148,19 @@ def _url(name, query, args=()):
 class Rows:
     """The activities that count, with their expected results and countries, as plain rows.
 
-    Fetched in three queries, on first use, for one region or for all regions of a plan at
-    once; every count of `RegionFigures` is made from these. `activities`: the activities that
-    count; `counted`: the same without the plan's condition and `result_ids`: the plan's
-    expected results (what the links are narrowed by).
+    Fetched in three queries, on first use, for one region (a Scope) or for all regions of a
+    plan at once (a PlanScope); every count of `RegionFigures` is made from these.
     """
 
-    def __init__(self, activities, counted, result_ids):
-        self.activity_queryset = activities
-        self.counted = counted
-        self.result_ids = result_ids
+    def __init__(self, scope):
+        self.scope = scope
 
     @cached_property
     def activities(self):
         """Activity id → (region id, status)."""
         return {
             pk: (region_id, status)
-            for pk, region_id, status in self.activity_queryset.values_list(
+            for pk, region_id, status in self.scope.activities().values_list(
                 "pk", "region_id", "status"
             )
         }
@@ -160,7 +170,7 @@ class Rows:
         """Activity id → ids of the plan's expected results it advances."""
         results_of = defaultdict(set)
         links = ActivityExpectedResult.objects.filter(
-            activity__in=self.counted, expected_result_id__in=self.result_ids
+            activity__in=self.scope.counted(), expected_result_id__in=self.scope.result_ids
         ).values_list("activity_id", "expected_result_id")
         for activity_id, result_id in links:
             results_of[activity_id].add(result_id)
@@ -170,7 +180,7 @@ class Rows:
     def countries_of(self):
         """Activity id → ids of its countries."""
         countries_of = defaultdict(set)
-        links = ActivityCountry.objects.filter(activity__in=self.activity_queryset).values_list(
+        links = ActivityCountry.objects.filter(activity__in=self.scope.activities()).values_list(
             "activity_id", "country_id"
         )
         for activity_id, country_id in links:
@@ -756,10 +766,10 @@ def _countries(region=None):
 def region_figures(region, plan, year):
     """A region's figures for the region dashboard, its JSON and its regional report. Nothing
     is fetched until a figure is used: a page whose figures are cached makes no query here."""
-    scope = Scope(region, plan, year)
+    scope = Scope(plan=plan, year=year, region=region)
     return RegionFigures(
         scope,
-        Rows(scope.activities(), scope.counted(), scope.result_ids),
+        Rows(scope),
         _initiatives(plan, region),
         _countries(region),
         with_progress=True,
@@ -768,16 +778,7 @@ def region_figures(region, plan, year):
 
 def all_region_figures(plan, year):
     """RegionFigures for every region of the plan (those with initiatives), from one fetch."""
-    result_ids = list(
-        ExpectedResult.objects.filter(initiative__action_plan=plan).values_list("pk", flat=True)
-    )
-    counted = Activity.objects.counted_in(year)
-    activities = counted.filter(
-        pk__in=ActivityExpectedResult.objects.filter(expected_result_id__in=result_ids).values(
-            "activity_id"
-        )
-    )
-    rows = Rows(activities, counted, result_ids)
+    rows = Rows(PlanScope(plan=plan, year=year))
     initiatives = defaultdict(list)
     for initiative in _initiatives(plan):
         initiatives[initiative.region].append(initiative)
@@ -785,7 +786,12 @@ def all_region_figures(plan, year):
     for country in _countries():
         countries[country.region_id].append(country)
     return [
-        RegionFigures(Scope(region, plan, year), rows, initiatives[region], countries[region.pk])
+        RegionFigures(
+            Scope(plan=plan, year=year, region=region),
+            rows,
+            initiatives[region],
+            countries[region.pk],
+        )
         for region in sorted(initiatives, key=lambda r: r.code)
     ]
 
