@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from activities import permissions, services, spreadsheets
-from activities.cache import list_cache_key
+from activities.cache import data_version, list_cache_key
 from activities.filters import ActivityFilter
 from activities.forms import ActivityForm, ImportForm, ProgressReportForm, ReviewForm
 from activities.models import Activity, ImportBatch, ProgressReport
@@ -133,41 +133,59 @@ def _activity_to_change(request, pk):
 @require_safe
 def activity_detail(request, pk):
     """Everything about an activity: its fields, expected results, countries, progress reports
-    and latest changes, in a fixed number of queries."""
-    activity = get_object_or_404(
-        Activity.objects.select_related(
-            "region", "focal_point", "created_by", "updated_by"
-        ).prefetch_related(
-            Prefetch("countries", queryset=Country.objects.with_designations()),
-            Prefetch(
-                "expected_results",
-                queryset=ExpectedResult.objects.select_related("initiative__action_plan").order_by(
-                    "initiative__code", "number"
-                ),
-            ),
-            "target_groups",
-            Prefetch(
-                "reports",
-                queryset=ProgressReport.objects.select_related("author", "reviewer").order_by(
-                    "-year", "-quarter"
-                ),
-            ),
-        ),
-        pk=pk,
-    )
+    and latest changes, in a fixed number of queries.
+
+    Its fields, links and latest changes are the same for everyone: they are kept in the cache
+    until data changes (activities/cache.py). Its progress reports (a draft is its author's)
+    and the actions offered are each user's own.
+    """
+    activity = get_object_or_404(Activity.objects.select_related("region"), pk=pk)
     user = request.user
     may_change = permissions.can_edit_activity(user, activity)
+    reports = activity.reports.select_related("author", "reviewer").order_by("-year", "-quarter")
+    shared = cache.get_or_set(
+        f"activity-page:{activity.pk}:{data_version()}",
+        lambda: _activity_page_shared(activity.pk),
+        settings.DATA_CACHE_SECONDS,
+    )
     context = {
         "activity": activity,
-        "reports": [r for r in activity.reports.all() if permissions.can_see_report(user, r)],
+        "reports": [r for r in reports if permissions.can_see_report(user, r)],
         "can_edit": may_change and not activity.is_archived,
         "can_restore": may_change and activity.is_archived,
         "can_write_report": (
             permissions.can_write_report(user, activity) and not activity.is_archived
         ),
-        "history": services.history_entries(activity, count=LATEST_CHANGES),
+        **shared,
     }
     return render(request, "activities/activity_detail.html", context)
+
+
+def _activity_page_shared(pk):
+    """The parts of an activity's page that are the same for everyone, rendered: its fields,
+    expected results and countries (`facts`), and its `latest_changes`."""
+    activity = Activity.objects.select_related(
+        "region", "focal_point", "created_by", "updated_by"
+    ).prefetch_related(
+        Prefetch("countries", queryset=Country.objects.with_designations()),
+        Prefetch(
+            "expected_results",
+            queryset=ExpectedResult.objects.select_related("initiative__action_plan").order_by(
+                "initiative__code", "number"
+            ),
+        ),
+        "target_groups",
+    )
+    activity = activity.get(pk=pk)
+    history = services.history_entries(activity, count=LATEST_CHANGES)
+    return {
+        "facts": render_to_string(
+            "activities/includes/activity_facts.html", {"activity": activity}
+        ),
+        "latest_changes": render_to_string(
+            "activities/includes/history_entries.html", {"entries": history}
+        ),
+    }
 
 
 @require_form_methods

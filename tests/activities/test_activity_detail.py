@@ -4,6 +4,11 @@ timeline, its latest changes, the actions the user may take, in a fixed number o
 import datetime
 from decimal import Decimal
 
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
 from activities.models import Activity, ProgressReport, TargetGroup
 from tests.factories import (
     ActivityFactory,
@@ -138,11 +143,47 @@ def test_the_number_of_queries_does_not_grow(client, asp_editor, django_assert_m
     client.force_login(asp_editor)
     client.get(small.get_absolute_url())  # the session and permissions, once
 
+    cache.clear()  # each page is computed, not read from the cache
     with django_assert_max_num_queries(18) as small_page:
         client.get(small.get_absolute_url())
     with django_assert_max_num_queries(len(small_page.captured_queries)):
         response = client.get(large.get_absolute_url())
     assert response.status_code == 200
+
+
+def test_the_shared_parts_come_from_the_cache_until_data_changes(client, asp_editor):
+    """Fields, links and latest changes are the same for everyone: a second visit reads
+    neither the links nor the history; a save shows at once."""
+    activity = ActivityFactory(title="IXP study", countries=["TON"], expected_results=["ASP3.4"])
+    client.force_login(asp_editor)
+    url = activity.get_absolute_url()
+
+    def tables_read():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return " ".join(q["sql"] for q in queries)
+
+    assert "activities_historicalactivity" in tables_read()
+    read_again = tables_read()
+    assert "activities_historicalactivity" not in read_again
+    assert "activities_activitycountry" not in read_again
+    response = client.post(
+        reverse("activities:activity_edit", args=[activity.pk]),
+        activity_form_data(activity, countries=["FJI"]),
+    )
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert "Fiji" in page
+    assert "Countries: Tonga → Fiji" in page
+
+
+def test_a_draft_is_shown_to_its_author_only_whatever_the_cache(client, asp_editor, viewer):
+    activity = ActivityFactory()
+    ProgressReportFactory(activity=activity, author=asp_editor, achievements="A draft of mine.")
+    client.force_login(asp_editor)
+    assert "A draft of mine." in client.get(activity.get_absolute_url()).content.decode()
+    client.force_login(viewer)
+    assert "A draft of mine." not in client.get(activity.get_absolute_url()).content.decode()
 
 
 def test_an_unknown_activity_is_404(client, viewer):
