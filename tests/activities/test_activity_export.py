@@ -14,10 +14,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from activities import spreadsheets
 from activities.models import Activity, TargetGroup
 from activities.spreadsheets import HEADERS
-from initiatives.models import Region
-from tests.factories import ActivityFactory, UserFactory
+from initiatives.models import ExpectedResult, Region
+from tests.factories import (
+    ActivityFactory,
+    UserFactory,
+    expected_result,
+    initiative_with_results,
+)
 
 CSV_URL = "/activities/export.csv"
 XLSX_URL = "/activities/export.xlsx"
@@ -283,6 +289,158 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(client, viewer):
     assert Activity.objects.count() == 60
     assert queries(CSV_URL) == few_csv
     assert queries(XLSX_URL) == few_xlsx
+
+
+def row_of(activity):
+    """The row of `activity` worked out the slow, obvious way, from its model instance (as the
+    export did before it read plain values): what the export's rows are checked against."""
+    focal_point = activity.focal_point
+    cells = [
+        str(activity.uid),
+        activity.reference,
+        activity.title,
+        activity.description,
+        "; ".join(country.iso3 for country in activity.countries.order_by("iso3")),
+        "; ".join(
+            result.code
+            for result in activity.expected_results.order_by("initiative__code", "number")
+        ),
+        activity.get_status_display(),
+        activity.get_modality_display(),
+        activity.start_date,
+        activity.end_date,
+        activity.budget_amount,
+        activity.currency,
+        activity.get_funding_source_display(),
+        activity.partners,
+        "; ".join(group.name for group in activity.target_groups.order_by("order", "name")),
+        focal_point.email if focal_point else "",
+        activity.people_reached_women,
+        activity.people_reached_men,
+    ]
+    return [spreadsheets.escape_formula(c) if isinstance(c, str) else c for c in cells]
+
+
+def csv_of(rows):
+    """The bytes of a CSV export of `rows`: BOM, header, CRLF lines, ISO dates, plain decimals."""
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(HEADERS)
+    writer.writerows([spreadsheets.csv_text(value) for value in row] for row in rows)
+    return ("\ufeff" + text.getvalue()).encode()
+
+
+def as_read_from_xlsx(value):
+    """A cell's value as openpyxl reads it back: dates as datetimes, decimals as numbers, an
+    empty text as an empty cell."""
+    if value == "":
+        return None
+    if isinstance(value, datetime.date):
+        return datetime.datetime.combine(value, datetime.time())
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    return value
+
+
+def varied_activities():
+    """Activities that differ in every way a row can: each status, modality and funding source
+    (and none), budgets from none to large, no end date, no focal point, texts that start like
+    formulas, no links or several (expected results of two initiatives, sorted by initiative
+    then number: AFR2.2; AFR2.11; ASP1.3; target groups of the same order sorted by name), an
+    archived one, ties in the list's default order."""
+    full_activity()
+    signs = UserFactory(username="signs", email="+alerts@example.org")
+    artisans = TargetGroup.objects.create(code="artisans", name="Artisans", order=2)
+    afr2 = initiative_with_results("AFR", "AFR2", results=0)
+    # Made out of the order of their numbers, so that only ordering by number sorts them.
+    afr2_results = [
+        ExpectedResult.objects.create(initiative=afr2, number=number, text=f"Result {number}.")
+        for number in (11, 2)
+    ]
+    statuses, modalities = list(Activity.Status), list(Activity.Modality)
+    funding_sources = ["", *Activity.FundingSource]
+    budgets = [None, decimal.Decimal("0"), decimal.Decimal("0.05"), decimal.Decimal("1000")]
+    for n, modality in enumerate(modalities):
+        activity = ActivityFactory(
+            title=f"Activity {n % 3}",  # same titles and start dates: ties the list breaks
+            reference=f"REF-{n}" if n % 2 else "",
+            description=DANGEROUS["description"] if n == 1 else f"Line one\nline two of {n}",
+            status=statuses[n % len(statuses)],
+            modality=modality,
+            start_date=datetime.date(2026, 1 + n % 2, 1),
+            end_date=None if n % 3 == 0 else datetime.date(2027, 6, 30),
+            budget_amount=budgets[n % len(budgets)],
+            currency="EUR" if n == 2 else "USD",
+            funding_source=funding_sources[n % len(funding_sources)],
+            partners=DANGEROUS["partners"] if n == 3 else 'APNIC, "ISOC"; the regulator',
+            focal_point=signs if n % 2 else None,
+            people_reached_women=n,
+            people_reached_men=1000 * n,
+            countries=[["TON", "FJI", "WSM"], [], ["PNG"]][n % 3],
+            expected_results=[["ASP3.4", "ASP1.3"], [], ["ASP5.1"]][n % 3],
+        )
+        if n % 2:
+            groups = TargetGroup.objects.filter(code__in=["youth", "women-and-girls"])
+            activity.target_groups.set([*groups, artisans])
+    in_kenya = ActivityFactory(
+        title=DANGEROUS["title"],
+        reference=DANGEROUS["reference"],
+        region=Region.objects.get(code="AFR"),
+        countries=["KEN"],
+        budget_amount=decimal.Decimal("123456789012.34"),
+    )
+    in_kenya.expected_results.set([*afr2_results, expected_result("ASP1.3")])
+    ActivityFactory(title="Archived", archived_at=timezone.now(), countries=["TON"])
+
+
+@pytest.mark.parametrize("chunk_size", [2, spreadsheets.EXPORT_CHUNK_SIZE])
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"sort": "title"}, {"sort": "-end_date", "archived": "all"}, {"sort": "region"}],
+)
+def test_the_csv_is_every_activity_of_the_list_as_its_instance_tells_it(
+    client, viewer, monkeypatch, chunk_size, query
+):
+    varied_activities()
+    # Chunks of 2 put chunk boundaries between activities whose links must not mix.
+    monkeypatch.setattr(spreadsheets, "EXPORT_CHUNK_SIZE", chunk_size)
+    client.force_login(viewer)
+
+    listed = client.get("/activities/", query).context["paginator"].object_list
+    data = content(client.get(CSV_URL, query))
+
+    expected = [row_of(activity) for activity in listed]
+    assert len(expected) == Activity.objects.count() - (0 if "archived" in query else 1)
+    assert data == csv_of(expected)
+
+
+def test_the_xlsx_is_every_activity_of_the_list_as_its_instance_tells_it(
+    client, viewer, monkeypatch
+):
+    varied_activities()
+    monkeypatch.setattr(spreadsheets, "EXPORT_CHUNK_SIZE", 2)
+    client.force_login(viewer)
+
+    listed = client.get("/activities/", {"archived": "all"}).context["paginator"].object_list
+    header, *rows = xlsx_rows(client.get(XLSX_URL, {"archived": "all"}))
+
+    assert header == HEADERS
+    assert rows == [[as_read_from_xlsx(value) for value in row_of(a)] for a in listed]
+
+
+def test_the_export_makes_one_query_for_the_activities_and_three_a_chunk(
+    db, django_assert_num_queries, monkeypatch
+):
+    for _ in range(7):
+        activity = ActivityFactory(countries=["TON", "FJI"], expected_results=["ASP1.3"])
+        activity.target_groups.set(TargetGroup.objects.filter(code="youth"))
+    monkeypatch.setattr(spreadsheets, "EXPORT_CHUNK_SIZE", 3)
+
+    with django_assert_num_queries(1 + 3 * 3):  # chunks of 3, 3 and 1 activities
+        rows = list(spreadsheets.export_rows(Activity.objects.all()))
+
+    assert len(rows) == 7
+    assert all(row[4:6] == ["FJI; TON", "ASP1.3"] and row[14] == "Youth" for row in rows)
 
 
 def test_invalid_filters_make_no_file_and_the_list_says_why(client, viewer):
