@@ -1,15 +1,18 @@
 """Benchmark: time and peak memory of exporting 20,000 activities as CSV and XLSX, and of
 importing them back.
 
-    .venv/bin/python bench/spreadsheets.py [--rows 20000]      (or: make bench-spreadsheets)
+    .venv/bin/python bench/spreadsheets.py [--rows 20000] [--repeat 1] [--export-only]
+        [--output FILE]                                         (or: make bench-spreadsheets)
 
 It creates the activities in a throwaway SQLite database (migrated and loaded with the
 reference data), or, when DATABASE_URL is set, in that database — where it deletes them again
-afterwards. Each step runs twice: once for the time (no tracing, which slows Python down), once
-under tracemalloc for the peak of memory that Python allocated. The process's peak resident
-memory (getrusage) is read after each step: it only grows, so a step that does not raise it
-stayed under the peak of the steps before. The results go to bench/results/spreadsheets-<date>.md
-with the machine, the date and the git commit.
+afterwards. Each step runs timed (no tracing, which slows Python down; `--repeat` times, the
+best time counts), then once under tracemalloc for the peak of memory that Python allocated.
+The timed runs also give the step's growth of resident memory: the peak during a run (Linux's
+VmHWM, reset before it) less the resident memory before it. The process's peak resident memory
+(getrusage) is read after each step: it only grows, so a step that does not raise it stayed
+under the peak of the steps before. The results go to bench/results/spreadsheets-<date>.md (or
+`--output`) with the machine, the date and the git commit.
 """
 
 import argparse
@@ -41,6 +44,7 @@ class Measure:
     rows: int
     seconds: float
     traced_peak: int  # bytes, tracemalloc
+    rss_growth: int | None  # bytes: the peak resident memory during the step less that before
     max_rss: int  # bytes, the process's peak so far
     size: int | None = None  # bytes of the file made, if any
     note: str = ""
@@ -71,7 +75,7 @@ def create_activities(count):
     """`count` Asia-Pacific activities with countries, expected results and target groups, in
     bulk (no history: the benchmark measures the spreadsheets, not the saves)."""
     from django.contrib.auth.models import User
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from activities.models import Activity, ActivityCountry, ActivityExpectedResult, TargetGroup
     from initiatives.models import ActionPlan, Country, ExpectedResult, Region
@@ -126,25 +130,58 @@ def create_activities(count):
             ActivityCountry.objects.bulk_create(links_c)
             ActivityExpectedResult.objects.bulk_create(links_r)
             TargetLink.objects.bulk_create(links_g)
+    if connection.vendor == "postgresql":
+        # A database in use is vacuumed and has its planner's statistics (autovacuum sees to
+        # both). Without statistics, right after a bulk insert, PostgreSQL reads whole tables
+        # for a chunk's links; before a vacuum, the first reads write every page again.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
     return focal_point
 
 
-def measure(step, rows, run, reset=None):
-    """Run `run()` (which returns the size of the file made, or None, and a note) twice: timed,
-    then traced; `reset()`, if given, undoes the first run's writes before the second."""
-    gc.collect()
-    started = time.perf_counter()
-    made, note = run()
-    seconds = time.perf_counter() - started
-    if reset is not None:
-        reset()
+def measure(step, rows, run, reset=None, repeat=1):
+    """Run `run()` (which returns the size of the file made, or None, and a note) `repeat`
+    times timed, keeping the best time (other work on the machine only ever slows a run down),
+    then once traced; `reset()`, if given, undoes each run's writes before the next."""
+    seconds = rss_growth = None
+    for _ in range(repeat):
+        gc.collect()
+        rss_before = reset_peak_rss()
+        started = time.perf_counter()
+        made, note = run()
+        elapsed = time.perf_counter() - started
+        seconds = elapsed if seconds is None else min(seconds, elapsed)
+        if rss_before is not None:
+            rss_growth = max(rss_growth or 0, proc_status_bytes("VmHWM") - rss_before)
+        if reset is not None:
+            reset()
     gc.collect()
     tracemalloc.start()
     made, _ = run()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     size = made if isinstance(made, int) else None
-    return Measure(step, rows, seconds, peak, max_rss(), size, note)
+    return Measure(step, rows, seconds, peak, rss_growth, max_rss(), size, note)
+
+
+def proc_status_bytes(key):
+    """A memory figure of this process from Linux's /proc/self/status ("VmRSS", "VmHWM")."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(f"{key}:"):
+                return int(line.split()[1]) * 1024
+    raise LookupError(key)
+
+
+def reset_peak_rss():
+    """Reset Linux's peak resident memory of this process (VmHWM) to the resident memory now,
+    and return that; None where the system cannot (not Linux, or not allowed)."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as clear_refs:
+            clear_refs.write("5")
+        return proc_status_bytes("VmRSS")
+    except (OSError, LookupError):
+        return None
 
 
 def max_rss():
@@ -209,11 +246,36 @@ def as_new_activities(source, target):
         csv.writer(file).writerows(rows)
 
 
-def delete_new_activities():
-    from activities.models import Activity
+def delete_activities(prefix):
+    """Delete the activities whose references start with `prefix`, with their links and
+    history rows, in a few set-wise queries (`_raw_delete`, as activities.demo_data.clear
+    does): one by one, each would write a "deleted" history row and a cache entry, which takes
+    many minutes for 100,000 activities."""
+    from django.db import transaction
 
-    Activity.history.filter(reference__startswith=NEW_PREFIX).delete()
-    Activity.objects.filter(reference__startswith=NEW_PREFIX).delete()
+    from activities.models import Activity, ActivityCountry, ActivityExpectedResult
+    from activities.signals import bulk_saved
+
+    activities = Activity.objects.filter(reference__startswith=prefix)
+    history = Activity.history.filter(reference__startswith=prefix)
+    history_m2m = [
+        getattr(history.model, field.name).model.objects.filter(
+            history_id__in=history.values("history_id")
+        )
+        for field in history.model._history_m2m_fields
+    ]
+    links = [
+        model.objects.filter(activity__in=activities.values("pk"))
+        for model in (ActivityCountry, ActivityExpectedResult, Activity.target_groups.through)
+    ]
+    with transaction.atomic():
+        for rows in [*history_m2m, history, *links, activities]:
+            rows._raw_delete(rows.db)
+    bulk_saved.send(sender=Activity)  # `_raw_delete` sends no post_delete
+
+
+def delete_new_activities():
+    delete_activities(NEW_PREFIX)
 
 
 def human_bytes(count):
@@ -255,7 +317,7 @@ def machine():
     )
 
 
-def report(measures, rows, notes):
+def report(measures, rows, notes, output=None, repeat=1):
     today = datetime.date.today().isoformat()
     lines = [
         f"# Spreadsheets benchmark, {today}",
@@ -264,25 +326,30 @@ def report(measures, rows, notes):
         f"- Date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
         f"- Git commit: {git_commit()}",
         f"- Activities: {rows:,} (1 or 2 countries, 1 or 2 expected results, 1 target group each)",
+        f"- Time: the best of {repeat} run{'s' if repeat > 1 else ''} of each step",
         "",
-        "| step | rows | time (s) | rows/s | peak traced memory | process peak RSS | file |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| step | rows | time (s) | rows/s | peak traced memory | RSS growth | process peak RSS "
+        "| file |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for m in measures:
         step = f"{m.step}: {m.note}" if m.note else m.step
         lines.append(
             f"| {step} | {m.rows:,} | {m.seconds:.2f} | {m.rows / m.seconds:,.0f} "
-            f"| {human_bytes(m.traced_peak)} | {human_bytes(m.max_rss)} | {human_bytes(m.size)} |"
+            f"| {human_bytes(m.traced_peak)} | {human_bytes(m.rss_growth)} "
+            f"| {human_bytes(m.max_rss)} | {human_bytes(m.size)} |"
         )
     lines += [
         "",
         "Peak traced memory: the most memory Python allocated during the step (tracemalloc, "
-        "in a second run of the step). Process peak RSS: getrusage's maximum resident set "
-        "size of the whole process so far, created data included; it never goes down.",
+        "in a run of its own). RSS growth: the peak resident memory during a timed run of "
+        "the step less the resident memory before it (Linux's VmHWM, reset before the run; "
+        "the largest of the runs). Process peak RSS: getrusage's maximum resident set size of "
+        "the whole process so far, created data included; it never goes down.",
     ]
     lines += [f"- {note}" for note in notes]
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"spreadsheets-{today}.md"
+    path = Path(output) if output else RESULTS / f"spreadsheets-{today}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path, "\n".join(lines)
 
@@ -290,16 +357,30 @@ def report(measures, rows, notes):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=20_000, help="activities (default 20,000)")
+    parser.add_argument(
+        "--export-only", action="store_true", help="measure the exports, not the import"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="timed runs of each step, the best counts"
+    )
+    parser.add_argument(
+        "--output", help="the results file (default bench/results/spreadsheets-<date>.md)"
+    )
     args = parser.parse_args()
 
     throwaway = setup_django()
     from django.conf import settings
+    from django.db import connection
 
     from activities.models import Activity
 
     notes = []
     if throwaway is None:
         notes.append("Database: DATABASE_URL; the benchmark's activities were deleted after.")
+    if connection.vendor == "postgresql":
+        notes.append(
+            "PostgreSQL: VACUUM ANALYZE after the activities were made, as autovacuum would."
+        )
     if Activity.objects.filter(reference__startswith=BENCH_PREFIX).exists():
         sys.exit(f"Activities with references {BENCH_PREFIX}… are there already: delete them.")
     started = time.perf_counter()
@@ -313,10 +394,12 @@ def main():
             ("export CSV", export_csv(folder / "activities.csv")),
             ("export XLSX", export_xlsx(folder / "activities.xlsx")),
         ]:
-            measures.append(measure(step, rows, run))
+            measures.append(measure(step, rows, run, repeat=args.repeat))
             print(measures[-1])
-        function = importer()
-        if function is None:
+        function = None if args.export_only else importer()
+        if args.export_only:
+            notes.append("Import: not measured (--export-only).")
+        elif function is None:
             notes.append("Import: not measured — the import service was not there yet.")
         else:
             # The upload limit (5 MB) would refuse a 20,000-row CSV; the benchmark lifts it.
@@ -329,7 +412,7 @@ def main():
                 ("import CSV of new activities", "new.csv", delete_new_activities),
             ]:
                 run = import_back(folder / name, user, function)
-                measures.append(measure(step, rows, run, reset))
+                measures.append(measure(step, rows, run, reset, args.repeat))
                 print(measures[-1])
             notes.append(
                 "Import: `activities.spreadsheets.import_rows` on the exported files, as a "
@@ -343,12 +426,11 @@ def main():
             file.unlink()
         folder.rmdir()
         if throwaway is None:
-            delete_new_activities()
-            Activity.history.filter(reference__startswith=BENCH_PREFIX).delete()
-            Activity.objects.filter(reference__startswith=BENCH_PREFIX).delete()
-    path, text = report(measures, rows, notes)
+            delete_activities(NEW_PREFIX)
+            delete_activities(BENCH_PREFIX)
+    path, text = report(measures, rows, notes, args.output, args.repeat)
     print(text)
-    print(f"\nWritten to {path.relative_to(ROOT)}")
+    print(f"\nWritten to {path}")
 
 
 if __name__ == "__main__":
