@@ -459,7 +459,9 @@ def return_report(report, user, comment, report_url=""):
     with transaction.atomic():
         current = _locked(report)
         _review(current, user, ProgressReport.State.RETURNED, comment)
-        _save_with_reason(current, user, f"Returned: {current.review_comment}")
+        # The history row keeps the whole comment in its own field; the reason stays short
+        # (history_change_reason is a 100-character column).
+        _save_with_reason(current, user, "Returned")
     notified = _mail(
         [current.author],
         "report_returned",
@@ -521,7 +523,8 @@ def report_changes_since(report, version):
 
 def report_history(report):
     """The history of `report`, newest first: each row with its user, date, `action`
-    ("Created", "Submitted", "Returned: …") and the state it left the report in."""
+    ("Created", "Submitted", "Returned", …), the state it left the report in, and the
+    review comment of an approval or a return (`row.review_comment`)."""
     rows = list(report.history.select_related("history_user"))
     for row in rows:
         row.action = row.history_change_reason or HISTORY_TYPES.get(row.history_type, "")
@@ -531,11 +534,11 @@ def report_history(report):
 def _locked(report):
     """`report` read again under a row lock, so that two people acting at once act in turn and
     the second sees what the first did."""
-    return (
-        ProgressReport.objects.select_for_update(of=("self",))
-        .select_related("activity", "author", "reviewer")
-        .get(pk=report.pk)
-    )
+    # The row alone, with no join: when PostgreSQL waits for the lock, it reads the locked row
+    # again once the lock is granted, but not the rows joined to it, which would still be
+    # those of before the wait (a reviewer of None beside the reviewer_id just set). Related
+    # rows are read after the lock, as they are now.
+    return ProgressReport.objects.select_for_update().get(pk=report.pk)
 
 
 def _check_move(report, state):
@@ -552,10 +555,17 @@ def _refusal(report, state):
         return "This report is still a draft: it is approved or returned once submitted."
     if report.state == State.SUBMITTED:
         return "This report was already submitted: it waits for its review."
+    reviewer = _name(report.reviewer) if report.reviewer else "a reviewer"
     if report.state == State.RETURNED:
-        return "This report was returned to its author: it is reviewed again once resubmitted."
-    reviewer = report.reviewer.get_full_name() or report.reviewer.username
+        return (
+            f"This report was already returned to its author by {reviewer}: it is reviewed "
+            "again once resubmitted."
+        )
     return f"This report was already approved by {reviewer}: it is read-only."
+
+
+def _name(user):
+    return user.get_full_name() or user.username
 
 
 def _review(report, user, state, comment):

@@ -93,11 +93,27 @@ def test_a_reviewer_returns_with_a_comment_and_the_author_is_told(
     assert submitted.state == State.RETURNED
     assert submitted.reviewer == asp_reviewer
     assert submitted.review_comment == "Split people reached by sex."
-    assert reasons(submitted)[-1] == "Returned: Split people reached by sex."
+    assert reasons(submitted)[-1] == "Returned"
+    assert submitted.history.first().review_comment == "Split people reached by sex."
     [mail] = mailoutbox
     assert mail.to == [asp_editor.email]
     assert "Split people reached by sex." in mail.body
     assert f"http://testserver{submitted.get_absolute_url()}" in mail.body
+
+
+def test_a_long_review_comment_is_kept_whole_in_the_report_and_its_history(
+    client, asp_reviewer, submitted
+):
+    comment = "Split people reached by sex, and add the attendance sheets. " * 40
+    client.force_login(asp_reviewer)
+    response = client.post(action_url(submitted, "return"), {"comment": comment})
+    assert response.status_code == 302
+    submitted.refresh_from_db()
+    assert (submitted.state, submitted.review_comment) == (State.RETURNED, comment.strip())
+    latest = submitted.history.first()
+    assert (latest.history_change_reason, latest.review_comment) == ("Returned", comment.strip())
+    page = client.get(submitted.get_absolute_url()).content.decode()
+    assert page.count("add the attendance sheets.") >= 80  # the report's and the history's
 
 
 def test_returning_needs_a_comment(client, asp_reviewer, submitted, mailoutbox):
@@ -126,7 +142,7 @@ def test_a_returned_report_is_edited_submitted_again_then_approved(
     client.post(action_url(submitted, "approve"), {"comment": "Thanks."})
     submitted.refresh_from_db()
     assert (submitted.state, submitted.review_comment) == (State.APPROVED, "Thanks.")
-    assert reasons(submitted)[-3:] == ["Returned: Add evidence.", "Submitted", "Approved"]
+    assert reasons(submitted)[-3:] == ["Returned", "Submitted", "Approved"]
 
 
 # --- Refused --------------------------------------------------------------------------------
