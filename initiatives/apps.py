@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class InitiativesConfig(AppConfig):
     name = "initiatives"
     verbose_name = "Initiatives and reference data"
+
+    def ready(self):
+        from initiatives import lookups
+
+        lookups.register()

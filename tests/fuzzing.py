@@ -1,10 +1,15 @@
 """What the property-based tests (hypothesis) share: their settings profiles, the text they
 type, and the isolation of each generated example in the test's database transaction.
 
-Profiles: "fuzz" (the default here: a few dozen examples per test, for every run of the suite;
-FUZZ_EXAMPLES=n changes how many) and "fuzz-long" (thousands, and a failing example shrunk to
-its simplest form, to hunt for bugs now and then):
+Profiles: "fuzz" (the default here: a few dozen new random examples per test on every run of
+the suite in development; FUZZ_EXAMPLES=n changes how many), "fuzz-ci" (the same examples on
+every run: derandomized, so that CI never passes or fails by chance; `.ci/run` sets
+HYPOTHESIS_PROFILE=fuzz-ci) and "fuzz-long" (thousands, and a failing example shrunk to its
+simplest form, to hunt for bugs now and then):
 `HYPOTHESIS_PROFILE=fuzz-long .venv/bin/pytest tests/test_fuzz_forms.py tests/test_fuzz_filters.py`.
+
+A failure that the random exploration finds is kept as an explicit test of its own, which runs
+everywhere (e.g. tests/test_huge_ids.py for the id 2**70 that SQLite could not take).
 
 pytest-django gives a test one transaction, and hypothesis runs many examples in one test: each
 example runs in `one_example()`, a savepoint rolled back at its end, with its own signed-in
@@ -36,6 +41,7 @@ settings.register_profile(
         HealthCheck.data_too_large,
     ],
 )
+settings.register_profile("fuzz-ci", parent=settings.get_profile("fuzz"), derandomize=True)
 settings.register_profile(
     "fuzz-long", parent=settings.get_profile("fuzz"), max_examples=2000, phases=list(Phase)
 )
