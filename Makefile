@@ -6,15 +6,23 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format clean bench-spreadsheets loadtest bench
+.PHONY: install lock run test lint format clean bench-spreadsheets loadtest bench
 
-$(INSTALLED): pyproject.toml
+# Exactly the versions of requirements/dev.txt, each checked against its hash.
+$(INSTALLED): requirements/dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
 	@touch $(INSTALLED)
 
 install: $(INSTALLED)
+
+# After a change of pyproject.toml's dependencies: pin the newest versions they allow, with
+# hashes, for production (requirements/base.txt) and development (requirements/dev.txt).
+PIP_COMPILE = $(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe \
+	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+lock: $(INSTALLED)
+	$(PIP_COMPILE) -o requirements/base.txt pyproject.toml
+	$(PIP_COMPILE) --extra dev -c requirements/base.txt -o requirements/dev.txt pyproject.toml
 
 # Development server on SQLite with the reference data and the demo users (printed below).
 run: export DEBUG = True
