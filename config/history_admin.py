@@ -9,7 +9,9 @@ users and groups), so it belongs to no domain app.
 """
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
+from django.shortcuts import get_object_or_404
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
@@ -63,8 +65,24 @@ class HistoryAdmin(SimpleHistoryAdmin):
     links_restored_on_revert = []
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history lets anyone who may *view* the history post the revert (it only hides
+        # the button): a revert is a change, so it needs the permission to change this row.
+        if request.method == "POST" and not self.has_change_history_permission(
+            request, self.version_instance(object_id, version_id)
+        ):
+            raise PermissionDenied
         with transaction.atomic(using=router.db_for_write(self.model)):
             return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def version_instance(self, object_id, version_id):
+        """The row as the history row `version_id` of the object `object_id` kept it (404 if
+        there is no such history row), as the revert page builds it."""
+        history_model = getattr(self.model, self.model._meta.simple_history_manager_attribute)
+        version = get_object_or_404(
+            history_model.model,
+            **{self.model._meta.pk.attname: object_id, "history_id": version_id},
+        )
+        return version.instance
 
     # --- The revert form: the version's links, checked -----------------------------------------
 

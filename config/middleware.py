@@ -82,3 +82,21 @@ class QueryCounter:
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
         return execute(sql, params, many, context)
+
+
+class PrivateByDefaultMiddleware:
+    """`Cache-Control: no-store, private` on every response of the application that does not
+    say otherwise: its pages and downloads are for the signed-in person only, so neither a
+    shared proxy nor the browser's disk may keep them (a shared computer's "back" button after
+    sign-out, a CSV in a proxy's cache). Static files are served before this (WhiteNoise) and
+    keep their long cache; a view that sets its own Cache-Control (the admin's never_cache)
+    keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store, private"
+        return response

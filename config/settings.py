@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -94,6 +95,8 @@ MIDDLEWARE = [
     # The Content-Security-Policy header on every response, the axes lockout page included.
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files keep their long cache): nothing else is kept anywhere.
+    "config.middleware.PrivateByDefaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -185,9 +188,14 @@ SESSION_ENGINE = SESSION_ENGINES[SESSION_BACKEND]
 DATA_CACHE_SECONDS = env_int("DATA_CACHE_SECONDS", 60 * 60)
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# Wherever a password is set through a form (the password change page, the admin's): at least
+# 12 characters, and not one of the 20,000 common passwords of Django's own list (no network).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -259,6 +267,8 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
+        # Browsers post what they refuse here (config/views.py), logged on the "csp" logger.
+        "report-uri": [reverse_lazy("csp_report")],
     },
 }
 
@@ -321,9 +331,13 @@ LOGGING = {
     "root": {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-# Spreadsheet import of activities: the largest file and the most rows accepted at once.
+# Spreadsheet import of activities: the largest file and the most rows accepted at once (every
+# row counts, empty ones too), the most an .xlsx may unpack to, and the longest a file may take
+# to read and check before it is refused (activities/spreadsheets.py).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+IMPORT_MAX_SECONDS = env_int("IMPORT_MAX_SECONDS", 30)
 
 # The number of SQL queries a request made, in the X-Query-Count response header
 # (config/middleware.py): for the benchmark (bench/bench.py), off otherwise.

@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from activities.views import home
 from config import views
+from config.forms import AdminLoginForm, LoginForm
 
 urlpatterns = [
     path("", home, name="home"),
@@ -17,7 +18,9 @@ urlpatterns = [
         "login/",
         # LoginView takes PUT as POST; like every page here it answers GET and POST only.
         auth_views.LoginView.as_view(
-            redirect_authenticated_user=True, http_method_names=["get", "head", "post", "options"]
+            authentication_form=LoginForm,
+            redirect_authenticated_user=True,
+            http_method_names=["get", "head", "post", "options"],
         ),
         name="login",
     ),
@@ -40,6 +43,7 @@ urlpatterns = [
     ),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("csp-report/", views.csp_report, name="csp_report"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
@@ -49,3 +53,5 @@ handler500 = "config.views.server_error"
 admin.site.site_header = "Regional Initiatives Tracker – administration"
 admin.site.site_title = "Regional Initiatives Tracker"
 admin.site.index_title = "Reference data, users and work data"
+# Django's admin login form, with the username's length checked (config/forms.py).
+admin.site.login_form = AdminLoginForm

@@ -1,17 +1,20 @@
-"""Views that belong to no domain app: liveness (`/healthz`), readiness (`/readyz`) and the
-500 page (`server_error`, the project's handler500)."""
+"""Views that belong to no domain app: liveness (`/healthz`), readiness (`/readyz`), the
+Content-Security-Policy's report endpoint (`/csp-report/`) and the 500 page (`server_error`,
+the project's handler500)."""
 
+import json
 import logging
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.utils.html import escape
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
 from config.logging import NO_REQUEST, request_id
 
@@ -70,6 +73,107 @@ def readyz(request):
             status=503,
         )
     return JsonResponse({"status": "ok", "database": "ok", "migrations": "ok", "cache": "ok"})
+
+
+# --- Content-Security-Policy reports -----------------------------------------------------------
+
+csp_logger = logging.getLogger("csp")
+
+CSP_REPORT_MAX_BYTES = 16 * 1024  # a browser's report is 1-2 KB; a batch of a few fits
+CSP_REPORTS_LOGGED_AT_MOST = 20  # of one request: a batch cannot flood the log
+CSP_VALUE_MAX_CHARS = 200  # of each value logged
+# report-uri's reports ({"csp-report": {...}}) and the Reporting API's ([{"type": ..., "body":
+# {...}}, ...]); some browsers send the former as plain JSON.
+CSP_REPORT_TYPES = {"application/csp-report", "application/json", "application/reports+json"}
+
+
+class BadReport(ValueError):
+    """The body is not a report of either format."""
+
+
+def violations_in(payload, content_type):
+    """The violations of a report, each as (directive, blocked URI, document URI, source):
+    one of report-uri's format, or those of a Reporting API batch (application/reports+json;
+    its reports of other types, such as deprecations, are left out). BadReport if the payload
+    is not of its content type's format or a violation names no directive."""
+    violations = []
+    if content_type != "application/reports+json":
+        report = payload.get("csp-report") if isinstance(payload, dict) else None
+        if not isinstance(report, dict):
+            raise BadReport("not a report-uri report")
+        violations.append(
+            (
+                report.get("effective-directive") or report.get("violated-directive"),
+                report.get("blocked-uri"),
+                report.get("document-uri"),
+                (report.get("source-file"), report.get("line-number")),
+            )
+        )
+    else:
+        if not isinstance(payload, list):
+            raise BadReport("not a Reporting API batch")
+        for report in payload:
+            if not isinstance(report, dict) or not isinstance(report.get("body"), dict):
+                raise BadReport("a Reporting API report without a body")
+            if report.get("type") != "csp-violation":
+                continue
+            body = report["body"]
+            violations.append(
+                (
+                    body.get("effectiveDirective"),
+                    body.get("blockedURL"),
+                    body.get("documentURL") or report.get("url"),
+                    (body.get("sourceFile"), body.get("lineNumber")),
+                )
+            )
+    if not all(directive for directive, *_ in violations):
+        raise BadReport("a violation without a directive")
+    return violations
+
+
+def loggable(value):
+    """`value` fit for one log line: text, at most CSP_VALUE_MAX_CHARS long, without line
+    breaks or other control characters (which would forge log lines)."""
+    if isinstance(value, tuple):  # (source file, line number)
+        file, line = value
+        return f"{loggable(file)}:{loggable(line)}" if file else "-"
+    if value is None or value == "":
+        return "-"
+    text = str(value)
+    shortened = text[:CSP_VALUE_MAX_CHARS] + ("…" if len(text) > CSP_VALUE_MAX_CHARS else "")
+    return "".join(char if char.isprintable() else "?" for char in shortened)
+
+
+@login_not_required
+@csrf_exempt
+@require_POST
+def csp_report(request):
+    """Log the violations of the Content-Security-Policy that browsers report (the policy's
+    `report-uri`): one WARNING per violation on the "csp" logger, with the directive, the
+    blocked URI and the page. Anyone may post here, so the body is capped and checked: too big
+    413, not a report 400, another content type 415; 204 when logged."""
+    if request.content_type not in CSP_REPORT_TYPES:
+        return HttpResponse("Not a CSP report.", status=415, content_type="text/plain")
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    body = request.read(CSP_REPORT_MAX_BYTES + 1) if declared <= CSP_REPORT_MAX_BYTES else b""
+    if declared > CSP_REPORT_MAX_BYTES or len(body) > CSP_REPORT_MAX_BYTES:
+        return HttpResponse("Report too large.", status=413, content_type="text/plain")
+    try:
+        violations = violations_in(json.loads(body), request.content_type)
+    except (ValueError, RecursionError):  # bad JSON or UTF-8 (both ValueErrors), BadReport
+        return HttpResponse("Not a CSP report.", status=400, content_type="text/plain")
+    for directive, blocked, document, source in violations[:CSP_REPORTS_LOGGED_AT_MOST]:
+        csp_logger.warning(
+            "CSP violation: directive=%s blocked=%s document=%s source=%s",
+            loggable(directive),
+            loggable(blocked),
+            loggable(document),
+            loggable(source),
+        )
+    return HttpResponse(status=204)
 
 
 # What the 500 page falls back to when even templates/500.html cannot be rendered.

@@ -71,3 +71,51 @@ def test_its_logging_configuration_is_valid():
 
     assert done.returncode == 0, done.stderr
     assert done.stderr.endswith("INFO gunicorn.access works\n")
+
+
+def test_the_server_header_names_no_version(tmp_path):
+    """A real gunicorn with this configuration: its `Server` header says "gunicorn" and no
+    version that would tell an attacker which advisories to try."""
+    import http.client
+    import os
+    import socket
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environment = {
+        **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CACHE_URL")},
+        "DEBUG": "False",
+        "SECRET_KEY": "a-long-random-secret-key-for-the-server-header-test-0123456789",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "False",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "CACHE_URL": "locmem://",
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "1",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(CONF), "config.wsgi"],
+        cwd=CONF.parent,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        headers = None
+        for _ in range(150):  # up to 15 s for the worker to start
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                connection.request("GET", "/healthz")
+                response = connection.getresponse()
+                headers = dict(response.getheaders())
+                connection.close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert headers is not None, "gunicorn did not answer"
+        assert headers.get("Server") == "gunicorn"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

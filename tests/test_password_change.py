@@ -41,7 +41,7 @@ def test_it_shows_the_form_and_the_password_rules(client, asp_editor):
     assert "registration/password_change.html" in [t.name for t in response.templates]
     for name in ("old_password", "new_password1", "new_password2"):
         assert f'name="{name}"' in response.text
-    assert "Your password must contain at least 8 characters." in response.text
+    assert "Your password must contain at least 12 characters." in response.text
 
 
 def test_it_changes_the_password_and_keeps_the_session(client, asp_editor):
@@ -82,7 +82,7 @@ def test_a_wrong_old_password_changes_nothing(client, asp_editor):
 @pytest.mark.parametrize(
     ("new", "error"),
     [
-        ("k7#q", "This password is too short. It must contain at least 8 characters."),
+        ("k7#q", "This password is too short. It must contain at least 12 characters."),
         ("password123", "This password is too common."),
         ("80417263995", "This password is entirely numeric."),
         ("asp.editor", "The password is too similar to the username."),

@@ -21,6 +21,7 @@ STRICT_POLICY = {
     "frame-ancestors": ["'none'"],
     "base-uri": ["'self'"],
     "object-src": ["'none'"],
+    "report-uri": ["/csp-report/"],  # config.views.csp_report logs what browsers refuse
 }
 # What production gets from the environment, read by a process started with its variables.
 PRODUCTION_SETTINGS = [

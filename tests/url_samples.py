@@ -227,6 +227,8 @@ SAMPLES = {
     "password_change_done": Sample(),
     "healthz": Sample(get={"anonymous": 200}),
     "readyz": Sample(get={"anonymous": 200}),
+    # Browsers post reports here (tests/test_csp_report.py); a GET is refused, even signed out.
+    "csp_report": Sample(get=dict.fromkeys(PERSONAS, 405)),
     "activities:activity_list": Sample(),
     "activities:activity_export_csv": Sample(),
     "activities:activity_export_xlsx": Sample(),

@@ -61,5 +61,10 @@ def walk(patterns=None, prefix=""):
         yield route.path(**samples), route.name.rpartition(":")[2]
 
 
-PUBLIC_URL_NAMES = {"login", "healthz", "readyz"}
-"""Every page needs a login, except the login page itself and the health checks."""
+PUBLIC_URL_NAMES = {"login", "healthz", "readyz", "csp_report"}
+"""Every page needs a login, except the login page itself, the health checks and the endpoint
+to which browsers post the Content-Security-Policy's violations."""
+
+CSRF_EXEMPT_URL_NAMES = {"csp_report"}
+"""Every POST needs a CSRF token, except the browsers' CSP reports, which carry none and change
+nothing (they are only logged)."""

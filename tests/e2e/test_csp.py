@@ -3,6 +3,7 @@ the Django admin included, and the browser reports no violation of the policy.""
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from playwright.sync_api import expect
 
 from activities.models import Activity, ProgressReport
@@ -14,7 +15,9 @@ EVERYONE = {VIEWER, EDITOR, REVIEWER, ADMINISTRATOR}
 WRITERS = {EDITOR, ADMINISTRATOR}
 
 # The pages checked, and who opens them. Placeholders: {activity} and {report} (an Asia-Pacific
-# activity and its submitted report), {admin} (the admin's path, ADMIN_URL).
+# activity and its submitted report), {editor} (the Editor user), {role} (the Editor group),
+# {activity_version}, {editor_version}, {role_version} (a history row of each), {admin} (the
+# admin's path, ADMIN_URL).
 PAGES = [
     ("/", EVERYONE),
     ("/activities/", EVERYONE),
@@ -42,6 +45,14 @@ PAGES = [
     ("/{admin}activities/activity/{activity}/change/", {ADMINISTRATOR}),
     ("/{admin}activities/progressreport/{report}/change/", {ADMINISTRATOR}),
     ("/{admin}auth/user/", {ADMINISTRATOR}),
+    # django-simple-history's pages: the History list and the revert page of a version.
+    ("/{admin}activities/activity/{activity}/history/", {ADMINISTRATOR}),
+    ("/{admin}activities/activity/{activity}/history/{activity_version}/", {ADMINISTRATOR}),
+    ("/{admin}activities/progressreport/{report}/history/", {ADMINISTRATOR}),
+    ("/{admin}auth/user/{editor}/history/", {ADMINISTRATOR}),
+    ("/{admin}auth/user/{editor}/history/{editor_version}/", {ADMINISTRATOR}),
+    ("/{admin}auth/group/{role}/history/", {ADMINISTRATOR}),
+    ("/{admin}auth/group/{role}/history/{role_version}/", {ADMINISTRATOR}),
     ("/{admin}axes/accessattempt/", {ADMINISTRATOR}),
 ]
 
@@ -107,7 +118,18 @@ def placeholders(users):
     report = factories.ProgressReportFactory(
         activity=activity, author=users[EDITOR], state=ProgressReport.State.SUBMITTED
     )
-    return {"activity": activity.pk, "report": report.pk, "admin": settings.ADMIN_URL}
+    editor_role = Group.objects.get(name="Editor")
+    editor_role.permissions.add(Permission.objects.get(codename="delete_activity"))
+    return {
+        "activity": activity.pk,
+        "report": report.pk,
+        "editor": users[EDITOR].pk,
+        "role": editor_role.pk,
+        "activity_version": activity.history.earliest().history_id,
+        "editor_version": users[EDITOR].history.earliest().history_id,
+        "role_version": editor_role.history.earliest().history_id,
+        "admin": settings.ADMIN_URL,
+    }
 
 
 @pytest.mark.parametrize("kind", [VIEWER, EDITOR, REVIEWER, ADMINISTRATOR])
