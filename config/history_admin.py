@@ -9,8 +9,10 @@ users and groups), so it belongs to no domain app.
 """
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
@@ -64,7 +66,12 @@ class HistoryAdmin(SimpleHistoryAdmin):
     # a revert sets them as the version kept them, after `revert_errors` found nothing wrong.
     links_restored_on_revert = []
 
+    def history_view(self, request, object_id, extra_context=None):
+        self.check_ids(object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self.check_ids(object_id, version_id)
         # simple-history lets anyone who may *view* the history post the revert (it only hides
         # the button): a revert is a change, so it needs the permission to change this row.
         if request.method == "POST" and not self.has_change_history_permission(
@@ -73,6 +80,19 @@ class HistoryAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         with transaction.atomic(using=router.db_for_write(self.model)):
             return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def check_ids(self, object_id, version_id=None):
+        """404 for ids in the History URLs that no row could have ("abc" as an activity's id):
+        simple-history's URLs take any text there, and its lookups would fail with a 500."""
+        history_model = getattr(self.model, self.model._meta.simple_history_manager_attribute)
+        checks = [(self.model._meta.pk, unquote(object_id))]
+        if version_id is not None:
+            checks.append((history_model.model._meta.pk, version_id))
+        for field, value in checks:
+            try:
+                field.to_python(value)
+            except ValidationError:
+                raise Http404(f"No {field.model._meta.verbose_name} with that id.") from None
 
     def version_instance(self, object_id, version_id):
         """The row as the history row `version_id` of the object `object_id` kept it (404 if

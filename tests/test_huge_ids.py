@@ -86,3 +86,23 @@ def test_the_activity_list_answers_a_huge_filter_value_without_a_500(client, vie
     client.force_login(viewer)
     response = client.get(f"/activities/?{name}={HUGE}")
     assert response.status_code in (200, 400, 404)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "activities/activity/abc/history/",
+        "activities/activity/abc/history/1/",
+        "activities/activity/{pk}/history/abc/",
+        f"activities/activity/{HUGE}/history/",
+        f"activities/activity/{{pk}}/history/{HUGE}/",
+        "activities/progressreport/x/history/",
+        "auth/user/abc/history/",
+        "initiatives/country/abc/history/1/",
+    ],
+)
+def test_a_history_page_of_an_id_no_row_could_have_is_not_found(client, superuser, path):
+    activity = ActivityFactory()
+    client.force_login(superuser)
+    response = client.get("/admin/" + path.format(pk=activity.pk))
+    assert response.status_code == 404
