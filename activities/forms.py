@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from activities import permissions, services, spreadsheets
 from activities.models import Activity, ProgressReport, TargetGroup, quarter_of
 from initiatives.models import ActionPlan, Country, ExpectedResult
+from initiatives.validators import validate_multiline_text
 
 # --- Activities -----------------------------------------------------------------------------
 
@@ -364,6 +365,7 @@ class ReviewForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Say what to change when you return the report; optional when you approve it.",
+        validators=[validate_multiline_text],  # the model's own, as this form is not a ModelForm
     )
 
     def __init__(self, *args, comment_required=False, **kwargs):

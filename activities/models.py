@@ -9,9 +9,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from initiatives.models import Country, ExpectedResult, Region
+from initiatives.validators import validate_multiline_text, validate_text
 
 
 class RegionAssignment(models.Model):
@@ -43,7 +45,7 @@ class TargetGroup(models.Model):
     """A group of people an activity is meant for: women and girls, youth, …"""
 
     code = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[validate_text])
     order = models.PositiveSmallIntegerField(default=0)
 
     history = HistoricalRecords()
@@ -332,11 +334,12 @@ class Activity(models.Model):
 
     # A stable identity for fixtures, backups and spreadsheets, whether or not a reference is given.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    title = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
+    title = models.CharField(max_length=300, validators=[validate_text])
+    description = models.TextField(blank=True, validators=[validate_multiline_text])
     reference = models.CharField(
         max_length=50,
         blank=True,
+        validators=[validate_text],
         help_text="Optional, unique when given, e.g. an ITU project number.",
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="activities")
@@ -349,9 +352,14 @@ class Activity(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     budget_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    currency = models.CharField(max_length=3, default="USD", help_text="ISO 4217 code, e.g. USD.")
+    currency = models.CharField(
+        max_length=3,
+        default="USD",
+        help_text="ISO 4217 code, e.g. USD.",
+        validators=[validate_text],
+    )
     funding_source = models.CharField(max_length=30, choices=FundingSource.choices, blank=True)
-    partners = models.TextField(blank=True)
+    partners = models.TextField(blank=True, validators=[validate_multiline_text])
     target_groups = models.ManyToManyField(TargetGroup, blank=True, related_name="activities")
     focal_point = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -532,10 +540,12 @@ class ProgressReport(models.Model):
         choices=Activity.Status.choices,
     )
     percent_complete = models.PositiveSmallIntegerField(default=0)
-    achievements = models.TextField(blank=True)
-    challenges = models.TextField(blank=True)
-    next_steps = models.TextField(blank=True)
-    evidence_links = models.TextField(blank=True, help_text="One link per line.")
+    achievements = models.TextField(blank=True, validators=[validate_multiline_text])
+    challenges = models.TextField(blank=True, validators=[validate_multiline_text])
+    next_steps = models.TextField(blank=True, validators=[validate_multiline_text])
+    evidence_links = models.TextField(
+        blank=True, help_text="One link per line.", validators=[validate_multiline_text]
+    )
     people_reached_women = models.PositiveIntegerField(default=0)
     people_reached_men = models.PositiveIntegerField(default=0)
 
@@ -552,7 +562,7 @@ class ProgressReport(models.Model):
         related_name="reviewed_reports",
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_comment = models.TextField(blank=True)
+    review_comment = models.TextField(blank=True, validators=[validate_multiline_text])
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -652,12 +662,27 @@ class ProgressReport(models.Model):
         return self.people_reached_women + self.people_reached_men
 
 
+class ImportBatchQuerySet(models.QuerySet):
+    def stale(self, older_than=None):
+        """Previews never confirmed, uploaded more than `older_than` ago (a timedelta; default
+        `ImportBatch.PREVIEW_KEPT`): their files are of no more use and are deleted."""
+        older_than = ImportBatch.PREVIEW_KEPT if older_than is None else older_than
+        return self.filter(
+            status=ImportBatch.Status.PREVIEWED,
+            created_at__lt=timezone.now() - older_than,
+        )
+
+
 class ImportBatch(models.Model):
     """A spreadsheet uploaded for import, kept between its preview and its confirmation.
 
     The confirmation reads and checks the stored file again before saving anything; once
     imported, the file's bytes are dropped and the row stays as a record of who imported what.
+    A preview not confirmed within PREVIEW_KEPT is stale: deleted when its uploader uploads
+    again, and by `manage.py purge_import_batches` (run daily).
     """
+
+    PREVIEW_KEPT = datetime.timedelta(days=1)
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", "Previewed"
@@ -672,6 +697,8 @@ class ImportBatch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEWED)
     imported_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

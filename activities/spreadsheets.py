@@ -12,6 +12,7 @@ import decimal
 import io
 import itertools
 import re
+import time
 import uuid
 import zipfile
 import zlib
@@ -21,13 +22,14 @@ from dataclasses import field as dataclass_field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import F
 from django.db.models.lookups import In
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.utils.exceptions import InvalidFileException
@@ -169,9 +171,22 @@ CSV_ROWS_PER_WRITE = 100  # rows joined into one piece of the streamed response
 DATE_KEYS = ("start_date", "end_date")
 # The columns whose cells are dates or numbers; every other cell is text.
 NOT_TEXT_KEYS = (*DATE_KEYS, "budget", "people_reached_women", "people_reached_men")
-# A spreadsheet would run a text starting with one of these as a formula (OWASP's list).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet would run a text starting with one of these as a formula (OWASP's list), also
+# in their full-width forms, which Excel reads as the ASCII ones.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 ESCAPE = "'"
+# Where a cell could start within a text: at its start, and after each ";". A spreadsheet
+# program opening a CSV where ";" is the list separator (most of Europe) splits an unquoted
+# cell at each ";" — csv.writer quotes a cell holding "," but not one holding ";" — so each
+# part becomes a cell, run as a formula if it starts like one. A "," never splits a cell: any
+# cell holding one is quoted, and every spreadsheet program honours the quotes.
+CELL_SEPARATOR = ";"
+# What starts a formula there: a sign after optional spaces (and a tab or carriage return at
+# the very start), after any quotes already in the text — so that "'=x" is escaped too, and
+# the import gives it back exactly.
+_SIGNS = "".join(re.escape(trigger) for trigger in FORMULA_TRIGGERS if not trigger.isspace())
+_FORMULA_AT_START = re.compile(rf"'*(?:[\t\r]|[ \t]*[{_SIGNS}])")
+_FORMULA_AFTER_SEPARATOR = re.compile(rf"'*[ \t]*[{_SIGNS}]")
 DATE_FORMAT = "yyyy-mm-dd"
 TEMPLATE_ROWS = 20_000  # rows of the template covered by the drop-downs: the import's row limit
 WIDTHS = {  # in characters; the rest get DEFAULT_WIDTH
@@ -192,11 +207,31 @@ DEFAULT_WIDTH = 14
 
 
 def escape_formula(text):
-    """`text` made safe from formula injection: prefixed with a single quote when it starts
-    like a formula ("=SUM(A1)" → "'=SUM(A1)"). The import strips that quote again."""
-    if text and text.startswith(FORMULA_TRIGGERS):
-        return ESCAPE + text
-    return text
+    """`text` made safe from formula injection, for every export (CSV and XLSX): a single
+    quote put where a spreadsheet could start a formula — before the text when it starts like
+    one ("=SUM(A1)" → "'=SUM(A1)"; also after spaces, or with a full-width sign), and after
+    each ";" followed by one ("Fiji;=cmd" → "Fiji;'=cmd"). `unescape_formula` takes them out
+    again, so that export → import gives back the same text."""
+    if not text:
+        return text
+    if CELL_SEPARATOR not in text:  # the usual case, and the quickest
+        return ESCAPE + text if _FORMULA_AT_START.match(text) else text
+    parts = text.split(CELL_SEPARATOR)
+    for index, part in enumerate(parts):
+        formula = _FORMULA_AFTER_SEPARATOR if index else _FORMULA_AT_START
+        if formula.match(part):
+            parts[index] = ESCAPE + part
+    return CELL_SEPARATOR.join(parts)
+
+
+def unescape_formula(text):
+    """`text` as it was before `escape_formula`: each quote it put there taken out."""
+    parts = text.split(CELL_SEPARATOR)
+    for index, part in enumerate(parts):
+        formula = _FORMULA_AFTER_SEPARATOR if index else _FORMULA_AT_START
+        if part.startswith(ESCAPE) and formula.match(part, 1):
+            parts[index] = part[1:]
+    return CELL_SEPARATOR.join(parts)
 
 
 def _choice_labels(field_name):
@@ -368,11 +403,31 @@ def write_csv(activities):
         yield "".join(lines)
 
 
+# What XML 1.0 cannot hold, so neither can an XLSX or a DOCX: control characters but tab and
+# line ends, lone surrogates, U+FFFE and U+FFFF. (openpyxl's ILLEGAL_CHARACTERS_RE leaves out
+# the last three, and one U+FFFF in a title made every export answer 500.)
+XML_ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text):
+    """`text` without the characters XML cannot hold, for every writer of XLSX and DOCX (strip
+    them before escaping formulas: see `_xlsx_value`).
+
+    The text validator (`initiatives.validators`) refuses them in what is saved now; rows saved
+    before it may still hold some, and their exports must not fail."""
+    return XML_ILLEGAL_CHARACTERS.sub("", text)
+
+
 def _xlsx_value(value):
-    # openpyxl refuses control characters that XML cannot hold; a pasted text may have some.
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
+    """A cell's value (from `export_rows`, text already escaped) as an XLSX holds it: text
+    without what XML cannot hold — escaped again when something was taken out: "=1" after a
+    control character was no formula, but "=1" alone is one."""
+    if not isinstance(value, str):
+        return value
+    safe = xml_safe(value)
+    if safe != value:
+        safe = escape_formula(xml_safe(unescape_formula(value)))
+    return safe
 
 
 def _set_widths(sheet):
@@ -458,7 +513,7 @@ def _lists_sheet(workbook, plan):
         letter = get_column_letter(index)
         sheet.cell(row=1, column=index, value=title).font = Font(bold=True)
         for row, value in enumerate(values, start=2):
-            sheet.cell(row=row, column=index, value=value).data_type = "s"
+            sheet.cell(row=row, column=index, value=xml_safe(value)).data_type = "s"
         last = max(len(values), 1) + 1
         ranges[title] = f"{quote_sheetname(LISTS_TITLE)}!${letter}$2:${letter}${last}"
     return ranges
@@ -524,7 +579,7 @@ def _guide_sheet(workbook, plan):
             labels = ", ".join(c.label for c in CHOICE_COLUMNS[column.key])
             explanation = f"{explanation} Allowed: {labels}."
         if column.key == "expected_results" and plan is not None:
-            explanation = f"{explanation} Current action plan: {plan}."
+            explanation = f"{explanation} Current action plan: {xml_safe(str(plan))}."
         required = "Yes" if column.required else "No"
         sheet.append([column.header, required, explanation, column.example])
         for cell in sheet[sheet.max_row]:
@@ -573,9 +628,9 @@ def build_template(plan=None):
 
 # --- Import: a file → rows of cell values → cleaned rows → activities, in one transaction ----
 
-# A real .xlsx of a few MB unpacks to some tens of MB. More than this, or a big member squeezed
-# more than XLSX_MAX_RATIO times, is a zip bomb: refused before openpyxl unpacks anything.
-XLSX_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+# A real .xlsx of a few MB unpacks to some tens of MB. More than `import_max_unpacked_bytes()`
+# in all, or a big member squeezed more than XLSX_MAX_RATIO times, is a zip bomb: refused
+# before openpyxl unpacks anything.
 XLSX_MAX_RATIO = 100
 XLSX_RATIO_CHECKED_FROM = 1024 * 1024  # a small member squeezed hard is harmless
 # Columns read from a sheet: ours are 18; further ones (a sheet declared 16,384 columns wide)
@@ -623,6 +678,62 @@ def import_max_rows():
     return getattr(settings, "IMPORT_MAX_ROWS", 20_000)
 
 
+def import_max_unpacked_bytes():
+    return getattr(settings, "IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+
+
+def import_max_seconds():
+    return getattr(settings, "IMPORT_MAX_SECONDS", 30)
+
+
+_clock = time.monotonic  # the clock of `Deadline`: a test can set the time through it
+
+
+class Deadline:
+    """The moment by which a file must be read and checked: `import_max_seconds()` from its
+    creation. `check()`, called as the rows are read and cleaned, refuses the file once it is
+    passed, so that no file (say, a sheet of millions of formatted empty rows) holds a worker
+    longer than that."""
+
+    def __init__(self, seconds=None):
+        self.seconds = import_max_seconds() if seconds is None else seconds
+        self.at = _clock() + self.seconds
+
+    def check(self):
+        if _clock() >= self.at:
+            raise SpreadsheetError(
+                f"Reading and checking this file took longer than the {self.seconds} "
+                f"second{pluralize(self.seconds)} an import may take, so it was stopped. Split "
+                "it into smaller files, or copy only the rows of activities into a new sheet "
+                "(a sheet with many formatted empty rows is slow to read), and upload it again."
+            )
+
+
+# Another import of the same user's is refused while one is read, checked or saved: each
+# takes a worker for up to `import_max_seconds()`. The lock is an entry in the cache that the
+# workers share (CACHE_URL); it expires by itself after this long, should a worker die.
+IMPORT_LOCK_MARGIN = 5 * 60
+IMPORT_BUSY = (
+    "An import of yours is already being checked; wait for it to finish, then upload the file "
+    "again."
+)
+
+
+@contextlib.contextmanager
+def one_import_at_a_time(user):
+    """Hold the import lock of `user` for the `with` block; raise `SpreadsheetError` (with
+    IMPORT_BUSY) when another request of theirs holds it. Released however the block ends."""
+    key = f"activities:import-lock:{user.pk}"
+    token = uuid.uuid4().hex
+    if not cache.add(key, token, timeout=import_max_seconds() + IMPORT_LOCK_MARGIN):
+        raise SpreadsheetError(IMPORT_BUSY)
+    try:
+        yield
+    finally:
+        if cache.get(key) == token:  # not once it has expired and another import took it
+            cache.delete(key)
+
+
 def megabytes(size):
     return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
 
@@ -637,11 +748,13 @@ class Sheet:
     rows: list
 
 
-def read_spreadsheet(data):
+def read_spreadsheet(data, deadline=None):
     """Read an uploaded file's bytes into a `Sheet`, by their content (not the file's name).
 
-    Raises `SpreadsheetError` for a file too big, empty, with no rows, with too many rows, that
-    is no spreadsheet, an .xlsx that is a zip bomb or has merged cells.
+    Raises `SpreadsheetError` for a file too big, empty, with no rows, with too many rows
+    (every row read counts, empty ones too: reading stops at the first one over the limit),
+    that is no spreadsheet, an .xlsx that is a zip bomb or has merged cells, or that is not
+    read by `deadline` (a `Deadline`; default: `import_max_seconds()` from now).
     """
     if len(data) > import_max_bytes():
         raise SpreadsheetError(
@@ -650,23 +763,36 @@ def read_spreadsheet(data):
         )
     if not data.strip():
         raise SpreadsheetError("The file is empty.")
+    deadline = deadline or Deadline()
+    # The header row and the rows of activities: past that, reading stops.
+    max_rows, last_row = import_max_rows(), import_max_rows() + 1
     if data.startswith(b"PK\x03\x04"):
-        kind, lines = "xlsx", _xlsx_lines(data)
+        kind, lines = "xlsx", _xlsx_lines(data, deadline, last_row)
     else:
         kind, lines = "csv", _csv_lines(data)
     headers, rows = None, []
     try:
         for number, cells in lines:
-            if all(_is_empty(cell) for cell in cells):
-                continue  # empty rows are skipped, wherever they are
+            deadline.check()
+            empty = all(_is_empty(cell) for cell in cells)
+            if number > last_row:
+                if not empty and len(rows) == max_rows:
+                    raise SpreadsheetError(
+                        f"The file has more than {max_rows:,} activities; at most "
+                        f"{max_rows:,} can be imported at once. Split it into several files."
+                    )
+                raise SpreadsheetError(
+                    f"The file has more than {last_row:,} rows (a header row and {max_rows:,} "
+                    "activities), counting its empty rows; at most that many can be read at "
+                    "once. Delete the empty rows under the activities (in Excel: select them, "
+                    "then Home → Delete → Delete Sheet Rows) or split the file, and upload it "
+                    "again."
+                )
+            if empty:
+                continue  # empty rows are skipped, wherever they are (but they count)
             if headers is None:
                 headers = [_text(cell) for cell in cells]
                 continue
-            if len(rows) == import_max_rows():
-                raise SpreadsheetError(
-                    f"The file has more than {import_max_rows():,} activities; at most "
-                    f"{import_max_rows():,} can be imported at once. Split it into several files."
-                )
             rows.append((number, list(cells)))
     except csv.Error as error:
         raise SpreadsheetError(f"{NOT_A_SPREADSHEET} ({error})") from None
@@ -713,15 +839,18 @@ def _csv_lines(data):
     # Control characters other than tab and line ends mean a binary file (a PDF, an image).
     if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", text[:4096]) or text.startswith("%PDF"):
         raise SpreadsheetError(NOT_A_SPREADSHEET)
-    header_line = next((line for line in text.splitlines() if line.strip()), "")
+    # Line by line: a file of a million empty lines is not split into a list of them first.
+    header_line = next((line for line in io.StringIO(text) if line.strip()), "")
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     return enumerate(reader, start=1)
 
 
-def _xlsx_lines(data):
+def _xlsx_lines(data, deadline, last_row):
     """The rows of the first sheet of an .xlsx file, as cell values: formulas give their
-    calculated value, or `FORMULA_WITHOUT_VALUE` when the file holds none."""
+    calculated value, or `FORMULA_WITHOUT_VALUE` when the file holds none. The sheet is
+    scanned no further than its row `last_row + 1` (the caller stops there), nor past
+    `deadline`."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -733,7 +862,7 @@ def _xlsx_lines(data):
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = _data_sheet(workbook)
-        merged, has_formulas = _scan_sheet(archive, sheet._worksheet_path)
+        merged, has_formulas = _scan_sheet(archive, sheet._worksheet_path, deadline)
     except _XLSX_ERRORS:
         raise SpreadsheetError(NOT_A_SPREADSHEET) from None
     if merged:
@@ -742,7 +871,7 @@ def _xlsx_lines(data):
             f"The sheet “{sheet.title}” has merged cells ({shown}). Unmerge them (in Excel: "
             "Home → Merge & Center) so that each value is in its own cell, and upload it again."
         )
-    formulas = _formula_cells(data) if has_formulas else set()
+    formulas = _formula_cells(data, deadline, last_row + 1) if has_formulas else set()
     # Declared dimensions can be anything ("A1:XFD1048576"): read only the cells that exist.
     sheet.reset_dimensions()
     rows = sheet.iter_rows(max_col=XLSX_MAX_COLUMNS, values_only=True)
@@ -763,17 +892,21 @@ def _data_sheet(workbook):
 
 
 def _refuse_zip_bomb(members):
+    """Refuse an .xlsx whose members unpack to more than `import_max_unpacked_bytes()` in all
+    (so the sheet's XML, the shared strings and the styles, each of them too), or one of which
+    is squeezed more than XLSX_MAX_RATIO times. zipfile never unpacks a member to more than
+    the size its entry declares (it fails on the checksum), so the declared sizes are a bound."""
     unpacked = sum(member.file_size for member in members)
     squeezed = any(
         member.file_size > XLSX_RATIO_CHECKED_FROM
         and member.file_size > XLSX_MAX_RATIO * max(member.compress_size, 1)
         for member in members
     )
-    if unpacked > XLSX_MAX_UNPACKED_BYTES or squeezed:
+    if unpacked > import_max_unpacked_bytes() or squeezed:
         raise SpreadsheetError(
             "This .xlsx file unpacks to far more data than a sheet of activities holds "
-            f"({megabytes(unpacked)}), so it is refused. Save the sheet again from Excel, or "
-            "as CSV, and upload that."
+            f"({megabytes(unpacked)}; at most {megabytes(import_max_unpacked_bytes())}), so it "
+            "is refused. Save the sheet again from Excel, or as CSV, and upload that."
         )
 
 
@@ -781,7 +914,7 @@ _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Za-z0-9:$]+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
-def _scan_sheet(archive, path, chunk_size=1024 * 1024):
+def _scan_sheet(archive, path, deadline, chunk_size=1024 * 1024):
     """The merged ranges of a sheet's XML and whether it holds formulas, read in chunks.
 
     openpyxl's read-only mode, the one that keeps memory low on big files, sees neither.
@@ -789,6 +922,7 @@ def _scan_sheet(archive, path, chunk_size=1024 * 1024):
     merged, has_formulas, tail = [], False, b""
     with archive.open(path) as source:
         while chunk := source.read(chunk_size):
+            deadline.check()
             text = tail + chunk
             for ref in _MERGE.findall(text):
                 if ref.decode() not in merged:
@@ -798,15 +932,19 @@ def _scan_sheet(archive, path, chunk_size=1024 * 1024):
     return merged, has_formulas
 
 
-def _formula_cells(data):
-    """The (row, column) of each formula cell of the first sheet: a second read-only pass, made
-    only for a sheet that has formulas, to tell an uncalculated formula from an empty cell."""
+def _formula_cells(data, deadline, last_row):
+    """The (row, column) of each formula cell of the first sheet, up to its row `last_row`: a
+    second read-only pass, made only for a sheet that has formulas, to tell an uncalculated
+    formula from an empty cell."""
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     sheet = _data_sheet(workbook)
     sheet.reset_dimensions()
     cells = set()
     rows = sheet.iter_rows(max_col=XLSX_MAX_COLUMNS, values_only=True)
     for number, values in enumerate(rows, start=1):
+        deadline.check()
+        if number > last_row:
+            break
         for col, value in enumerate(values, start=1):
             if (isinstance(value, str) and value.startswith("=")) or type(value).__name__ in (
                 "ArrayFormula",
@@ -828,10 +966,8 @@ def _text(cell):
         return (cell.date() if cell.time() == datetime.time() else cell).isoformat()
     if isinstance(cell, datetime.date):
         return cell.isoformat()
-    text = str(cell).replace("\r\n", "\n").strip()
-    if text.startswith(ESCAPE) and text[1:2] in FORMULA_TRIGGERS:
-        text = text[1:]
-    return text
+    # Unescaped first: a tab or a line end after the quote is part of what was escaped.
+    return unescape_formula(str(cell)).replace("\r\n", "\n").strip()
 
 
 # --- Import: cleaning rows ----------------------------------------------------------------
@@ -985,7 +1121,9 @@ class _Lookups:
         self.regions = {region.pk: region for region in Region.objects.all()}
 
         def keys(key):
-            return {_text(cells[columns[key]]) for _, cells in rows if key in columns} - {""}
+            if key not in columns:
+                return set()
+            return {_text(_cell(cells, columns[key])) for _, cells in rows} - {""}
 
         uids = {_uid(text) for text in keys("tracker_id")} - {None}
         references = keys("reference")
@@ -1022,20 +1160,65 @@ def prepare_import(data, user, lock=False):
     """Read `data` (an uploaded file's bytes) and say what importing it as `user` would do,
     row by row, with every error: an `ImportPlan`. Saves nothing.
 
-    Raises `SpreadsheetError` when the file as a whole cannot be read.
+    Raises `SpreadsheetError` when the file as a whole cannot be read, or cannot be read and
+    checked within `import_max_seconds()`.
     """
-    sheet = read_spreadsheet(data)
+    deadline = Deadline()
+    sheet = read_spreadsheet(data, deadline)
     columns, warnings = _columns_of(sheet.headers)
     lookups = _Lookups(user, sheet.rows, columns, lock)
+    width = _width(sheet.headers)
     rows, seen_uids, seen_references = [], {}, {}
     for number, cells in sheet.rows:
-        values = {
-            key: cells[index] if index < len(cells) else None for key, index in columns.items()
-        }
+        deadline.check()
+        values = {key: _cell(cells, index) for key, index in columns.items()}
         row = ImportRow(number, values)
-        _clean_row(row, columns, lookups, seen_uids, seen_references)
+        _check_width(row, cells, sheet.headers, width)
+        if not row.errors:  # a row cut short or too long: its cells are not where they seem
+            _clean_row(row, columns, lookups, seen_uids, seen_references)
         rows.append(row)
     return ImportPlan(rows, warnings, [key for key in HEADER_OF if key in columns])
+
+
+def _cell(cells, index):
+    """The cell `index` of a row; None where the row stops short of it."""
+    return cells[index] if index < len(cells) else None
+
+
+def _width(headers):
+    """How many cells a row needs: up to the header row's last header."""
+    return max((index + 1 for index, header in enumerate(headers) if header), default=0)
+
+
+def _check_width(row, cells, headers, width):
+    """Errors for a row of a CSV with fewer cells than the header row (a separator missing,
+    or a line break in a cell that was not quoted), and for a value under no header (one
+    separator too many, or a column added without its header). An empty cell there is fine."""
+    if len(cells) < width:
+        row.add_error(
+            "",
+            f"this row has {len(cells)} cell{pluralize(len(cells))} but the header row has "
+            f"{width}: a separator is missing, or a line break in a cell cut the row in two. "
+            "Fix the row so that each value is under its header",
+        )
+    extra = [
+        index
+        for index, cell in enumerate(cells)
+        if (index >= len(headers) or not headers[index]) and not _is_empty(cell)
+    ]
+    if extra:
+        more = f" (and {len(extra) - 1} more column{pluralize(len(extra) - 1)})"
+        row.add_error(
+            "",
+            f"column {_column_name(extra[0])} has a value (“{_shortened(_text(cells[extra[0]]))}”) "
+            f"but no header{more if len(extra) > 1 else ''}: give the column a header, or move "
+            "the value under its own",
+        )
+
+
+def _column_name(index):
+    """The column `index` (from 0) as a spreadsheet names it: "A", "T", "AB"."""
+    return get_column_letter(index + 1) if index < 16_384 else f"number {index + 1:,}"
 
 
 def _clean_row(row, columns, lookups, seen_uids, seen_references):
@@ -1264,19 +1447,34 @@ def _clean_date(cell, text, lookups):
 
 
 def _number(cell, text):
-    """A number from a cell: a number cell, or text with an optional thousands separator."""
+    """A number from a cell: a number cell, or text with an optional thousands separator;
+    never infinite nor "NaN"."""
     if isinstance(cell, int | float) and not isinstance(cell, bool):
-        return decimal.Decimal(str(cell))
-    compact = re.sub(r"[\s\u00a0\u202f_']", "", text)
-    if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", compact):
-        compact = compact.replace(",", "")
-    try:
-        number = decimal.Decimal(compact)
-    except decimal.InvalidOperation:
-        raise RowError(f"“{text}” is not a number") from None
+        number = decimal.Decimal(str(cell))
+    else:
+        compact = re.sub(r"[\s\u00a0\u202f_']", "", text)
+        if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", compact):
+            compact = compact.replace(",", "")
+        try:
+            number = decimal.Decimal(compact)
+        except decimal.InvalidOperation:
+            raise RowError(f"“{_shortened(text)}” is not a number") from None
     if not number.is_finite():
-        raise RowError(f"“{text}” is not a number")
+        raise RowError(f"“{_shortened(text)}” is not a number")
     return number
+
+
+def _shortened(text, length=40):
+    """`text` as an error message quotes it: at most `length` characters."""
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+# The model fields' own limits, so that no number reaches the database that it cannot hold:
+# a budget has at most 14 digits, 2 of them decimals; people reached are a PositiveIntegerField.
+_BUDGET_FIELD = Activity._meta.get_field("budget_amount")
+BUDGET_LIMIT = decimal.Decimal(10) ** (_BUDGET_FIELD.max_digits - _BUDGET_FIELD.decimal_places)
+CENTS = decimal.Decimal(1).scaleb(-_BUDGET_FIELD.decimal_places)
+PEOPLE_MAX = BaseDatabaseOperations.integer_field_ranges["PositiveIntegerField"][1]
 
 
 def _clean_budget(cell, text, lookups):
@@ -1284,10 +1482,14 @@ def _clean_budget(cell, text, lookups):
         return None
     budget = _number(cell, text)
     if budget < 0:
-        raise RowError(f"{text} is negative; the budget is 0 or more")
-    if budget >= 10**12:
-        raise RowError(f"{text} is too large for a budget")
-    return budget.quantize(decimal.Decimal("0.01"), rounding=decimal.ROUND_HALF_UP)
+        raise RowError(f"{_shortened(text)} is negative; the budget is 0 or more")
+    too_large = f"{_shortened(text)} is too large for a budget; at most {BUDGET_LIMIT - CENTS:,}"
+    if budget >= BUDGET_LIMIT:  # before rounding: a number of a million digits is not rounded
+        raise RowError(too_large)
+    budget = budget.quantize(CENTS, rounding=decimal.ROUND_HALF_UP)
+    if budget >= BUDGET_LIMIT:  # 999,999,999,999.999 rounds up to 13 digits before the point
+        raise RowError(too_large)
+    return budget
 
 
 def _clean_people(cell, text, lookups):
@@ -1295,11 +1497,11 @@ def _clean_people(cell, text, lookups):
         return 0
     number = _number(cell, text)
     if number != number.to_integral_value():
-        raise RowError(f"{text} is not a whole number")
+        raise RowError(f"{_shortened(text)} is not a whole number")
     if number < 0:
-        raise RowError(f"{text} is negative; write 0 or more")
-    if number > 2_000_000_000:
-        raise RowError(f"{text} is too large")
+        raise RowError(f"{_shortened(text)} is negative; write 0 or more")
+    if number > PEOPLE_MAX:
+        raise RowError(f"{_shortened(text)} is too large; at most {PEOPLE_MAX:,}")
     return int(number)
 
 

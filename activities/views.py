@@ -1,6 +1,5 @@
 """Staff pages: home, the activity list and an activity's page."""
 
-import datetime
 import hashlib
 import tempfile
 
@@ -446,9 +445,11 @@ def report_approve(request, pk, report_pk):
     activity, report = _report_of(request, pk, report_pk)
     permissions.require(permissions.is_reviewer_of(request.user, activity))
     form = ReviewForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    if not form.is_valid():
+        messages.error(request, "The report is not approved: correct the comment first.")
+        return _report_page(request, activity, report, review_form=form, status=400)
     try:
-        services.approve_report(report, request.user, comment)
+        services.approve_report(report, request.user, form.cleaned_data["comment"])
     except services.WorkflowError as error:
         return _refused(request, activity, report, error, review_form=form)
     messages.success(request, f"The report for {report.period} is approved.")
@@ -530,30 +531,26 @@ def import_template(request):
 
 # --- Spreadsheets: the import, previewed row by row, then confirmed.
 
-# A preview not confirmed within this time is dropped when its uploader uploads again.
-IMPORT_BATCH_KEPT = datetime.timedelta(days=1)
-
 
 @require_form_methods
 def activity_import(request):
     """Upload a spreadsheet of activities and see, row by row, what importing it would create,
-    update or leave alone, and every error, before anything is saved."""
+    update or leave alone, and every error, before anything is saved. One import at a time
+    per user (see spreadsheets.one_import_at_a_time)."""
     permissions.require(permissions.can_import_activities(request.user))
     form = ImportForm(request.POST or None, request.FILES or None)
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
-            plan = spreadsheets.prepare_import(data, request.user)
+            with spreadsheets.one_import_at_a_time(request.user):
+                plan = spreadsheets.prepare_import(data, request.user)
         except spreadsheets.SpreadsheetError as error:
             form.add_error("file", str(error))
         else:
             batch = None
             if plan.has_changes and not plan.has_errors:
-                request.user.import_batches.filter(
-                    status=ImportBatch.Status.PREVIEWED,
-                    created_at__lt=timezone.now() - IMPORT_BATCH_KEPT,
-                ).delete()
+                request.user.import_batches.stale().delete()
                 batch = ImportBatch.objects.create(
                     filename=upload.name[:255],
                     content=data,
@@ -579,7 +576,8 @@ def activity_import_confirm(request, pk):
         return redirect("activities:activity_list")
     data = bytes(batch.content)
     try:
-        plan = spreadsheets.import_rows(data, request.user, batch.filename)
+        with spreadsheets.one_import_at_a_time(request.user):
+            plan = spreadsheets.import_rows(data, request.user, batch.filename)
     except spreadsheets.SpreadsheetError as error:
         messages.error(request, f"Nothing was imported: {error}")
         return redirect("activities:activity_import")

@@ -11,6 +11,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from initiatives.validators import validate_multiline_text, validate_text
+
 
 class CodeManager(models.Manager):
     """Looks rows up by their `code`, the natural key of most reference models."""
@@ -35,9 +37,13 @@ class ActionPlanQuerySet(models.QuerySet):
 class ActionPlan(models.Model):
     """A WTDC action plan, e.g. WTDC-25's Baku Action Plan for 2026-2029."""
 
-    code = models.CharField(max_length=20, unique=True, help_text="e.g. WTDC-25")
-    name = models.CharField(max_length=200, help_text="e.g. Baku Action Plan")
-    conference = models.CharField(max_length=200, blank=True)
+    code = models.CharField(
+        max_length=20, unique=True, help_text="e.g. WTDC-25", validators=[validate_text]
+    )
+    name = models.CharField(
+        max_length=200, help_text="e.g. Baku Action Plan", validators=[validate_text]
+    )
+    conference = models.CharField(max_length=200, blank=True, validators=[validate_text])
     start_year = models.PositiveSmallIntegerField()
     end_year = models.PositiveSmallIntegerField()
 
@@ -68,8 +74,8 @@ class ActionPlan(models.Model):
 class Region(models.Model):
     """An ITU-D region: AFR, AMS, ARB, ASP, CIS or EUR."""
 
-    code = models.CharField(max_length=10, unique=True)
-    name = models.CharField(max_length=100)
+    code = models.CharField(max_length=10, unique=True, validators=[validate_text])
+    name = models.CharField(max_length=100, validators=[validate_text])
 
     history = HistoricalRecords()
     objects = CodeManager()
@@ -145,12 +151,16 @@ class CountryQuerySet(models.QuerySet):
 class Country(models.Model):
     """An ITU Member State, named by its ISO 3166-1 alpha-3 code."""
 
-    iso3 = models.CharField("ISO alpha-3", max_length=3, unique=True)
-    iso2 = models.CharField("ISO alpha-2", max_length=2, unique=True)
-    m49 = models.CharField("UN M49 code", max_length=3, unique=True)
-    name = models.CharField(max_length=100, unique=True)
+    iso3 = models.CharField("ISO alpha-3", max_length=3, unique=True, validators=[validate_text])
+    iso2 = models.CharField("ISO alpha-2", max_length=2, unique=True, validators=[validate_text])
+    m49 = models.CharField("UN M49 code", max_length=3, unique=True, validators=[validate_text])
+    name = models.CharField(max_length=100, unique=True, validators=[validate_text])
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="countries")
-    note = models.TextField(blank=True, help_text="What is uncertain and must be confirmed.")
+    note = models.TextField(
+        blank=True,
+        help_text="What is uncertain and must be confirmed.",
+        validators=[validate_multiline_text],
+    )
 
     history = HistoricalRecords()
     objects = CountryQuerySet.as_manager()
@@ -228,7 +238,7 @@ class Designation(models.Model):
         help_text="The day the country left the group (e.g. its LDC graduation date). "
         "Empty: still in the group.",
     )
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, validators=[validate_multiline_text])
 
     history = HistoricalRecords()
     objects = DesignationManager()
@@ -295,9 +305,9 @@ class Initiative(models.Model):
         ActionPlan, on_delete=models.PROTECT, related_name="initiatives"
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="initiatives")
-    code = models.CharField(max_length=10, help_text="e.g. ASP3")
-    title = models.CharField(max_length=300)
-    objective = models.TextField()
+    code = models.CharField(max_length=10, help_text="e.g. ASP3", validators=[validate_text])
+    title = models.CharField(max_length=300, validators=[validate_text])
+    objective = models.TextField(validators=[validate_multiline_text])
 
     history = HistoricalRecords()
     objects = InitiativeQuerySet.as_manager()
@@ -343,7 +353,7 @@ class ExpectedResult(models.Model):
         Initiative, on_delete=models.PROTECT, related_name="expected_results"
     )
     number = models.PositiveSmallIntegerField()
-    text = models.TextField()
+    text = models.TextField(validators=[validate_multiline_text])
 
     history = HistoricalRecords()
     objects = ExpectedResultManager()

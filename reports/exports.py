@@ -16,7 +16,6 @@ import io
 from dataclasses import dataclass
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -27,6 +26,7 @@ from activities.spreadsheets import (
     XLSX_CONTENT_TYPE,
     csv_text,
     escape_formula,
+    xml_safe,
 )
 
 FORMATS = ("csv", "xlsx")
@@ -317,11 +317,6 @@ def report_filename(figures, file_format):
 
 
 # --- Writers
-
-
-def xml_safe(text):
-    """`text` without the control characters that XML (XLSX, DOCX) cannot hold."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
 def _escaped(value, *, xml=False):

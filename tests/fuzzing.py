@@ -20,6 +20,7 @@ database, the personas) are only read by the examples, never changed for good.
 
 import contextlib
 import os
+import unicodedata
 
 from django.db import transaction
 from django.test import Client
@@ -92,6 +93,54 @@ def any_text(max_size=60):
             st.text(ANY_CHARACTER, min_size=1, max_size=3),
             st.integers(50, 3000),
         ),
+    )
+
+
+# What the text validator (initiatives.validators) refuses, stated here on its own so that the
+# tests do not take the validator's word for it: control characters (but tab and line ends in
+# a multi-line text), noncharacters, bidirectional embeddings, overrides and isolates; a
+# one-line field also refuses line breaks and tabs.
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+NONCHARACTERS = [chr(code) for code in range(0xFDD0, 0xFDF0)] + [
+    chr(plane + last) for plane in range(0, 0x110000, 0x10000) for last in (0xFFFE, 0xFFFF)
+]
+LINE_ENDS = "\t\n\r"
+ONE_LINE_BREAKS = "\t\n\r\u2028\u2029"
+# Characters a text people mean may hold: every script, marks, emoji, private use…
+TEXT_CHARACTER = st.characters(
+    exclude_categories=["Cs", "Cc"],
+    exclude_characters=[*BIDI_CONTROLS, *NONCHARACTERS],
+    include_characters=LINE_ENDS,
+)
+LINE_CHARACTER = st.characters(  # … and a one-line field's (a title, a name)
+    exclude_categories=["Cs", "Cc"],
+    exclude_characters=[*BIDI_CONTROLS, *NONCHARACTERS, *ONE_LINE_BREAKS],
+)
+# Characters no saved text may hold, and that once made every XLSX and DOCX export fail.
+REFUSED_CHARACTER = st.one_of(
+    st.sampled_from(["\ufffe", "\uffff", "\U0010ffff", "\ufdd0", *BIDI_CONTROLS]),
+    st.sampled_from(NONCHARACTERS),
+    st.characters(categories=["Cc"], exclude_characters=LINE_ENDS),
+)
+
+
+def is_refused(text, one_line=False):
+    """Whether the text validator must refuse `text` (as a form saves it: stripped first)."""
+    refused = {*BIDI_CONTROLS, *NONCHARACTERS, *(ONE_LINE_BREAKS if one_line else ())}
+    return any(
+        character in refused
+        or (unicodedata.category(character) == "Cc" and character not in LINE_ENDS)
+        for character in text.strip()
+    )
+
+
+def text_with_refused_characters(max_size=60):
+    """Text with at least one character the validator refuses, anywhere in it."""
+    return st.builds(
+        lambda before, character, after: f"{before}{character}{after}",
+        st.text(ANY_CHARACTER, max_size=max_size // 2),
+        REFUSED_CHARACTER,
+        st.text(st.one_of(ANY_CHARACTER, REFUSED_CHARACTER), max_size=max_size // 2),
     )
 
 

@@ -264,3 +264,15 @@ def test_the_page_shows_the_report_its_history_and_the_users_buttons(
     page = client.get(draft.get_absolute_url()).content.decode()
     assert "What you can do" not in page
     assert "Trained 40 officials of the regulator." in page
+
+
+def test_an_approval_with_a_comment_that_cannot_be_kept_is_refused_with_the_comment_shown(
+    client, asp_reviewer, submitted
+):
+    client.force_login(asp_reviewer)
+    response = client.post(action_url(submitted, "approve"), {"comment": "Fine\u202e but"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The report is not approved" in page and "U+202E" in page
+    submitted.refresh_from_db()
+    assert (submitted.state, submitted.reviewer) == (State.SUBMITTED, None)
