@@ -316,9 +316,9 @@ def choose_targets(writes):
     """The activities to open and to edit, and the sizes the pages should show."""
     from django.http import QueryDict
 
-    from activities.demo_data import generated_activities
     from activities.filters import ActivityFilter
     from activities.models import Activity, ProgressReport
+    from demo.generated import generated_activities
     from initiatives.models import ActionPlan
 
     region_activities = generated_activities().filter(region__code=REGION).order_by("pk")

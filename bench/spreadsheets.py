@@ -248,7 +248,7 @@ def as_new_activities(source, target):
 
 def delete_activities(prefix):
     """Delete the activities whose references start with `prefix`, with their links and
-    history rows, in a few set-wise queries (`_raw_delete`, as activities.demo_data.clear
+    history rows, in a few set-wise queries (`_raw_delete`, as demo.generated.clear
     does): one by one, each would write a "deleted" history row and a cache entry, which takes
     many minutes for 100,000 activities."""
     from django.db import transaction

@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "initiatives",
     "activities",
     "reports",
+    # Demo and benchmark data (seed_demo, generate_demo_data): no product app imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,12 +1,12 @@
 """Generate synthetic activities, progress reports and their history at scale, or remove them:
-for development and benchmarks only (see activities.demo_data)."""
+for development and benchmarks only (see demo.generator and demo.generated)."""
 
 import datetime
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from activities import demo_data
+from demo import generated, generator
 
 
 def iso_date(value):
@@ -46,15 +46,15 @@ class Command(BaseCommand):
             )
         if activities is None and not clear:
             raise CommandError("Give --activities N to generate, or --clear to remove.")
-        if activities is not None and not 1 <= activities <= demo_data.MAX_ACTIVITIES:
+        if activities is not None and not 1 <= activities <= generator.MAX_ACTIVITIES:
             raise CommandError(
-                f"--activities must be between 1 and {demo_data.MAX_ACTIVITIES:,}, "
+                f"--activities must be between 1 and {generator.MAX_ACTIVITIES:,}, "
                 f"not {activities:,}."
             )
         if clear:
             try:
-                removed = demo_data.clear()
-            except demo_data.DemoDataError as error:
+                removed = generated.clear()
+            except generated.DemoDataError as error:
                 raise CommandError(str(error)) from error
             self.stdout.write(
                 f"Removed {removed['activities']:,} generated activities, "
@@ -63,7 +63,7 @@ class Command(BaseCommand):
                 f"{removed['initiatives']:,} initiatives and "
                 f"{removed['expected_results']:,} expected results."
             )
-        elif demo_data.generated_data_exists():
+        elif generated.generated_data_exists():
             raise CommandError("Generated data is already there: add --clear to remove it first.")
         if activities is None:
             return
@@ -78,14 +78,14 @@ class Command(BaseCommand):
                 shown = done
 
         try:
-            summary = demo_data.generate(activities, seed=seed, as_of=as_of, progress=progress)
-        except demo_data.DemoDataError as error:
+            summary = generator.generate(activities, seed=seed, as_of=as_of, progress=progress)
+        except generated.DemoDataError as error:
             raise CommandError(str(error)) from error
         states = ", ".join(
-            f"{state.label.lower()} {summary.report_states[state]:,}" for state in demo_data.State
+            f"{state.label.lower()} {summary.report_states[state]:,}" for state in generator.State
         )
         statuses = ", ".join(
-            f"{status.label.lower()} {summary.statuses[status]:,}" for status in demo_data.Status
+            f"{status.label.lower()} {summary.statuses[status]:,}" for status in generator.Status
         )
         self.stdout.write(
             self.style.SUCCESS(
@@ -96,7 +96,7 @@ class Command(BaseCommand):
             )
         )
         year, plan = summary.as_of.year, summary.plan
-        counted = demo_data.counted_per_region(year, plan)
+        counted = generator.counted_per_region(year, plan)
         self.stdout.write(
             f"Activities that count in {year} for {plan.code}, per region: "
             + ", ".join(f"{code} {count:,}" for code, count in counted.items())

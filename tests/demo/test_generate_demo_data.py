@@ -15,7 +15,6 @@ from django.db import connection
 from django.db.models import Count, F
 from django.utils.html import escape
 
-from activities import demo_data
 from activities.models import (
     Activity,
     ActivityCountry,
@@ -25,6 +24,17 @@ from activities.models import (
 )
 from activities.services import link_errors
 from activities.signals import bulk_saved
+from demo import generator
+from demo.generated import (
+    clear,
+    generated_activities,
+    generated_data_exists,
+    generated_initiatives,
+    generated_results,
+    generated_users,
+)
+from demo.generator import EDITORS_PER_REGION, REVIEWERS_PER_REGION
+from demo.reference_data import INITIATIVES_PER_REGION
 from initiatives.models import ActionPlan, ExpectedResult, Initiative, Region
 from tests.factories import (
     ActivityFactory,
@@ -36,9 +46,9 @@ from tests.factories import (
 AS_OF = datetime.date(2026, 11, 27)  # in 2026 Q4
 AS_OF_QUARTER = (2026, 4)
 REGIONS = ["AFR", "AMS", "ARB", "ASP", "CIS", "EUR"]
-USERS = len(REGIONS) * (demo_data.EDITORS_PER_REGION + demo_data.REVIEWERS_PER_REGION)
+USERS = len(REGIONS) * (EDITORS_PER_REGION + REVIEWERS_PER_REGION)
 # Made for the five regions without initiatives in WTDC-25 and for all six in GEN-22.
-INITIATIVES = (5 + 6) * demo_data.INITIATIVES_PER_REGION
+INITIATIVES = (5 + 6) * INITIATIVES_PER_REGION
 Status = Activity.Status
 State = ProgressReport.State
 
@@ -57,7 +67,7 @@ def generate(*args):
 
 def generated():
     return (
-        demo_data.generated_activities()
+        generated_activities()
         .select_related("region")
         .prefetch_related(
             "countries__region",
@@ -133,10 +143,10 @@ def test_it_is_deterministic_for_a_seed():
 def test_batches_do_not_change_what_is_made():
     generate("--activities", "120", "--seed", "3")
     whole = snapshot()
-    demo_data.clear()
+    clear()
 
     seen = []
-    demo_data.generate(
+    generator.generate(
         120, seed=3, as_of=AS_OF, batch_size=25, progress=lambda *done: seen.append(done)
     )
 
@@ -147,14 +157,14 @@ def test_batches_do_not_change_what_is_made():
 def test_it_works_when_the_database_returns_no_ids(monkeypatch):
     generate("--activities", "60", "--seed", "5")
     expected = snapshot()
-    demo_data.clear()
+    clear()
     # As on a database that cannot return the ids of bulk-inserted rows (SQLite before 3.35).
     monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert", False)
 
     generate("--activities", "60", "--seed", "5")
 
     assert snapshot() == expected
-    ids = demo_data.generated_activities().values("pk")
+    ids = generated_activities().values("pk")
     assert Activity.history.filter(id__in=ids).count() == 60
     reports = ProgressReport.objects.filter(activity_id__in=ids)
     assert ProgressReport.history.filter(id__in=reports.values("pk")).count() == reports.count()
@@ -163,7 +173,7 @@ def test_it_works_when_the_database_returns_no_ids(monkeypatch):
 def test_it_makes_every_status_modality_and_report_state():
     output = generate("--activities", "300")
 
-    activities = demo_data.generated_activities()
+    activities = generated_activities()
     assert set(activities.values_list("status", flat=True)) == set(Status.values)
     assert set(activities.values_list("modality", flat=True)) == set(Activity.Modality.values)
     reports = ProgressReport.objects.filter(activity__in=activities)
@@ -191,7 +201,7 @@ def test_every_region_gets_activities_weighted_by_its_countries():
         Region.objects.annotate(n=Count("countries")).values_list("code", "n")
     )  # ASP 39 of 194
     activities = dict(
-        demo_data.generated_activities()
+        generated_activities()
         .values_list("region__code")
         .annotate(n=Count("pk"))
         .values_list("region__code", "n")
@@ -241,7 +251,7 @@ def test_it_makes_initiatives_for_every_region_without_any_and_an_earlier_plan()
             f"{region}{number}" for region in regions for number in range(1, 6)
         )
         assert set(made.annotate(n=Count("expected_results")).values_list("n", flat=True)) == {7}
-        assert set(made) == set(demo_data.generated_initiatives().filter(action_plan__code=plan))
+        assert set(made) == set(generated_initiatives().filter(action_plan__code=plan))
     afr2 = Initiative.objects.get(action_plan__code="WTDC-25", code="AFR2")
     assert afr2.title == "Generated initiative 2 of Africa"
     assert afr2.objective.startswith("Generated for development and benchmarks")
@@ -261,7 +271,7 @@ def test_a_region_with_initiatives_of_its_own_gets_no_generated_ones():
 
     assert list(Initiative.objects.filter(action_plan__code="WTDC-25", region__code="AFR")) == [own]
     afr_now = ActivityExpectedResult.objects.filter(
-        activity__in=demo_data.generated_activities(),
+        activity__in=generated_activities(),
         activity__region__code="AFR",
         activity__start_date__year__gte=2026,
     )
@@ -297,8 +307,8 @@ def test_statuses_and_dates_agree_with_the_as_of_date():
         if activity.status == Status.PLANNED:
             assert not activity.reports.all()
         assert datetime.date(2022, 1, 1) <= activity.start_date <= datetime.date(2029, 12, 31)
-    assert demo_data.generated_activities().filter(start_date__year=2022).exists()
-    assert demo_data.generated_activities().filter(start_date__gt=AS_OF).exists()
+    assert generated_activities().filter(start_date__year=2022).exists()
+    assert generated_activities().filter(start_date__gt=AS_OF).exists()
 
 
 def test_reports_follow_the_workflow_and_the_quarters():
@@ -346,7 +356,7 @@ def test_reports_follow_the_workflow_and_the_quarters():
 
 def test_each_activity_and_report_has_one_history_row():
     generate("--activities", "200")
-    activity_ids = demo_data.generated_activities().values("pk")
+    activity_ids = generated_activities().values("pk")
     reports = ProgressReport.objects.filter(activity_id__in=activity_ids)
     rows = Activity.history.filter(id__in=activity_ids)
 
@@ -373,7 +383,7 @@ def test_each_activity_and_report_has_one_history_row():
 def test_generated_users_cannot_sign_in(client):
     generate("--activities", "20")
 
-    users = demo_data.generated_users()
+    users = generated_users()
     assert users.count() == USERS
     assert set(users.values_list("groups__name", flat=True)) == {"Editor", "Reviewer"}
     assert not any(user.has_usable_password() for user in users)
@@ -414,7 +424,7 @@ def test_clear_removes_only_what_it_made():
 
 def test_clear_refuses_while_other_activities_advance_generated_results():
     generate("--activities", "20")
-    generated_result = demo_data.generated_results().get(
+    generated_result = generated_results().get(
         initiative__action_plan__code="WTDC-25", initiative__code="AFR1", number=1
     )
     own = ActivityFactory(
@@ -436,7 +446,7 @@ def test_clear_with_activities_replaces_what_it_made():
     output = generate("--clear", "--activities", "30")
 
     assert "Removed 50 generated activities" in output
-    assert demo_data.generated_activities().count() == 30
+    assert generated_activities().count() == 30
 
 
 def test_it_tells_the_caches_after_each_batch_and_after_clear():
@@ -447,12 +457,12 @@ def test_it_tells_the_caches_after_each_batch_and_after_clear():
 
     bulk_saved.connect(receiver)
     try:
-        demo_data.generate(
+        generator.generate(
             60, as_of=AS_OF, batch_size=25, progress=lambda done, count: events.append(done)
         )
         assert events == ["Initiative", "Activity", 25, "Activity", 50, "Activity", 60]
         events.clear()
-        demo_data.clear()
+        clear()
         assert events == ["Activity"]
     finally:
         bulk_saved.disconnect(receiver)
@@ -480,7 +490,7 @@ def test_it_prints_and_counts_what_counts_per_region(django_assert_num_queries):
     wtdc25 = ActionPlan.objects.get(code="WTDC-25")
 
     with django_assert_num_queries(1):
-        counted = demo_data.counted_per_region(2026, wtdc25)
+        counted = generator.counted_per_region(2026, wtdc25)
 
     assert list(counted) == REGIONS
     for code in REGIONS:
@@ -489,7 +499,7 @@ def test_it_prints_and_counts_what_counts_per_region(django_assert_num_queries):
         )
     assert counted["ASP"] > 0
     assert sum(counted.values()) < 300 / 4  # only activities that started in 2026
-    assert demo_data.counted_per_region(2026) == counted  # the current plan by default
+    assert generator.counted_per_region(2026) == counted  # the current plan by default
     assert (
         "Activities that count in 2026 for WTDC-25, per region: "
         + ", ".join(f"{code} {counted[code]}" for code in REGIONS)
@@ -502,7 +512,7 @@ def test_it_refuses_a_second_run_without_clear():
 
     with pytest.raises(CommandError, match="--clear"):
         generate("--activities", "20")
-    assert demo_data.generated_activities().count() == 20
+    assert generated_activities().count() == 20
 
 
 def test_it_refuses_to_run_without_debug(settings):
@@ -512,7 +522,7 @@ def test_it_refuses_to_run_without_debug(settings):
         generate("--activities", "20")
     with pytest.raises(CommandError, match="DEBUG"):
         generate("--clear")
-    assert not demo_data.generated_data_exists()
+    assert not generated_data_exists()
 
 
 @pytest.mark.parametrize(
@@ -529,7 +539,7 @@ def test_it_refuses_to_run_without_debug(settings):
 def test_it_refuses_bad_arguments(args):
     with pytest.raises(CommandError):
         generate(*args)
-    assert not demo_data.generated_data_exists()
+    assert not generated_data_exists()
 
 
 def test_it_needs_an_action_plan():
@@ -540,20 +550,18 @@ def test_it_needs_an_action_plan():
     with pytest.raises(CommandError, match="load_reference_data"):
         generate("--activities", "10")
     assert not ActionPlan.objects.exists()
-    assert not demo_data.generated_activities().exists()
-    assert not demo_data.generated_users().exists()
+    assert not generated_activities().exists()
+    assert not generated_users().exists()
 
 
 def test_pages_work_on_generated_data(client, viewer):
     generate("--activities", "100")
-    reports = ProgressReport.objects.filter(activity__in=demo_data.generated_activities())
+    reports = ProgressReport.objects.filter(activity__in=generated_activities())
     report = reports.filter(state=State.SUBMITTED).first()
     activity = report.activity
     client.force_login(viewer)
 
-    generated_initiative = demo_data.generated_initiatives().get(
-        action_plan__code="WTDC-25", code="AFR2"
-    )
+    generated_initiative = generated_initiatives().get(action_plan__code="WTDC-25", code="AFR2")
     for url in [
         "/activities/",
         "/activities/?status=ongoing",

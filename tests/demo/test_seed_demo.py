@@ -14,7 +14,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from activities.management.commands.build_demo_fixture import AS_OF
 from activities.models import (
     Activity,
     ActivityCountry,
@@ -22,6 +21,7 @@ from activities.models import (
     ProgressReport,
     RegionAssignment,
 )
+from demo.fixture import AS_OF
 from initiatives.models import Country, CountryGroup, ExpectedResult, Region
 
 DEMO_JSON = Path(django_settings.BASE_DIR) / "fixtures" / "demo.json"

@@ -14,11 +14,9 @@ every region without any in the current plan, and an earlier plan ("GEN-22" befo
 with five initiatives of seven expected results for every region. Their texts say that they are
 generated; they get no history rows.
 
-What it makes is recognisable, so that `clear()` removes it and nothing else: activities with
-`is_demo` and a reference "GEN-000001", …, users named "generated.…" (unusable passwords),
-action plans coded "GEN-…" with their initiatives, and initiatives of real plans whose objective
-starts with GENERATED_TEXT, with their expected results. The demo activities of seed_demo
-(`is_demo` without a GEN- reference) are not touched.
+The reference data it makes first is in demo.reference_data; the words and weights it draws
+from, in demo.vocabulary. What it makes carries the marks of demo.generated, which finds it and
+removes it (`clear`).
 """
 
 import datetime
@@ -48,17 +46,27 @@ from activities.models import (
 )
 from activities.services import write_histories
 from activities.signals import bulk_saved
-from initiatives.models import ActionPlan, Country, ExpectedResult, Initiative, Region
+from demo.generated import REFERENCE_PREFIX, USERNAME_PREFIX, DemoDataError, current_plan
+from demo.reference_data import make_reference_data
+from demo.vocabulary import (
+    ACHIEVEMENTS,
+    BUDGETS,
+    CHALLENGES,
+    CURRENCIES,
+    DURATION_DAYS,
+    FIRST_NAMES,
+    FUNDING_SOURCES,
+    LAST_NAMES,
+    MODALITY_WEIGHTS,
+    NEXT_STEPS,
+    PARTNERS,
+    REACHING_MODALITIES,
+    REGIONAL_PARTNERS,
+    RETURN_COMMENTS,
+    TOPICS,
+)
+from initiatives.models import ActionPlan, Country, ExpectedResult, Region
 
-REFERENCE_PREFIX = "GEN-"
-USERNAME_PREFIX = "generated."
-PLAN_CODE_PREFIX = "GEN-"
-# The first words of every generated initiative's objective: how `clear()` finds the ones it
-# added to a real plan.
-GENERATED_TEXT = "Generated for development and benchmarks"
-INITIATIVES_PER_REGION = 5
-RESULTS_PER_INITIATIVE = 7
-PLAN_YEARS = 4  # a WTDC action plan runs four years, from one conference to the next
 MAX_ACTIVITIES = 1_000_000
 BATCH_SIZE = 2_000
 EDITORS_PER_REGION = 12
@@ -71,49 +79,6 @@ Modality = Activity.Modality
 State = ProgressReport.State
 
 
-class DemoDataError(Exception):
-    """The database lacks what the generator needs (reference data, roles), or holds data in
-    the way of a clear: nothing was made or removed."""
-
-
-def generated_activities():
-    """The activities `generate` made (and only those)."""
-    return Activity.objects.filter(is_demo=True, reference__startswith=REFERENCE_PREFIX)
-
-
-def generated_users():
-    """The users `generate` made: editors and reviewers named "generated.…"."""
-    return get_user_model().objects.filter(username__startswith=USERNAME_PREFIX)
-
-
-def generated_plans():
-    """The earlier action plans `generate` made, coded "GEN-…"."""
-    return ActionPlan.objects.filter(code__startswith=PLAN_CODE_PREFIX)
-
-
-def generated_initiatives():
-    """The initiatives `generate` made: those of its plans, and those it added to real plans
-    for the regions that had none (their objective starts with GENERATED_TEXT)."""
-    return Initiative.objects.filter(
-        Q(action_plan__in=generated_plans()) | Q(objective__startswith=GENERATED_TEXT)
-    )
-
-
-def generated_results():
-    """The expected results of the initiatives `generate` made."""
-    return ExpectedResult.objects.filter(initiative__in=generated_initiatives())
-
-
-def generated_data_exists():
-    return generated_activities().exists() or generated_users().exists()
-
-
-def current_plan(today=None):
-    """The real action plan in force on `today` (default: today), else the latest real one:
-    never a plan `generate` made."""
-    return ActionPlan.objects.exclude(code__startswith=PLAN_CODE_PREFIX).current(today=today)
-
-
 def counted_per_region(year, plan=None):
     """How many activities count in `year`'s figures for `plan` (default: the current plan),
     per region code, every region included: what each region's dashboard counts (see
@@ -124,164 +89,6 @@ def counted_per_region(year, plan=None):
         counted=Count("activities", filter=Q(activities__in=counted))
     ).order_by("code")
     return dict(regions.values_list("code", "counted"))
-
-
-def clear():
-    """Delete everything `generate` made: its activities with their links, reports and history
-    rows, its users with theirs, and its plans, initiatives and expected results. Returns
-    {"activities": n, "reports": n, "users": n, "plans": n, "initiatives": n,
-    "expected_results": n}.
-
-    Work rows are deleted in a few set-wise queries without loading them (`_raw_delete`, what
-    Django's own fast delete does): deleting them one by one would write a "deleted" history
-    row for each, and take minutes at 100,000 activities. Raises DemoDataError, removing
-    nothing, when activities that `generate` did not make advance its expected results.
-    """
-    foreign_links = ActivityExpectedResult.objects.filter(
-        expected_result__in=generated_results()
-    ).exclude(activity__in=generated_activities())
-    if foreign_links.exists():
-        titles = sorted(
-            set(foreign_links.values_list("activity__title", flat=True).order_by()[:20])
-        )[:3]
-        raise DemoDataError(
-            "Activities that generate_demo_data did not make advance expected results that it "
-            f"made ({'; '.join(titles)}, …): link them to other expected results or delete "
-            "them first. Nothing was removed."
-        )
-    activity_ids = generated_activities().values("pk")
-    users = generated_users()
-    with transaction.atomic():
-        _delete_history(Activity, id__in=activity_ids)
-        _delete_history(ProgressReport, activity_id__in=activity_ids)
-        report_count = _delete(ProgressReport.objects.filter(activity_id__in=activity_ids))
-        for link_model in (ActivityCountry, ActivityExpectedResult, Activity.target_groups.through):
-            _delete(link_model.objects.filter(activity_id__in=activity_ids))
-        activity_count = _delete(generated_activities())
-        # Users the ordinary way: they are few, and rows elsewhere may point at them (a focal
-        # point set by hand), which the delete empties. It writes "deleted" history rows for
-        # them and their region assignments: removed after.
-        user_ids = list(users.values_list("pk", flat=True))
-        users.delete()
-        _delete_history(RegionAssignment, user_id__in=user_ids)
-        _delete_history(get_user_model(), id__in=user_ids)
-        # Reference data last: the activities' links PROTECT it. Its history rows too, should
-        # an administrator have edited it meanwhile.
-        removed = {}
-        for name, model, queryset in [
-            ("expected_results", ExpectedResult, generated_results()),
-            ("initiatives", Initiative, generated_initiatives()),
-            ("plans", ActionPlan, generated_plans()),
-        ]:
-            ids = list(queryset.values_list("pk", flat=True))
-            _delete_history(model, id__in=ids)
-            removed[name] = _delete(model.objects.filter(pk__in=ids))
-        bulk_saved.send(sender=Activity)  # `_raw_delete` sends no post_delete
-    return {
-        "activities": activity_count,
-        "reports": report_count,
-        "users": len(user_ids),
-        **removed,
-    }
-
-
-def _delete(queryset):
-    # None when the query can match nothing (Django does not run it): no row deleted.
-    return queryset._raw_delete(queryset.db) or 0
-
-
-def _delete_history(model, **lookup):
-    """Delete the history rows of `model` that match `lookup`, with their many-to-many rows.
-    Nothing for a model without history (users have one once activities.auth_history gives
-    it to them)."""
-    if not hasattr(model, "history"):
-        return
-    rows = model.history.filter(**lookup)
-    for m2m_field in rows.model._history_m2m_fields:
-        m2m_rows = getattr(rows.model, m2m_field.name).model.objects
-        _delete(m2m_rows.filter(history_id__in=rows.values("history_id")))
-    _delete(rows)
-
-
-def make_reference_data(as_of):
-    """Make the reference data that a sector-wide deployment has and the fixtures lack, where
-    it is missing: initiatives for every region in the current plan, and one earlier plan
-    with initiatives for every region. Real reference data is never changed.
-
-    Returns the plans to draw from, earliest first, and how many initiatives and expected
-    results it created.
-    """
-    plan = current_plan(as_of)
-    if plan is None:
-        raise DemoDataError(
-            "There is no action plan: run `python manage.py load_reference_data` first."
-        )
-    regions = list(Region.objects.filter(countries__isnull=False).distinct().order_by("code"))
-    if not regions:
-        raise DemoDataError(
-            "There are no countries: run `python manage.py load_reference_data` first."
-        )
-    start_year = plan.start_year - PLAN_YEARS
-    code = f"{PLAN_CODE_PREFIX}{start_year % 100:02d}"
-    if not ActionPlan.objects.filter(code=code).exists():
-        # bulk_create, like everything the generator writes: no history row to clear.
-        ActionPlan.objects.bulk_create(
-            [
-                ActionPlan(
-                    code=code,
-                    name=f"Generated earlier action plan ({start_year}–{plan.start_year - 1})",
-                    conference=f"None: {GENERATED_TEXT.lower()}",
-                    start_year=start_year,
-                    end_year=plan.start_year - 1,
-                )
-            ]
-        )
-    earlier = ActionPlan.objects.get(code=code)
-    initiatives = results = 0
-    for each in (earlier, plan):
-        made = _make_initiatives(each, regions)
-        initiatives += made
-        results += made * RESULTS_PER_INITIATIVE
-    if initiatives:
-        bulk_saved.send(sender=Initiative)
-    return [earlier, plan], initiatives, results
-
-
-def _make_initiatives(plan, regions):
-    """Create INITIATIVES_PER_REGION initiatives of RESULTS_PER_INITIATIVE expected results in
-    `plan` for each of `regions` that has no initiative in it; returns how many initiatives."""
-    having = set(plan.initiatives.values_list("region_id", flat=True))
-    missing = [region for region in regions if region.pk not in having]
-    if not missing:
-        return 0
-    Initiative.objects.bulk_create(
-        Initiative(
-            action_plan=plan,
-            region=region,
-            code=f"{region.code}{number}",
-            title=f"Generated initiative {number} of {region.name}",
-            objective=(
-                f"{GENERATED_TEXT} by generate_demo_data, which removes it with --clear: it "
-                f"stands for a regional initiative of {region.name} and is not a real one."
-            ),
-        )
-        for region in missing
-        for number in range(1, INITIATIVES_PER_REGION + 1)
-    )
-    made = Initiative.objects.filter(action_plan=plan, region__in=missing).order_by("code")
-    ExpectedResult.objects.bulk_create(
-        ExpectedResult(
-            initiative=initiative,
-            number=number,
-            text=(
-                f"Generated expected result {number} of {initiative.code}, for development and "
-                "benchmarks: not a real expected result."
-            ),
-        )
-        for initiative in made
-        for number in range(1, RESULTS_PER_INITIATIVE + 1)
-    )
-    return len(missing) * INITIATIVES_PER_REGION
 
 
 def analyze():
@@ -330,8 +137,8 @@ def generate(count, seed=1, as_of=None, batch_size=BATCH_SIZE, progress=None):
     `as_of` (default: today) is the day the data describes: statuses and reports agree with it.
     `progress(done, count)` is called after each batch. Each batch is one transaction, after
     which `bulk_saved` tells the caches; a run that fails midway leaves the batches before,
-    which `clear()` removes. At the end, the tables' statistics are refreshed (`analyze`).
-    Returns a `Summary`.
+    which `demo.generated.clear()` removes. At the end, the tables' statistics are refreshed
+    (`analyze`). Returns a `Summary`.
     """
     if not 1 <= count <= MAX_ACTIVITIES:
         raise ValueError(f"count must be between 1 and {MAX_ACTIVITIES:,}, not {count}.")
@@ -437,185 +244,6 @@ def _write(drafts):
     for report in reports:
         report._history_user = report.author  # bulk_history_create reads it
     ProgressReport.history.bulk_history_create(reports, default_change_reason=CHANGE_REASON)
-
-
-# --- What the activities are made of -----------------------------------------------------------
-
-TOPICS = {
-    Modality.POLICY_ASSISTANCE: [
-        "National broadband plan review",
-        "Universal service fund reform",
-        "Spectrum licensing framework update",
-        "National cybersecurity strategy drafting",
-        "Data protection law review",
-        "Digital transformation strategy",
-        "National emergency telecommunication plan",
-        "Quality of service regulation",
-        "E-waste policy framework",
-        "Infrastructure sharing regulation",
-    ],
-    Modality.CAPACITY_BUILDING: [
-        "Spectrum monitoring training",
-        "Digital skills for women entrepreneurs",
-        "Cyber hygiene workshop for small businesses",
-        "Regulatory economics course",
-        "Training of trainers in digital literacy",
-        "Child online protection training",
-        "ICT accessibility training for public services",
-        "Network resilience training for operators",
-        "Youth coding bootcamp",
-        "Digital skills for older persons",
-    ],
-    Modality.STUDY: [
-        "IXP feasibility study",
-        "ICT price basket assessment",
-        "Digital inclusion survey",
-        "Rural connectivity gap analysis",
-        "Submarine cable resilience assessment",
-        "Cybersecurity readiness assessment",
-        "Spectrum valuation study",
-        "Household ICT access and use survey",
-        "Digital public infrastructure assessment",
-    ],
-    Modality.EVENT: [
-        "National digital transformation forum",
-        "Girls in ICT Day",
-        "Regulators' roundtable",
-        "National cyberdrill",
-        "Smart villages dialogue",
-        "Emergency telecommunication simulation exercise",
-        "Digital inclusion week",
-    ],
-    Modality.INFRASTRUCTURE: [
-        "School connectivity deployment",
-        "Rural community network pilot",
-        "Emergency telecommunication equipment deployment",
-        "Early warning system rollout",
-        "Public Wi-Fi for health centres",
-        "Government data centre upgrade",
-        "Spectrum monitoring station installation",
-    ],
-    Modality.PROJECT: [
-        "Smart villages and islands project",
-        "E-government services project",
-        "Digital health pilot",
-        "Digital agriculture pilot",
-        "Government cloud project",
-        "Accessible ICT project for persons with disabilities",
-        "Connecting the unconnected project",
-    ],
-    Modality.OTHER: [
-        "Advisory mission on ICT indicators",
-        "Expert review of the telecommunication act",
-        "Technical assistance on numbering",
-        "Peer review of ICT regulation",
-    ],
-}
-MODALITY_WEIGHTS = {
-    Modality.POLICY_ASSISTANCE: 18,
-    Modality.CAPACITY_BUILDING: 26,
-    Modality.STUDY: 14,
-    Modality.EVENT: 8,
-    Modality.INFRASTRUCTURE: 12,
-    Modality.PROJECT: 15,
-    Modality.OTHER: 5,
-}
-# How long an activity of each modality runs, in days (lowest, highest).
-DURATION_DAYS = {
-    Modality.POLICY_ASSISTANCE: (180, 720),
-    Modality.CAPACITY_BUILDING: (180, 720),  # a programme of courses, not one course
-    Modality.STUDY: (180, 720),
-    Modality.EVENT: (1, 5),
-    Modality.INFRASTRUCTURE: (365, 1460),
-    Modality.PROJECT: (365, 1460),
-    Modality.OTHER: (180, 540),
-}
-# Budgets in the activity's currency (lowest, highest).
-BUDGETS = {
-    Modality.POLICY_ASSISTANCE: (30_000, 250_000),
-    Modality.CAPACITY_BUILDING: (10_000, 150_000),
-    Modality.STUDY: (20_000, 200_000),
-    Modality.EVENT: (5_000, 80_000),
-    Modality.INFRASTRUCTURE: (100_000, 3_000_000),
-    Modality.PROJECT: (100_000, 2_000_000),
-    Modality.OTHER: (5_000, 100_000),
-}
-# Modalities whose reports count many people reached.
-REACHING_MODALITIES = {Modality.CAPACITY_BUILDING, Modality.EVENT}
-CURRENCIES = {"USD": 85, "CHF": 8, "EUR": 4, "AUD": 3}
-FUNDING_SOURCES = {
-    "": 15,
-    Activity.FundingSource.REGULAR_BUDGET: 30,
-    Activity.FundingSource.ICT_DF: 12,
-    Activity.FundingSource.EXTRA_BUDGETARY: 30,
-    Activity.FundingSource.IN_KIND: 13,
-}
-PARTNERS = [
-    "World Bank",
-    "UNDP",
-    "UNICEF (Giga)",
-    "UNESCO",
-    "GSMA",
-    "Internet Society",
-    "National regulatory authority",
-    "Ministry of ICT",
-    "European Union",
-    "Korea (MSIT)",
-    "Japan (MIC)",
-]
-# Partners that work in one region, besides those above.
-REGIONAL_PARTNERS = {
-    "AFR": ["African Union Commission", "African Telecommunications Union", "Smart Africa"],
-    "AMS": ["CITEL", "Inter-American Development Bank", "CAF Development Bank of Latin America"],
-    "ARB": ["Arab ICT Organization", "League of Arab States", "Islamic Development Bank"],
-    "ASP": [
-        "Asia-Pacific Telecommunity",
-        "Government of Australia (DFAT)",
-        "Asian Development Bank",
-    ],
-    "CIS": ["Regional Commonwealth in the field of Communications", "Eurasian Development Bank"],
-    "EUR": ["CEPT", "BEREC", "European Investment Bank"],
-}
-FIRST_NAMES = [
-    "Amina", "Ana", "Arjun", "Aroha", "Chen", "Dilnoza", "Fatima", "Hiroshi", "Ioane",
-    "Kamala", "Leilani", "Malia", "Mei", "Nguyen", "Priya", "Rahim", "Sione", "Tenzin",
-    "Tevita", "Wei", "Yusuf", "Zara",
-]  # fmt: skip
-LAST_NAMES = [
-    "Ahmed", "Bose", "Chowdhury", "Fonua", "Gurung", "Hassan", "Kim", "Lal", "Latu", "Li",
-    "Nakamura", "Perera", "Rahman", "Santos", "Silva", "Singh", "Tanaka", "Tran", "Tupou",
-    "Wang",
-]  # fmt: skip
-ACHIEVEMENTS = [
-    "Inception meeting held with the ministry and the regulator; work plan agreed.",
-    "Trained {n} participants from the regulator and the operators.",
-    "First draft delivered; comments received from {k} stakeholders.",
-    "Field data collection completed in {k} provinces.",
-    "Equipment procured; installation started at {k} sites.",
-    "Validation workshop held with {n} participants.",
-    "Final report delivered and presented to the ministry.",
-    "National consultation held with {n} participants from government and civil society.",
-]
-CHALLENGES = [
-    "Delays in nominating the national counterparts.",
-    "Connectivity problems at remote sites.",
-    "Procurement took longer than planned.",
-    "Staff turnover at the counterpart ministry.",
-    "Weather disrupted travel to the outer islands.",
-]
-NEXT_STEPS = [
-    "Validation workshop with the stakeholders.",
-    "Finalize the report and hand it over.",
-    "Installation at the remaining sites.",
-    "Hand over to the national team.",
-    "Training of trainers.",
-]
-RETURN_COMMENTS = [
-    "Give the number of participants by sex.",
-    "Attach the workshop report as evidence.",
-    "The percent complete does not match the achievements: please check.",
-    "Say which expected result this quarter's work advanced.",
-]
 
 
 def _weighted(rng, weights):

@@ -1,0 +1,52 @@
+"""Write fixtures/demo.json — the demo activities of the Asia-Pacific office and their progress
+reports — from the data in demo.fixture_data (built and checked by demo.fixture).
+
+Maintainers run this when they change the demo; users never need it, because the JSON it writes
+is committed and `seed_demo` loads it. It reads no database.
+"""
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from demo.fixture import build, load_reference
+from demo.fixture_data import ACTIVITIES
+
+
+class Command(BaseCommand):
+    help = "Write fixtures/demo.json from the demo activities and reports of demo.fixture_data."
+
+    def add_arguments(self, parser):
+        fixtures = Path(settings.BASE_DIR) / "fixtures"
+        parser.add_argument("--output", type=Path, default=fixtures / "demo.json")
+
+    def handle(self, *args, output, **options):
+        fixtures = Path(settings.BASE_DIR) / "fixtures"
+        asp_countries, groups, results = load_reference(fixtures)
+        objects = build(ACTIVITIES, asp_countries, results)
+        output.write_text(json.dumps(objects, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        self.stdout.write(f"Wrote {len(objects)} objects to {output}")
+        self.summarize(asp_countries, groups, results)
+
+    def summarize(self, asp_countries, groups, results):
+        """What a maintainer checks: spread of statuses and states, and the gaps left open."""
+        reports = [r for d in ACTIVITIES for r in d.reports]
+        self.stdout.write(f"Activities: {len(ACTIVITIES)}")
+        self.stdout.write(f"  by status: {dict(Counter(d.status for d in ACTIVITIES))}")
+        self.stdout.write(f"  by modality: {dict(Counter(d.modality for d in ACTIVITIES))}")
+        self.stdout.write(f"  by funding: {dict(Counter(d.funding for d in ACTIVITIES))}")
+        self.stdout.write(f"Reports: {len(reports)} {dict(Counter(r.state for r in reports))}")
+        used = {code for d in ACTIVITIES for code in d.results}
+        self.stdout.write(f"Expected results with no activity: {sorted(set(results) - used)}")
+        reached = {
+            c for d in ACTIVITIES if d.status in ("ongoing", "completed") for c in d.countries
+        }
+        unreached = sorted(
+            f"{c} ({'/'.join(groups[c])})"
+            for c in asp_countries
+            if c in groups and c not in reached
+        )
+        self.stdout.write(f"LDC/SIDS/LLDC not reached: {unreached}")

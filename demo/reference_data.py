@@ -1,0 +1,94 @@
+"""The reference data a sector-wide deployment has and the fixtures lack, made by
+`generate_demo_data` where it is missing (`make_reference_data`): initiatives for every region
+without any in the current plan, and an earlier action plan with initiatives for every region.
+Their texts say that they are generated (the marks of demo.generated); they get no history
+rows."""
+
+from activities.signals import bulk_saved
+from demo.generated import GENERATED_TEXT, PLAN_CODE_PREFIX, DemoDataError, current_plan
+from initiatives.models import ActionPlan, ExpectedResult, Initiative, Region
+
+INITIATIVES_PER_REGION = 5
+RESULTS_PER_INITIATIVE = 7
+PLAN_YEARS = 4  # a WTDC action plan runs four years, from one conference to the next
+
+
+def make_reference_data(as_of):
+    """Make the reference data that a sector-wide deployment has and the fixtures lack, where
+    it is missing: initiatives for every region in the current plan, and one earlier plan
+    with initiatives for every region. Real reference data is never changed.
+
+    Returns the plans to draw from, earliest first, and how many initiatives and expected
+    results it created.
+    """
+    plan = current_plan(as_of)
+    if plan is None:
+        raise DemoDataError(
+            "There is no action plan: run `python manage.py load_reference_data` first."
+        )
+    regions = list(Region.objects.filter(countries__isnull=False).distinct().order_by("code"))
+    if not regions:
+        raise DemoDataError(
+            "There are no countries: run `python manage.py load_reference_data` first."
+        )
+    start_year = plan.start_year - PLAN_YEARS
+    code = f"{PLAN_CODE_PREFIX}{start_year % 100:02d}"
+    if not ActionPlan.objects.filter(code=code).exists():
+        # bulk_create, like everything the generator writes: no history row to clear.
+        ActionPlan.objects.bulk_create(
+            [
+                ActionPlan(
+                    code=code,
+                    name=f"Generated earlier action plan ({start_year}–{plan.start_year - 1})",
+                    conference=f"None: {GENERATED_TEXT.lower()}",
+                    start_year=start_year,
+                    end_year=plan.start_year - 1,
+                )
+            ]
+        )
+    earlier = ActionPlan.objects.get(code=code)
+    initiatives = results = 0
+    for each in (earlier, plan):
+        made = _make_initiatives(each, regions)
+        initiatives += made
+        results += made * RESULTS_PER_INITIATIVE
+    if initiatives:
+        bulk_saved.send(sender=Initiative)
+    return [earlier, plan], initiatives, results
+
+
+def _make_initiatives(plan, regions):
+    """Create INITIATIVES_PER_REGION initiatives of RESULTS_PER_INITIATIVE expected results in
+    `plan` for each of `regions` that has no initiative in it; returns how many initiatives."""
+    having = set(plan.initiatives.values_list("region_id", flat=True))
+    missing = [region for region in regions if region.pk not in having]
+    if not missing:
+        return 0
+    Initiative.objects.bulk_create(
+        Initiative(
+            action_plan=plan,
+            region=region,
+            code=f"{region.code}{number}",
+            title=f"Generated initiative {number} of {region.name}",
+            objective=(
+                f"{GENERATED_TEXT} by generate_demo_data, which removes it with --clear: it "
+                f"stands for a regional initiative of {region.name} and is not a real one."
+            ),
+        )
+        for region in missing
+        for number in range(1, INITIATIVES_PER_REGION + 1)
+    )
+    made = Initiative.objects.filter(action_plan=plan, region__in=missing).order_by("code")
+    ExpectedResult.objects.bulk_create(
+        ExpectedResult(
+            initiative=initiative,
+            number=number,
+            text=(
+                f"Generated expected result {number} of {initiative.code}, for development and "
+                "benchmarks: not a real expected result."
+            ),
+        )
+        for initiative in made
+        for number in range(1, RESULTS_PER_INITIATIVE + 1)
+    )
+    return len(missing) * INITIATIVES_PER_REGION
