@@ -177,3 +177,10 @@ def test_the_policy_names_the_report_endpoint(client):
     response = client.get(reverse("login"))
 
     assert policy(response)["report-uri"] == [URL]
+
+
+def test_the_policys_report_uri_is_the_endpoints_address():
+    from django.conf import settings
+    from django.urls import reverse
+
+    assert settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] == [reverse("csp_report")]
