@@ -10,7 +10,7 @@ from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from activities.spreadsheets import xml_safe
+from activities.spreadsheets.cells import xml_safe
 from reports.exports import matrix_by_initiative, summary_rows
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

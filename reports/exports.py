@@ -3,30 +3,25 @@ whole numbers, decimals, dates), built only from a region's `RegionFigures`, so 
 holds exactly the figures of the page. The CSV and XLSX table downloads and the regional
 report's workbook share them.
 
-Every text cell is escaped against formula injection (`activities.spreadsheets.escape_formula`):
-a country, an activity or an expected result whose text starts with "=", "+", "-", "@", a tab
-or a carriage return is written with a leading single quote, never as a formula. Numbers stay
-numbers.
+The files are written by the activity export's writer (`activities.spreadsheets.writer`), so
+every text cell is escaped against formula injection the same way: a country, an activity or an
+expected result whose text starts with "=", "+", "-", "@", a tab or a carriage return is
+written with a leading single quote, never as a formula. Numbers stay numbers.
 """
 
-import csv
-import datetime
 import decimal
 import io
 from dataclasses import dataclass
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
-from activities.spreadsheets import (
+from activities.spreadsheets.cells import csv_text
+from activities.spreadsheets.columns import LIST_SEPARATOR
+from activities.spreadsheets.writer import (
     CSV_CONTENT_TYPE,
-    DATE_FORMAT,
-    LIST_SEPARATOR,
     XLSX_CONTENT_TYPE,
-    csv_text,
-    escape_formula,
-    xml_safe,
+    add_table_sheet,
+    write_table_csv,
 )
 
 FORMATS = ("csv", "xlsx")
@@ -319,49 +314,35 @@ def report_filename(figures, file_format):
 # --- Writers
 
 
-def _escaped(value, *, xml=False):
-    """A cell's value as written: text escaped against formulas, anything else as it is."""
-    if isinstance(value, str):
-        return escape_formula(xml_safe(value) if xml else value)
-    return value
-
-
 def csv_content(table):
     """The table as CSV text: UTF-8 with a BOM when encoded (so that Excel reads the accents
     right, as the activity export does), the header first."""
-    text = io.StringIO()
-    writer = csv.writer(text)
-    for row in [table.header, *table.rows]:
-        writer.writerow([csv_text(_escaped(value)) for value in row])
-    return "\ufeff" + text.getvalue()
+    return "".join(write_table_csv(table.header, table.rows))
+
+
+def _widths(table):
+    """Each column's width in characters: its longest value, plus a margin, up to MAX_WIDTH."""
+    widths = [len(str(value)) for value in table.header]
+    for row in table.rows:
+        for index, value in enumerate(row):
+            widths[index] = max(widths[index], len(csv_text(value)))
+    return [min(width + 2, MAX_WIDTH) for width in widths]
 
 
 def xlsx_content(tables):
     """The bytes of a workbook with one sheet per table: a bold, frozen header row, numbers as
-    numbers, dates as date cells, text escaped so that no cell is a formula."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
+    numbers, dates as date cells, text escaped so that no cell is a formula, and a text longer
+    than MAX_WIDTH wrapped in its cell."""
+    workbook = Workbook(write_only=True)
     for table in tables:
-        sheet = workbook.create_sheet(table.title)
-        sheet.append([_escaped(value, xml=True) for value in table.header])
-        for cell in sheet[1]:
-            cell.font = bold
-        sheet.freeze_panes = "A2"
-        widths = [len(str(value)) for value in table.header]
-        for row in table.rows:
-            sheet.append([_escaped(value, xml=True) for value in row])
-            for index, value in enumerate(row):
-                widths[index] = max(widths[index], len(csv_text(value)))
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, datetime.date):
-                    cell.number_format = DATE_FORMAT
-                elif isinstance(cell.value, str) and len(cell.value) > MAX_WIDTH:
-                    cell.alignment = wrap
-        for index, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, MAX_WIDTH)
+        add_table_sheet(
+            workbook,
+            table.title,
+            table.header,
+            table.rows,
+            widths=_widths(table),
+            wrap_longer_than=MAX_WIDTH,
+        )
     stream = io.BytesIO()
     workbook.save(stream)
     return stream.getvalue()

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from activities import spreadsheets
 from activities.models import Activity, TargetGroup
-from activities.spreadsheets import HEADERS
+from activities.spreadsheets import HEADERS, export
 from initiatives.models import ExpectedResult, Region
 from tests.factories import (
     ActivityFactory,
@@ -393,7 +393,7 @@ def varied_activities():
     ActivityFactory(title="Archived", archived_at=timezone.now(), countries=["TON"])
 
 
-@pytest.mark.parametrize("chunk_size", [2, spreadsheets.EXPORT_CHUNK_SIZE])
+@pytest.mark.parametrize("chunk_size", [2, export.EXPORT_CHUNK_SIZE])
 @pytest.mark.parametrize(
     "query",
     [{}, {"sort": "title"}, {"sort": "-end_date", "archived": "all"}, {"sort": "region"}],
@@ -403,7 +403,7 @@ def test_the_csv_is_every_activity_of_the_list_as_its_instance_tells_it(
 ):
     varied_activities()
     # Chunks of 2 put chunk boundaries between activities whose links must not mix.
-    monkeypatch.setattr(spreadsheets, "EXPORT_CHUNK_SIZE", chunk_size)
+    monkeypatch.setattr(export, "EXPORT_CHUNK_SIZE", chunk_size)
     client.force_login(viewer)
 
     listed = client.get("/activities/", query).context["paginator"].object_list
@@ -418,7 +418,7 @@ def test_the_xlsx_is_every_activity_of_the_list_as_its_instance_tells_it(
     client, viewer, monkeypatch
 ):
     varied_activities()
-    monkeypatch.setattr(spreadsheets, "EXPORT_CHUNK_SIZE", 2)
+    monkeypatch.setattr(export, "EXPORT_CHUNK_SIZE", 2)
     client.force_login(viewer)
 
     listed = client.get("/activities/", {"archived": "all"}).context["paginator"].object_list
@@ -434,7 +434,7 @@ def test_the_export_makes_one_query_for_the_activities_and_three_a_chunk(
     for _ in range(7):
         activity = ActivityFactory(countries=["TON", "FJI"], expected_results=["ASP1.3"])
         activity.target_groups.set(TargetGroup.objects.filter(code="youth"))
-    monkeypatch.setattr(spreadsheets, "EXPORT_CHUNK_SIZE", 3)
+    monkeypatch.setattr(export, "EXPORT_CHUNK_SIZE", 3)
 
     with django_assert_num_queries(1 + 3 * 3):  # chunks of 3, 3 and 1 activities
         rows = list(spreadsheets.export_rows(Activity.objects.all()))

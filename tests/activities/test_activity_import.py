@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from activities import spreadsheets
+from activities import services, spreadsheets
 from activities.models import Activity, ImportBatch
 from tests.factories import (
     ActivityFactory,
@@ -275,14 +275,14 @@ def test_a_failure_at_the_end_of_saving_saves_nothing(asp_editor, monkeypatch):
     rows = [import_row(title=f"Activity {n}") for n in range(3)]
     data = csv_file([*rows, import_row(reference="ASP-1", title="New")])
     history_rows = Activity.history.count()
-    write_histories = spreadsheets.services.write_histories
+    write_histories = services.write_histories
 
     def write_then_fail(*args, **kwargs):
         write_histories(*args, **kwargs)
         assert Activity.objects.count() == 4  # all saved, up to here
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(spreadsheets.services, "write_histories", write_then_fail)
+    monkeypatch.setattr(services, "write_histories", write_then_fail)
     with pytest.raises(RuntimeError):
         spreadsheets.import_rows(data, asp_editor, "x.csv")
     assert Activity.objects.count() == 1

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from activities import spreadsheets
 from activities.models import Activity, ImportBatch
-from activities.spreadsheets import HEADERS
+from activities.spreadsheets import HEADERS, reading
 from tests.factories import UserFactory, csv_file, import_row, xlsx_file
 
 IMPORT_URL = reverse("activities:activity_import")
@@ -214,14 +214,14 @@ def test_an_xlsx_of_many_empty_rows_is_refused_at_the_row_limit(editor, settings
     data = xlsx_with_empty_rows(20_000)
     assert len(data) < 100_000
     read = []
-    xlsx_lines = spreadsheets._xlsx_lines
+    xlsx_lines = reading._xlsx_lines
 
     def counting(*args):
         for line in xlsx_lines(*args):
             read.append(line[0])
             yield line
 
-    monkeypatch.setattr(spreadsheets, "_xlsx_lines", counting)
+    monkeypatch.setattr(reading, "_xlsx_lines", counting)
 
     message = file_error(upload(editor, data))
 
@@ -293,7 +293,7 @@ def test_the_deadline_is_checked_while_the_rows_are_checked(editor, settings, mo
     pass the deadline of 40 seconds."""
     settings.IMPORT_MAX_SECONDS = 40
     ticks = iter(range(1_000_000))
-    monkeypatch.setattr(spreadsheets, "_clock", lambda: next(ticks))
+    monkeypatch.setattr(reading, "_clock", lambda: next(ticks))
     data = csv_file([import_row(title=f"Activity {n}") for n in range(30)])
     assert file_error(upload(editor, data, "a.csv")).startswith(f"{TOO_SLOW} 40 seconds")
     assert next(ticks) > 30 + 1  # the reading alone stayed within it

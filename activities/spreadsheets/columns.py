@@ -1,0 +1,168 @@
+"""The columns of an activity spreadsheet, defined once for the import template, the export
+(CSV and XLSX) and the import: `COLUMNS`, in the order they appear in every file, and what the
+files share about them (headers, widths, the data sheet's title, how lists are written, the
+model field each one fills).
+"""
+
+from dataclasses import dataclass
+
+from activities.models import Activity
+
+SHEET_TITLE = "Activities"  # the data sheet of the export and of the template
+LIST_SEPARATOR = "; "  # between the codes or names of a list-type cell
+DATE_KEYS = ("start_date", "end_date")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One spreadsheet column: its `header` (exactly as in the file), the `key` the code uses
+    for it, whether an import row must fill it, what to write in it and an example."""
+
+    key: str
+    header: str
+    required: bool
+    explanation: str
+    example: str
+
+
+COLUMNS = [
+    Column(
+        "tracker_id",
+        "tracker id",
+        False,
+        "Filled by the export so that a sheet exported, edited and imported again updates the "
+        "same activities. Leave it empty for a new activity; never change it.",
+        "",
+    ),
+    Column(
+        "reference",
+        "reference",
+        False,
+        "The activity's own reference, e.g. an ITU project number; unique when given. A row "
+        "with a known reference updates that activity.",
+        "ASP-2026-014",
+    ),
+    Column("title", "title", True, "The activity's title.", "IXP feasibility study"),
+    Column(
+        "description",
+        "description",
+        False,
+        "What the activity does, in a few sentences.",
+        "A study of an Internet exchange point for Tonga.",
+    ),
+    Column(
+        "countries",
+        "countries",
+        True,
+        "ISO alpha-3 codes of the countries, separated by ';' (country names are accepted where "
+        "they are unambiguous). All countries of a row must be in one region.",
+        "TON; FJI",
+    ),
+    Column(
+        "expected_results",
+        "expected results",
+        True,
+        "Codes of the expected results of the current action plan it advances, separated by ';'.",
+        "ASP3.4; ASP1.3",
+    ),
+    Column("status", "status", True, "One of the listed statuses.", "Ongoing"),
+    Column("modality", "modality", True, "One of the listed modalities.", "Study/assessment"),
+    Column(
+        "start_date",
+        "start date",
+        True,
+        "A date: YYYY-MM-DD (also DD/MM/YYYY, DD.MM.YYYY or '5 March 2026').",
+        "2026-03-05",
+    ),
+    Column(
+        "end_date",
+        "end date",
+        False,
+        "A date, not before the start date; empty if the activity runs on.",
+        "2026-12-31",
+    ),
+    Column("budget", "budget", False, "A number, 0 or more; empty if none.", "25000"),
+    Column("currency", "currency", False, "ISO 4217 code; USD if empty.", "USD"),
+    Column(
+        "funding_source",
+        "funding source",
+        False,
+        "One of the listed funding sources.",
+        "ICT Development Fund",
+    ),
+    Column("partners", "partners", False, "The partners, as free text.", "APNIC; Tonga MEIDECC"),
+    Column(
+        "target_groups",
+        "target groups",
+        False,
+        "Target groups from the list, separated by ';'.",
+        "Women and girls; Youth",
+    ),
+    Column(
+        "focal_point_email",
+        "focal point e-mail",
+        False,
+        "The e-mail of the tracker user who is the focal point.",
+        "focal.point@itu.int",
+    ),
+    Column(
+        "people_reached_women",
+        "people reached women",
+        False,
+        "A whole number, 0 or more; 0 if empty.",
+        "120",
+    ),
+    Column(
+        "people_reached_men",
+        "people reached men",
+        False,
+        "A whole number, 0 or more; 0 if empty.",
+        "95",
+    ),
+]
+
+HEADERS = [column.header for column in COLUMNS]
+HEADER_OF = {column.key: column.header for column in COLUMNS}
+# The columns that list several codes or names, each one a link of the activity.
+LINK_COLUMNS = ["countries", "expected_results", "target_groups"]
+# The model field of each column that is one (tracker id and the links are handled apart).
+FIELD_OF_COLUMN = {
+    "reference": "reference",
+    "title": "title",
+    "description": "description",
+    "status": "status",
+    "modality": "modality",
+    "start_date": "start_date",
+    "end_date": "end_date",
+    "budget": "budget_amount",
+    "currency": "currency",
+    "funding_source": "funding_source",
+    "partners": "partners",
+    "focal_point_email": "focal_point",
+    "people_reached_women": "people_reached_women",
+    "people_reached_men": "people_reached_men",
+}
+COLUMN_OF_FIELD = {name: key for key, name in FIELD_OF_COLUMN.items()}
+
+WIDTHS = {  # in characters; the rest get DEFAULT_WIDTH
+    "tracker_id": 38,
+    "title": 40,
+    "description": 50,
+    "countries": 18,
+    "expected_results": 18,
+    "modality": 28,
+    "funding_source": 26,
+    "partners": 30,
+    "target_groups": 30,
+    "focal_point_email": 28,
+    "people_reached_women": 12,
+    "people_reached_men": 12,
+}
+DEFAULT_WIDTH = 14
+COLUMN_WIDTHS = [WIDTHS.get(column.key, DEFAULT_WIDTH) for column in COLUMNS]
+
+
+def choice_labels(field_name):
+    """{stored value: label} of a choice field of Activity, as its get_<field>_display shows."""
+    field = Activity._meta.get_field(field_name)
+    return {value: str(label) for value, label in field.flatchoices}
