@@ -2,7 +2,7 @@
 target groups, and the regions each user works in (assigned on the user's own page).
 
 Activities, reports, region assignments, target groups, users and groups keep their history
-(django-simple-history), visible and revertable from their change pages (config.history_admin:
+(django-simple-history), visible and revertable from their change pages (initiatives.history_admin:
 a revert is a save like any other, in one transaction). Changelists fetch what their columns show
 up front, so a page costs a few queries whatever its number of rows.
 
@@ -12,13 +12,14 @@ more than they are themselves (see `UserWithRegionsAdmin` and `RoleAdmin`).
 
 from django import forms
 from django.contrib import admin
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_permission_codename, get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Prefetch, Q
 
-from activities import roles, services
+from activities import permissions, roles, services
 from activities.auth_history import USER_FIELDS_NOT_IN_HISTORY
 from activities.models import (
     Activity,
@@ -28,7 +29,7 @@ from activities.models import (
     RegionAssignment,
     TargetGroup,
 )
-from config.history_admin import HistoryAdmin, linked_rows, version_of
+from initiatives.history_admin import HistoryAdmin, linked_rows, version_of
 from initiatives.models import Country, CountryGroup
 
 User = get_user_model()
@@ -80,9 +81,34 @@ class VersionCheckedForm(forms.ModelForm):
 
 class VersionedHistoryAdmin(HistoryAdmin):
     """The admin of a row that people edit concurrently (it has a `version`): a change or a
-    revert over someone else's newer save is refused."""
+    revert over someone else's newer save is refused.
+
+    It asks the same rules as the staff pages, with the object (`user.has_perm(perm, obj)`,
+    activities/permissions.py): a staff user changes, reverts or deletes only what the rules let
+    them, whatever their role's model permissions; without an object (the list, the add page)
+    the model permission answers, as in any admin."""
 
     form = VersionCheckedForm
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return request.user.has_perm(self.permission_name("change"), obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_delete_permission(request)
+        return request.user.has_perm(self.permission_name("delete"), obj)
+
+    def permission_name(self, action):
+        return f"{self.opts.app_label}.{get_permission_codename(action, self.opts)}"
+
+    def save_model(self, request, obj, form, change):
+        # The object as it will be saved (its region may have changed) must be the user's too.
+        action = "change" if change else "add"
+        if not request.user.has_perm(self.permission_name(action), obj):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
 
 
 class CountryGroupFilter(admin.SimpleListFilter):
@@ -252,6 +278,11 @@ class ActivityAdmin(VersionedHistoryAdmin):
     @admin.display(description="expected results")
     def expected_result_codes(self, activity):
         return ", ".join(result.code for result in activity.expected_results.all())
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "region":  # the regions the user writes in (every one: admins)
+            kwargs["queryset"] = permissions.regions(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if change:

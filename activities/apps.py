@@ -1,17 +1,7 @@
 from django.apps import AppConfig
 from django.db.models.signals import pre_save
 
-
-def no_history_for_fixture_rows(sender, instance, raw, **kwargs):
-    """A row that loaddata saves (`raw`: a restored backup, a fixture) writes no history.
-
-    loaddata saves an activity, then sets its target groups, which simple-history would record
-    as a change: a restored backup would grow history rows that the original never had (on
-    PostgreSQL, with ids that the backup's own history rows still need). The backup brings
-    the history with it.
-    """
-    if raw:
-        instance.skip_history_when_saving = True
+from activities.signals import no_history_for_fixture_rows
 
 
 class ActivitiesConfig(AppConfig):
@@ -19,6 +9,8 @@ class ActivitiesConfig(AppConfig):
     verbose_name = "Activities and progress reports"
 
     def ready(self):
+        # The object permissions (user.has_perm(perm, obj)) are registered with `rules`.
+        from activities import permissions  # noqa: F401
         from activities.auth_history import register_auth_history
 
         register_auth_history()

@@ -14,8 +14,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models.signals import pre_save
 
-from activities.apps import no_history_for_fixture_rows
 from activities.models import LinkedHistoricalRecords
+from activities.signals import no_history_for_fixture_rows
 
 # Fields of the user that the history leaves out; a revert keeps the user's own.
 USER_FIELDS_NOT_IN_HISTORY = ["password", "last_login"]

@@ -193,11 +193,6 @@ class ActivityQuerySet(models.QuerySet):
         cancelled. Every dashboard figure starts from this set."""
         return self.not_archived().filter(status__in=Activity.COUNTED_STATUSES).active_in(year)
 
-    def delivering(self):
-        """Ongoing or completed: the activities that cover an expected result and reach a
-        country (planned and suspended ones do not yet)."""
-        return self.filter(status__in=Activity.DELIVERING_STATUSES)
-
     def with_approved_report_in(self, year):
         """Activities with at least one approved progress report for a quarter of `year`."""
         return self.filter(
@@ -572,7 +567,7 @@ class ProgressReport(models.Model):
     objects = ProgressReportQuerySet.as_manager()
 
     # The workflow, in one place: from each state, the states a report may move to. Editing is
-    # allowed in EDITABLE_STATES only (administrators excepted, see permissions.can_edit_report).
+    # allowed in EDITABLE_STATES only (administrators excepted: activities/permissions.py).
     TRANSITIONS = {
         State.DRAFT: {State.SUBMITTED},
         State.SUBMITTED: {State.APPROVED, State.RETURNED},

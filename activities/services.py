@@ -389,7 +389,10 @@ def save_report(form, user):
                 current.version = 1
             else:
                 current = _locked(report)
-                if not permissions.can_edit_report(user, current):
+                if not (
+                    permissions.can_see_report(user, current)
+                    and user.has_perm("activities.change_progressreport", current)
+                ):
                     raise WorkflowError(
                         f"This report is {current.get_state_display().lower()} now: "
                         "it can no longer be edited."
@@ -423,7 +426,7 @@ def submit_report(report, user, report_url=""):
     """
     with transaction.atomic():
         current = _locked(report)
-        if not permissions.can_write_report(user, current.activity):
+        if not user.has_perm("activities.add_progressreport", current.activity):
             raise NotAllowed("Only editors of the activity's region submit its reports.")
         if not permissions.can_see_report(user, current):
             raise NotAllowed("A draft is its author's own until submitted.")
@@ -477,11 +480,13 @@ def allowed_moves(user, report):
     if report.activity.is_archived:
         return set()
     moves = set()
-    if report.can_become(ProgressReport.State.SUBMITTED) and permissions.can_write_report(
-        user, report.activity
+    if report.can_become(ProgressReport.State.SUBMITTED) and user.has_perm(
+        "activities.add_progressreport", report.activity
     ):
         moves.add(ProgressReport.State.SUBMITTED)
-    if report.state == ProgressReport.State.SUBMITTED and permissions.can_review(user, report):
+    if report.state == ProgressReport.State.SUBMITTED and user.has_perm(
+        "activities.review_progressreport", report
+    ):
         moves |= {ProgressReport.State.APPROVED, ProgressReport.State.RETURNED}
     return moves
 
@@ -569,7 +574,7 @@ def _name(user):
 
 
 def _review(report, user, state, comment):
-    if not permissions.is_reviewer_of(user, report.activity):
+    if not user.has_perm("activities.review_progressreport", report.activity):
         raise NotAllowed("Only reviewers of the activity's region approve or return its reports.")
     if report.author_id == user.pk:
         # The database refuses it too (progressreport_not_reviewed_by_author); say it first.

@@ -1,4 +1,6 @@
-"""Staff pages: home, the activity list and an activity's page."""
+"""The pages of work data: home (my work), the activity list and its downloads, an activity's
+page, form, archive and history, its progress reports and their review (submit, approve,
+return), and the spreadsheet import (template, upload, preview, confirm)."""
 
 import hashlib
 import tempfile
@@ -125,7 +127,7 @@ def _activity_list_body(request):
 def _activity_to_change(request, pk):
     """The activity `pk` (404 if there is none), if `request.user` may change it (else 403)."""
     activity = get_object_or_404(Activity.objects.select_related("region"), pk=pk)
-    permissions.require(permissions.can_edit_activity(request.user, activity))
+    permissions.require(request.user.has_perm("activities.change_activity", activity))
     return activity
 
 
@@ -140,7 +142,7 @@ def activity_detail(request, pk):
     """
     activity = get_object_or_404(Activity.objects.select_related("region"), pk=pk)
     user = request.user
-    may_change = permissions.can_edit_activity(user, activity)
+    may_change = user.has_perm("activities.change_activity", activity)
     reports = activity.reports.select_related("author", "reviewer").order_by("-year", "-quarter")
     shared = cache.get_or_set(
         f"activity-page:{activity.pk}:{data_version()}",
@@ -153,7 +155,7 @@ def activity_detail(request, pk):
         "can_edit": may_change and not activity.is_archived,
         "can_restore": may_change and activity.is_archived,
         "can_write_report": (
-            permissions.can_write_report(user, activity) and not activity.is_archived
+            user.has_perm("activities.add_progressreport", activity) and not activity.is_archived
         ),
         **shared,
     }
@@ -301,7 +303,8 @@ def _report_page(request, activity, report, review_form=None, status=200):
             (link, link.lower().startswith(("http://", "https://")))
             for link in report.evidence_links.split()
         ],
-        "can_edit": permissions.can_edit_report(user, report) and not activity.is_archived,
+        "can_edit": user.has_perm("activities.change_progressreport", report)
+        and not activity.is_archived,
         "can_submit": State.SUBMITTED in moves,
         "can_review": State.APPROVED in moves,
         "review_form": review_form or ReviewForm(),
@@ -321,7 +324,7 @@ def report_create(request, pk):
     """A new progress report of an activity, saved as a draft of its author (or saved and
     submitted at once with the second button)."""
     activity = get_object_or_404(Activity.objects.select_related("region"), pk=pk)
-    permissions.require(permissions.can_write_report(request.user, activity))
+    permissions.require(request.user.has_perm("activities.add_progressreport", activity))
     if activity.is_archived:
         messages.error(request, "This activity is archived: restore it before reporting on it.")
         return redirect(activity)
@@ -347,8 +350,10 @@ def report_edit(request, pk, report_pk):
     user's input, says what changed, and carries the new version so that saving again
     overwrites knowingly."""
     activity, report = _report_of(request, pk, report_pk)
-    permissions.require(permissions.can_write_report(request.user, activity))
-    if activity.is_archived or not permissions.can_edit_report(request.user, report):
+    permissions.require(request.user.has_perm("activities.add_progressreport", activity))
+    if activity.is_archived or not request.user.has_perm(
+        "activities.change_progressreport", report
+    ):
         messages.error(
             request,
             f"This report is {report.get_state_display().lower()}: it can no longer be edited."
@@ -431,7 +436,7 @@ def _refused(request, activity, report, error, review_form=None):
 def report_submit(request, pk, report_pk):
     """Submit a draft, or a returned report, for review."""
     activity, report = _report_of(request, pk, report_pk)
-    permissions.require(permissions.can_write_report(request.user, activity))
+    permissions.require(request.user.has_perm("activities.add_progressreport", activity))
     try:
         _submit(request, report)
     except services.WorkflowError as error:
@@ -443,7 +448,7 @@ def report_submit(request, pk, report_pk):
 def report_approve(request, pk, report_pk):
     """Approve a submitted report, with an optional comment."""
     activity, report = _report_of(request, pk, report_pk)
-    permissions.require(permissions.is_reviewer_of(request.user, activity))
+    permissions.require(request.user.has_perm("activities.review_progressreport", activity))
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, "The report is not approved: correct the comment first.")
@@ -460,7 +465,7 @@ def report_approve(request, pk, report_pk):
 def report_return(request, pk, report_pk):
     """Return a submitted report to its author with a comment saying what to change."""
     activity, report = _report_of(request, pk, report_pk)
-    permissions.require(permissions.is_reviewer_of(request.user, activity))
+    permissions.require(request.user.has_perm("activities.review_progressreport", activity))
     form = ReviewForm(request.POST, comment_required=True)
     if not form.is_valid():
         messages.error(request, "The report is not returned: say what to change first.")

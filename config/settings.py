@@ -76,7 +76,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_filters",
-    "django_htmx",
     "simple_history",
     "csp",
     "axes",
@@ -106,7 +105,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page (429).
     "axes.middleware.AxesMiddleware",
@@ -125,6 +123,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # Template tags that belong to no app: `{% form_field %}` (config/form_tags.py).
+            "libraries": {"form_tags": "config.form_tags"},
         },
     },
 ]
@@ -204,6 +204,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Object permissions: user.has_perm(perm, activity), the rules in activities/permissions.py.
+    "rules.permissions.ObjectPermissionBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -336,7 +338,7 @@ LOGGING = {
 
 # Spreadsheet import of activities: the largest file and the most rows accepted at once (every
 # row counts, empty ones too), the most an .xlsx may unpack to, and the longest a file may take
-# to read and check before it is refused (activities/spreadsheets.py).
+# to read and check before it is refused (activities/spreadsheets/reading.py).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
 IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)

@@ -2,7 +2,7 @@
 and their expected results.
 
 Every model keeps its history (django-simple-history), visible and revertable from its change
-page; a revert saves everything or nothing (config.history_admin). Changelists fetch what their
+page; a revert saves everything or nothing (initiatives.history_admin). Changelists fetch what their
 columns show up front, so a page costs a few queries whatever its number of rows.
 """
 
@@ -12,7 +12,7 @@ import re
 from django.contrib import admin
 from django.db.models import Count
 
-from config.history_admin import HistoryAdmin
+from initiatives.history_admin import HistoryAdmin
 from initiatives.models import (
     ActionPlan,
     Country,

@@ -23,7 +23,6 @@ activities that count, their links to expected results and to countries are fetc
 plain rows, and everything else is counted from those rows.
 """
 
-import datetime
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -794,7 +793,3 @@ def all_region_figures(plan, year):
         )
         for region in sorted(initiatives, key=lambda r: r.code)
     ]
-
-
-def current_year():
-    return datetime.date.today().year

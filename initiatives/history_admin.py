@@ -5,7 +5,8 @@ fields, then the admin's log entry, without a transaction of its own, and fills 
 many-to-many fields with today's links rather than the version's. `HistoryAdmin` makes a revert
 save everything or nothing, and bring back the links the history row kept, through the same
 checks as any save of the model. It is shared by the apps' admins (reference data, work data,
-users and groups), so it belongs to no domain app.
+users and groups), so it lives in the app every other one builds on (the domain apps import
+nothing from config/).
 """
 
 from django.contrib import admin
