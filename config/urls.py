@@ -3,11 +3,15 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from activities.views import home
 from config import views
 from config.forms import AdminLoginForm, LoginForm
+from initiatives.converters import CodeConverter
+
+# `<code:…>` in the apps' URLconfs: registered here, once, before they are included.
+register_converter(CodeConverter, "code")
 
 urlpatterns = [
     path("", home, name="home"),

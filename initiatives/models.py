@@ -11,7 +11,15 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from initiatives.converters import CODE_REGEX
 from initiatives.validators import validate_multiline_text, validate_text
+
+# A code is part of the URLs of its pages (initiatives.converters), so it holds only what a URL
+# carries as it is.
+CODE_MESSAGE = (
+    "A code starts with a letter or a digit and holds only letters, digits, dots, hyphens and "
+    "underscores."
+)
 
 
 class CodeManager(models.Manager):
@@ -54,6 +62,11 @@ class ActionPlan(models.Model):
         ordering = ["-start_year"]
         constraints = [
             models.CheckConstraint(
+                condition=Q(code__regex=CODE_REGEX),
+                name="actionplan_code_url_safe",
+                violation_error_message=CODE_MESSAGE,
+            ),
+            models.CheckConstraint(
                 condition=Q(end_year__gte=F("start_year")),
                 name="actionplan_end_year_not_before_start_year",
                 violation_error_message="The end year cannot be before the start year.",
@@ -82,6 +95,13 @@ class Region(models.Model):
 
     class Meta:
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=CODE_REGEX),
+                name="region_code_url_safe",
+                violation_error_message=CODE_MESSAGE,
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -317,6 +337,11 @@ class Initiative(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["action_plan", "code"], name="initiative_unique_code_in_plan"
+            ),
+            models.CheckConstraint(
+                condition=Q(code__regex=CODE_REGEX),
+                name="initiative_code_url_safe",
+                violation_error_message=CODE_MESSAGE,
             ),
         ]
 

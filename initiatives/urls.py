@@ -1,3 +1,6 @@
+"""The lists of reference data. An initiative's, an expected result's and a country's own
+pages are in reports/urls.py."""
+
 from django.urls import path
 
 from initiatives import views

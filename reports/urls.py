@@ -1,3 +1,6 @@
+"""The reports' URLs. `<code:…>` is a code (initiatives.converters): a path with anything else
+there matches nothing and answers 404."""
+
 from django.urls import path
 
 from reports import views
@@ -6,29 +9,29 @@ app_name = "reports"
 
 urlpatterns = [
     path("dashboard/", views.all_regions, name="all_regions"),
-    path("dashboard/<str:region_code>/", views.region_dashboard, name="region_dashboard"),
-    path("dashboard/<str:region_code>/countries/", views.country_list, name="country_list"),
-    path("dashboard/<str:region_code>/results/", views.result_list, name="result_list"),
+    path("dashboard/<code:region_code>/", views.region_dashboard, name="region_dashboard"),
+    path("dashboard/<code:region_code>/countries/", views.country_list, name="country_list"),
+    path("dashboard/<code:region_code>/results/", views.result_list, name="result_list"),
     path(
-        "dashboard/<str:region_code>/tables/<str:table>.<str:file_format>",
+        "dashboard/<code:region_code>/tables/<code:table>.<code:file_format>",
         views.table_download,
         name="table_download",
     ),
-    path("reports/<str:region_code>/<int:year>/", views.regional_report, name="regional_report"),
+    path("reports/<code:region_code>/<int:year>/", views.regional_report, name="regional_report"),
     path(
-        "reports/<str:region_code>/<int:year>/report.<str:file_format>",
+        "reports/<code:region_code>/<int:year>/report.<code:file_format>",
         views.regional_report_download,
         name="regional_report_download",
     ),
     path(
-        "initiatives/<str:plan_code>/<str:code>/",
+        "initiatives/<code:plan_code>/<code:code>/",
         views.initiative_detail,
         name="initiative_detail",
     ),
     path(
-        "initiatives/<str:plan_code>/<str:code>/results/<int:number>/",
+        "initiatives/<code:plan_code>/<code:code>/results/<int:number>/",
         views.result_detail,
         name="result_detail",
     ),
-    path("countries/<str:iso3>/", views.country_detail, name="country_detail"),
+    path("countries/<code:iso3>/", views.country_detail, name="country_detail"),
 ]

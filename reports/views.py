@@ -23,7 +23,7 @@ from reports.queries import all_region_figures, region_figures
 
 def _region(region_code):
     """The region of the URL; codes are upper case, so "asp" is a page that does not exist."""
-    return get_object_or_404(Region, code=_code(region_code))
+    return get_object_or_404(Region, code=region_code)
 
 
 def _kept_filters(request):
@@ -208,14 +208,6 @@ def regional_report_download(request, region_code, year, file_format):
 # --- Progress pages of an initiative, an expected result, a country
 
 
-def _code(text):
-    """A code from the URL, to look a row up by: none holds a NUL character, which PostgreSQL
-    refuses in a query (a 500), so such a code is a page that does not exist."""
-    if "\x00" in text:
-        raise Http404("There is no such page.")
-    return text
-
-
 def _period(request, plan=None):
     """The page's PeriodForm: ?year=, and ?plan= unless the page's URL names its `plan`."""
     if plan is None:
@@ -264,8 +256,8 @@ def initiative_detail(request, plan_code, code):
     result's, counted as on its region's dashboard."""
     initiative = get_object_or_404(
         Initiative.objects.select_related("action_plan", "region"),
-        action_plan__code=_code(plan_code),
-        code=_code(code),
+        action_plan__code=plan_code,
+        code=code,
     )
     period = _period(request, initiative.action_plan)
     context = _initiative_context(initiative, period)
@@ -289,8 +281,8 @@ def result_detail(request, plan_code, code, number):
     countries its ongoing and completed activities reach."""
     result = get_object_or_404(
         ExpectedResult.objects.select_related("initiative__action_plan", "initiative__region"),
-        initiative__action_plan__code=_code(plan_code),
-        initiative__code=_code(code),
+        initiative__action_plan__code=plan_code,
+        initiative__code=code,
         number=number,
     )
     initiative = result.initiative
@@ -319,7 +311,7 @@ def result_detail(request, plan_code, code, number):
 def country_detail(request, iso3):
     """A country's profile: its designations over time, and in a year of an action plan its
     activities and the expected results they advance, counted as on its region's dashboard."""
-    country = get_object_or_404(Country.objects.with_designations(), iso3=_code(iso3).upper())
+    country = get_object_or_404(Country.objects.with_designations(), iso3=iso3.upper())
     period = _period(request)
     context = {"country": country, "region": country.region, "period": period}
     if not period.is_valid():

@@ -17,6 +17,7 @@ SAMPLE_VALUES = {
     "slug": "x",
     "path": "x",
     "uuid": "00000000-0000-0000-0000-000000000000",
+    "code": "X",  # initiatives.converters.CodeConverter
 }
 CONVERTER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
