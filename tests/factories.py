@@ -1,6 +1,8 @@
 """factory-boy factories for work data and users; reference data comes from the fixtures."""
 
 import datetime
+import io
+import zipfile
 
 import factory
 from django.contrib.auth.models import Group, User
@@ -259,3 +261,16 @@ def csv_file(rows, headers=None, delimiter=",", bom=False):
     for cells in _import_cells(rows, headers):
         writer.writerow(cells)
     return ("\ufeff" if bom else "").encode() + text.getvalue().encode()
+
+
+def rewrite_sheet(data, change):
+    """`data` (an .xlsx) with its first sheet's XML passed through `change`."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    target = io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for member in source.infolist():
+            content = source.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                content = change(content.decode()).encode()
+            out.writestr(member, content)
+    return target.getvalue()

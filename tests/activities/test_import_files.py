@@ -12,7 +12,7 @@ from django.urls import reverse
 from activities import spreadsheets
 from activities.models import Activity, ImportBatch
 from activities.spreadsheets import HEADERS, NOT_A_SPREADSHEET
-from tests.factories import csv_file, import_row, xlsx_file
+from tests.factories import csv_file, import_row, rewrite_sheet, xlsx_file
 
 IMPORT_URL = reverse("activities:activity_import")
 
@@ -40,19 +40,6 @@ def assert_refused(response, message):
     assert message in response.content.decode().replace("&#x27;", "'").replace("&quot;", '"')
     assert not Activity.objects.exists()
     assert not ImportBatch.objects.exists()
-
-
-def rewrite_sheet(data, change):
-    """`data` (an .xlsx) with its first sheet's XML passed through `change`."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    target = io.BytesIO()
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-        for member in source.infolist():
-            content = source.read(member)
-            if member.filename == "xl/worksheets/sheet1.xml":
-                content = change(content.decode()).encode()
-            out.writestr(member, content)
-    return target.getvalue()
 
 
 # --- Not a spreadsheet ----------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.urls import reverse
 from activities import spreadsheets
 from activities.models import Activity, ImportBatch
 from activities.spreadsheets import HEADERS, reading
-from tests.factories import UserFactory, csv_file, import_row, xlsx_file
+from tests.factories import UserFactory, csv_file, import_row, rewrite_sheet, xlsx_file
 
 IMPORT_URL = reverse("activities:activity_import")
 HUGE = str(2**70)  # 1180591620717411303424: more than SQLite (or any id column) can hold
@@ -52,19 +52,6 @@ def file_error(response):
 def assert_nothing_saved():
     assert not Activity.objects.exists()
     assert not ImportBatch.objects.exists()
-
-
-def with_sheet_xml(data, change):
-    """`data` (an .xlsx) with its sheet's XML passed through `change`."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    target = io.BytesIO()
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-        for member in source.infolist():
-            content = source.read(member)
-            if member.filename == "xl/worksheets/sheet1.xml":
-                content = change(content.decode()).encode()
-            out.writestr(member, content)
-    return target.getvalue()
 
 
 # --- Rows cut short, rows too long ----------------------------------------------------------
@@ -181,9 +168,7 @@ def test_an_xlsx_row_numbered_2_to_the_70_is_refused_without_reading_up_to_it(ed
     """A row's number is the `r` of its XML: openpyxl fills the gap before it with empty
     rows, which count, so reading stops at once."""
     settings.IMPORT_MAX_ROWS = 10
-    data = with_sheet_xml(
-        xlsx_file([import_row()]), lambda xml: xml.replace('r="2"', f'r="{HUGE}"')
-    )
+    data = rewrite_sheet(xlsx_file([import_row()]), lambda xml: xml.replace('r="2"', f'r="{HUGE}"'))
     assert ROW_LIMIT in file_error(upload(editor, data))
     assert_nothing_saved()
 
@@ -203,7 +188,7 @@ def xlsx_with_empty_rows(count):
     empty_rows = "".join(
         f'<row r="{number}" ht="15" customHeight="1"/>' for number in range(3, count + 3)
     )
-    return with_sheet_xml(
+    return rewrite_sheet(
         xlsx_file([import_row()]),
         lambda xml: xml.replace("</sheetData>", f"{empty_rows}</sheetData>"),
     )
