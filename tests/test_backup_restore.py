@@ -8,7 +8,7 @@ import json
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
 
 from activities import services
@@ -86,6 +86,10 @@ def snapshot():
     """Every row of our apps (history and link tables included) and of the users and groups,
     as plain values. Times to the millisecond, as the JSON of a dump keeps them; permissions
     by their natural key, since `migrate` numbers them anew."""
+    permission_keys = {
+        permission.pk: (permission.content_type.app_label, permission.codename)
+        for permission in Permission.objects.select_related("content_type")
+    }
     rows = {}
     for app in ("initiatives", "activities"):
         for model in apps.get_app_config(app).get_models(include_auto_created=True):
@@ -95,7 +99,11 @@ def snapshot():
             rows[model._meta.label] = sorted(
                 (
                     {
-                        name: _to_millisecond(value)
+                        name: (
+                            permission_keys.get(value, value)
+                            if name == "permission_id"  # a history row of a role's permissions
+                            else _to_millisecond(value)
+                        )
                         for name, value in row.items()
                         if name not in ignored
                     }
