@@ -5,6 +5,7 @@ row what importing would do, with every error: an `ImportPlan`), then saved in o
 Reading the file and its limits are in `reading`, what each cell means in `cleaning`.
 """
 
+import copy
 import datetime
 import uuid
 from dataclasses import dataclass
@@ -328,6 +329,13 @@ def _clean_row(row, columns, lookups, seen_uids, seen_references):
             for message in error.messages:
                 row.add_error(key, message)
     if row.errors:
+        # Every mistake of the row at once, not only its cells': the model's own checks of the
+        # cells that could be read (an end date before the start beside an unknown country).
+        unread = set(FIELD_OF_COLUMN.values()) - set(values)
+        partial = copy.copy(existing) if existing is not None else Activity()
+        for name, value in values.items():
+            setattr(partial, name, value)
+        _model_errors(row, partial, unread=unread)
         return
     activity = existing or Activity()
     if existing is None:
@@ -474,13 +482,14 @@ def _changes(existing, values, links, region):
     return changes
 
 
-def _model_errors(row, activity):
+def _model_errors(row, activity, unread=()):
     """The model's own checks (lengths, choices, required fields), and its check constraints
     evaluated here rather than by a query per row; uniqueness is checked against the file and
-    the activities fetched with it (see `_existing_activity`)."""
+    the activities fetched with it (see `_existing_activity`). Fields in `unread` (their cell
+    has an error already) are not checked again."""
     try:
         activity.full_clean(
-            exclude=["uid", "region", "focal_point", "created_by", "updated_by"],
+            exclude=["uid", "region", "focal_point", "created_by", "updated_by", *unread],
             validate_unique=False,
             validate_constraints=False,
         )

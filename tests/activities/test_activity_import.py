@@ -354,6 +354,28 @@ def test_each_bad_value_is_named_by_row_and_column(client, asp_editor, values, m
     assert not ImportBatch.objects.exists()
 
 
+def test_a_row_with_three_mistakes_shows_all_three(client, asp_editor):
+    client.force_login(asp_editor)
+    row = import_row(countries="XYZ", status="Running", end_date="2025-01-01")
+    response = upload(client, csv_file([row]))
+    errors = errors_of(response)
+    assert len(errors) == 3, errors
+    assert errors[0].startswith("row 2, countries: 'XYZ' is not a country code")
+    assert errors[1].startswith("row 2, status: “Running” is not a status")
+    assert errors[2].startswith("row 2, end date: 2025-01-01 is before the start date")
+    assert "3 errors: fix the file and upload it again" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_a_bad_cell_beside_a_title_too_long_shows_both(client, asp_editor):
+    client.force_login(asp_editor)
+    response = upload(client, csv_file([import_row(title="x" * 301, budget="lots")]))
+    errors = errors_of(response)
+    assert len(errors) == 2, errors
+    assert any(error.startswith("row 2, title: it has at most 300 characters") for error in errors)
+    assert any(error.startswith("row 2, budget: “lots” is not a number") for error in errors)
+
+
 def test_a_reference_twice_in_the_file_is_an_error_on_its_second_row(client, asp_editor):
     client.force_login(asp_editor)
     rows = [import_row(reference="ASP-7"), import_row(), import_row(reference="ASP-7")]
