@@ -16,7 +16,7 @@ from reports import documents, exports
 from reports.cache import figures_cache
 from reports.charts import region_charts
 from reports.forms import CountryListForm, PeriodForm, ResultListForm, period_form
-from reports.queries import all_region_figures, region_figures
+from reports.queries.region import all_region_figures, region_figures
 
 # --- Dashboards (all regions, a region, drill-down lists of countries and expected results)
 

@@ -1,6 +1,6 @@
 """Display helpers of the reports' pages. `{% load report_tags %}`, then:
 
-- `{{ figure|figure_link }}`: a number of a dashboard (a `reports.queries.Figure`) as the link
+- `{{ figure|figure_link }}`: a number of a dashboard (a `reports.queries.scope.Figure`) as the link
   to the list of exactly what it counts: `<a class="figure-link" href="…">1,490</a>`.
 - `{% figure_of part whole %}`: "3 of 5", a part and its whole (Figures), each a link.
 - `{{ percent|percent }}`: the latest approved percent complete ("40%"), or a dash that says

@@ -2,7 +2,7 @@
 which activities count for a year, what covers an expected result and reaches a country, which
 countries are LDC, SIDS or LLDC in a year, and that only approved progress reports count.
 
-Every test calls `reports.queries.region_figures` (or `all_region_figures`) directly; the
+Every test calls `reports.queries.region.region_figures` (or `all_region_figures`) directly; the
 drill-down tests check that each figure links to a list of the same size.
 """
 
@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from activities.models import Activity, ProgressReport
 from initiatives.models import ActionPlan, Country, Designation, Region
-from reports.queries import MATRIX_SHADES, all_region_figures, region_figures
+from reports.queries.matrix import MATRIX_SHADES
+from reports.queries.region import all_region_figures, region_figures
 from tests.factories import (
     ActivityFactory,
     ProgressReportFactory,

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from activities.models import Activity
 from initiatives.models import ActionPlan, Region
-from reports.queries import region_figures
+from reports.queries.region import region_figures
 from tests.factories import ActivityFactory, ProgressReportFactory, approved_report
 from tests.reports.progress_pages import (
     activity_list_total,

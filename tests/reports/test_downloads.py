@@ -18,7 +18,7 @@ from django.urls import reverse
 from activities.models import Activity, ProgressReport
 from initiatives.models import ActionPlan, Country, ExpectedResult, Initiative, Region
 from reports.exports import TABLES
-from reports.queries import region_figures
+from reports.queries.region import region_figures
 from tests.factories import (
     ActivityFactory,
     ProgressReportFactory,

@@ -18,7 +18,8 @@ from django.utils import timezone
 from activities.filters import ActivityFilter
 from activities.models import Activity, ProgressReport
 from initiatives.models import ActionPlan, Region
-from reports.queries import Figure, region_figures
+from reports.queries.region import region_figures
+from reports.queries.scope import Figure
 from tests.factories import (
     ActivityFactory,
     ProgressReportFactory,

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from initiatives.models import ActionPlan, Region
-from reports.queries import all_region_figures, region_figures
+from reports.queries.region import all_region_figures, region_figures
 from tests.reports.dashboard_pages import add_activities
 
 pytestmark = pytest.mark.django_db

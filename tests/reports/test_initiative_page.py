@@ -155,7 +155,7 @@ def test_another_year_counts_that_years_activities(client, viewer, asp3_work):
 
 
 def test_the_same_figures_as_the_regions_dashboard(client, viewer, asp3_work):
-    from reports.queries import region_figures
+    from reports.queries.region import region_figures
 
     client.force_login(viewer)
     shown = client.get(f"{URL}?year=2026").context["initiative_figures"]

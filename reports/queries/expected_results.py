@@ -1,0 +1,180 @@
+"""The expected results and initiatives of a region's figures: for each, its activities
+(ongoing, completed), the countries its ongoing and completed activities reach, its mean
+percent complete from approved reports and, for an initiative, the expected results covered.
+Counted from the region's `Rows`; the percent complete takes one query.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+
+from activities.models import Activity, ProgressReport
+from initiatives.models import ExpectedResult, Initiative
+from reports.queries.scope import Figure
+
+
+@dataclass
+class ResultFigures:
+    """An expected result's figures for a region and year."""
+
+    result: ExpectedResult
+    activities: Figure
+    ongoing: Figure
+    completed: Figure
+    countries_reached: Figure
+    percent_complete: int | None = None
+
+    @property
+    def covered(self):
+        return self.ongoing.value + self.completed.value > 0
+
+    def as_json(self):
+        return {
+            "code": self.result.code,
+            "activities": self.activities.value,
+            "ongoing": self.ongoing.value,
+            "completed": self.completed.value,
+            "countries_reached": self.countries_reached.value,
+            "covered": self.covered,
+            "percent_complete": self.percent_complete,
+        }
+
+
+@dataclass
+class InitiativeFigures:
+    """An initiative's figures: the same as its results', each activity and country once."""
+
+    initiative: Initiative
+    results: list
+    activities: Figure
+    ongoing: Figure
+    completed: Figure
+    countries_reached: Figure
+    covered: Figure  # expected results covered, of len(results)
+    percent_complete: int | None = None
+    results_total: Figure | None = None  # len(results), linking to the list of them
+
+
+class ExpectedResultsMixin:
+    """The expected results and initiatives part of `RegionFigures` (reports.queries.region),
+    counted from its rows and its initiatives."""
+
+    @cached_property
+    def _activities_of_result(self):
+        activities = defaultdict(set)
+        for pk in self.activity_ids:
+            for result_id in self.rows.results_of[pk]:
+                activities[result_id].add(pk)
+        return activities
+
+    def _status_figures(self, activity_ids, **filters):
+        ongoing = sum(1 for pk in activity_ids if self._status(pk) == Activity.Status.ONGOING)
+        completed = sum(1 for pk in activity_ids if self._status(pk) == Activity.Status.COMPLETED)
+        url = self.scope.activity_list_url
+        return {
+            "activities": Figure(len(activity_ids), url(**filters)),
+            "ongoing": Figure(ongoing, url(statuses=[Activity.Status.ONGOING], **filters)),
+            "completed": Figure(completed, url(statuses=[Activity.Status.COMPLETED], **filters)),
+        }
+
+    @cached_property
+    def reached_by_result(self):
+        """Expected result id → ids of the countries its ongoing or completed activities reach."""
+        return {
+            result.pk: self._reached_by(self._activities_of_result[result.pk])
+            for initiative in self.initiative_list
+            for result in initiative.expected_results.all()
+        }
+
+    @cached_property
+    def reached_by_initiative(self):
+        """Initiative id → ids of the countries reached by the ongoing or completed activities
+        that advance any of its expected results (the list behind its countries reached)."""
+        return {
+            initiative.pk: set().union(
+                *(self.reached_by_result[r.pk] for r in initiative.expected_results.all())
+            )
+            for initiative in self.initiative_list
+        }
+
+    @cached_property
+    def initiatives(self):
+        """InitiativeFigures for each initiative of the region, with its ResultFigures."""
+        percents = self.percent_complete_by_activity if self.with_progress else {}
+        figures = []
+        for initiative in self.initiative_list:
+            results = []
+            initiative_activities = set()
+            for result in initiative.expected_results.all():
+                activity_ids = self._activities_of_result[result.pk]
+                initiative_activities |= activity_ids
+                results.append(
+                    ResultFigures(
+                        result=result,
+                        countries_reached=Figure(
+                            len(self.reached_by_result[result.pk]),
+                            self.scope.country_list_url(result=result.code, reached="yes"),
+                        ),
+                        percent_complete=_mean(percents, activity_ids),
+                        **self._status_figures(activity_ids, result=result.code),
+                    )
+                )
+            figures.append(
+                InitiativeFigures(
+                    initiative=initiative,
+                    results=results,
+                    countries_reached=Figure(
+                        len(self._reached_by(initiative_activities)),
+                        self.scope.country_list_url(initiative=initiative.code, reached="yes"),
+                    ),
+                    covered=Figure(
+                        sum(1 for r in results if r.covered),
+                        self.scope.result_list_url(initiative=initiative.code, covered="yes"),
+                    ),
+                    percent_complete=_mean(percents, initiative_activities),
+                    results_total=Figure(
+                        len(results), self.scope.result_list_url(initiative=initiative.code)
+                    ),
+                    **self._status_figures(initiative_activities, initiative=initiative.code),
+                )
+            )
+        return figures
+
+    @property
+    def result_sections(self):
+        """(InitiativeFigures, [ResultFigures]) for each initiative: the results table's rows."""
+        return [(initiative, initiative.results) for initiative in self.initiatives]
+
+    @cached_property
+    def results(self):
+        """ResultFigures of every expected result, grouped by initiative: the matrix's columns."""
+        return [result for initiative in self.initiatives for result in initiative.results]
+
+    @cached_property
+    def coverage(self):
+        """(covered, total) expected results, each a Figure linking to the list of results."""
+        return (
+            Figure(
+                sum(1 for r in self.results if r.covered),
+                self.scope.result_list_url(covered="yes"),
+            ),
+            Figure(len(self.results), self.scope.result_list_url()),
+        )
+
+    @cached_property
+    def percent_complete_by_activity(self):
+        """Activity id → percent complete of its latest approved report up to the year's end."""
+        reports = (
+            ProgressReport.objects.approved()
+            .filter(activity__in=self.scope.activities(), year__lte=self.year)
+            .order_by("activity_id", "year", "quarter")
+            .values_list("activity_id", "percent_complete")
+        )
+        return dict(reports)  # the latest report of each activity comes last and wins
+
+
+def _mean(percents, activity_ids):
+    """The mean of the activities' latest approved percent complete, rounded; None when none of
+    them has an approved report."""
+    values = [percents[pk] for pk in activity_ids if pk in percents]
+    return round(sum(values) / len(values)) if values else None

@@ -1,0 +1,102 @@
+"""The region dashboard's figures that are not counted from the shared rows but take a query
+each: activities and budgets by funding source, people reached by sex from approved reports,
+and the stale activities (ongoing, with no recent approved report). The region dashboard shows
+them and its tables download them; the all-regions page goes without.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db.models import Count, Sum
+
+from activities.models import Activity, ProgressReport
+from reports.queries.scope import Figure
+
+# The dashboard lists this many stale activities; their figure links to all of them.
+STALE_SHOWN = 20
+
+
+@dataclass
+class FundingFigures:
+    """Activities of one funding source and the sum of their budgets, per currency."""
+
+    label: str
+    activities: Figure
+    budgets: list  # (currency, amount) pairs, amounts as Decimal
+
+
+class FundingPeopleStaleMixin:
+    """The funding, people reached and stale activities of `RegionFigures`
+    (reports.queries.region), for its scope."""
+
+    @cached_property
+    def funding(self):
+        """FundingFigures for each funding source used, "Not given" last."""
+        rows = (
+            self.scope.activities()
+            .order_by()
+            .values("funding_source", "currency")
+            .annotate(activities=Count("pk"), budget=Sum("budget_amount"))
+        )
+        activities, budgets = Counter(), defaultdict(list)
+        for row in rows:
+            activities[row["funding_source"]] += row["activities"]
+            if row["budget"] is not None:
+                budgets[row["funding_source"]].append((row["currency"], row["budget"]))
+        sources = [*Activity.FundingSource.choices, ("", "Not given")]
+        return [
+            FundingFigures(
+                label=label,
+                activities=Figure(
+                    activities[source],
+                    self.scope.activity_list_url(funding=source or "none"),
+                ),
+                budgets=sorted(budgets[source]),
+            )
+            for source, label in sources
+            if activities[source]
+        ]
+
+    @cached_property
+    def people_reached(self):
+        """People reached in the year by sex, from approved reports of the year's quarters."""
+        totals = (
+            ProgressReport.objects.approved()
+            .filter(year=self.year, activity__in=self.scope.activities())
+            .aggregate(
+                women=Sum("people_reached_women"),
+                men=Sum("people_reached_men"),
+                activities=Count("activity", distinct=True),
+            )
+        )
+        return {
+            "women": totals["women"] or 0,
+            "men": totals["men"] or 0,
+            "total": (totals["women"] or 0) + (totals["men"] or 0),
+            "activities": Figure(
+                totals["activities"], self.scope.activity_list_url(reported=self.year)
+            ),
+        }
+
+    @cached_property
+    def stale(self):
+        """(Figure, the first STALE_SHOWN stale activities): ongoing activities of the region
+        and plan with no approved report for either of the last two quarters, as of today."""
+        activities = self._stale_activities()
+        return (
+            Figure(activities.count(), self.scope.stale_list_url()),
+            list(activities[:STALE_SHOWN]),
+        )
+
+    @cached_property
+    def stale_activities(self):
+        """Every stale activity of `stale`, not only the first STALE_SHOWN: for the downloads."""
+        return list(self._stale_activities())
+
+    def _stale_activities(self):
+        return (
+            self.scope.in_plan(Activity.objects.stale().filter(region=self.region))
+            .select_related("focal_point")
+            .order_by("start_date", "title")
+        )

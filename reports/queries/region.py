@@ -1,0 +1,250 @@
+"""A region's figures for a plan and a year (`RegionFigures`), and the two ways to build them:
+`region_figures()` for one region's pages, its downloads and its regional report, and
+`all_region_figures()` for the all-regions page, every region from one fetch.
+
+This module counts the activities by status and the countries reached (of all and of the LDC,
+SIDS and LLDC) and gives the JSON; the rest of the figures come from the mixins beside it:
+expected results and initiatives (expected_results), the matrix of countries by expected results
+(matrix), funding, people reached and stale activities (funding_people_stale) and the regional
+report's activities with their latest approved reports (regional_report).
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import Prefetch
+
+from activities.models import Activity
+from initiatives.models import Country, CountryGroup, ExpectedResult, Initiative
+from reports.queries.expected_results import ExpectedResultsMixin
+from reports.queries.funding_people_stale import FundingPeopleStaleMixin
+from reports.queries.matrix import MatrixMixin
+from reports.queries.regional_report import RegionalReportMixin
+from reports.queries.scope import Figure, PlanScope, Rows, Scope
+
+
+@dataclass
+class CountryFigures:
+    """A country of the region: its groups during the year, its activities, reached or not."""
+
+    country: Country
+    groups: list
+    activities: Figure
+    results_advanced: int
+    reached: bool
+
+
+@dataclass
+class GroupReach:
+    """Countries reached of countries in the region — all of them, or those of one group."""
+
+    group: str  # "" for all countries, else LDC, SIDS or LLDC
+    label: str
+    total: Figure
+    reached: Figure
+    unreached: list = field(default_factory=list)  # Country objects, by name
+
+
+class RegionFigures(
+    ExpectedResultsMixin, MatrixMixin, FundingPeopleStaleMixin, RegionalReportMixin
+):
+    """A region's figures for a plan and a year; each property is computed once, on first use.
+
+    Built by `region_figures()` for one region, or by `all_region_figures()` for every region
+    from rows fetched once for all of them.
+    """
+
+    def __init__(self, scope, rows, initiatives, countries, *, with_progress=False):
+        self.scope = scope
+        self.rows = rows
+        # Lists or querysets (fetched on first use, then kept by the queryset).
+        self.initiative_list = initiatives  # with expected_results prefetched, in order
+        self.country_list = countries  # with designations prefetched, by name
+        # The percent complete costs a query per region: the all-regions page goes without.
+        self.with_progress = with_progress
+
+    @property
+    def region(self):
+        return self.scope.region
+
+    @property
+    def year(self):
+        return self.scope.year
+
+    @property
+    def plan(self):
+        return self.scope.plan
+
+    # --- Activities
+
+    @cached_property
+    def activity_ids(self):
+        return {
+            pk for pk, (region_id, _) in self.rows.activities.items() if region_id == self.region.pk
+        }
+
+    def _status(self, pk):
+        return self.rows.activities[pk][1]
+
+    @cached_property
+    def delivering_ids(self):
+        return {pk for pk in self.activity_ids if self._status(pk) in Activity.DELIVERING_STATUSES}
+
+    @cached_property
+    def activities_total(self):
+        return Figure(len(self.activity_ids), self.scope.activity_list_url())
+
+    @cached_property
+    def activities_by_status(self):
+        """(status, label, Figure) for each status that counts, zeros included, in order."""
+        counts = Counter(self._status(pk) for pk in self.activity_ids)
+        return [
+            (
+                status,
+                Activity.Status(status).label,
+                Figure(counts[status], self.scope.activity_list_url(statuses=[status])),
+            )
+            for status in Activity.COUNTED_STATUSES
+        ]
+
+    def _reached_by(self, activity_ids):
+        """The countries reached by `activity_ids`: those of the ongoing and completed ones."""
+        reached = set()
+        for pk in activity_ids & self.delivering_ids:
+            reached |= self.rows.countries_of[pk]
+        return reached
+
+    # --- Countries
+
+    @cached_property
+    def countries(self):
+        """CountryFigures for each country of the region, by name."""
+        activities_in = defaultdict(set)
+        for pk in self.activity_ids:
+            for country_id in self.rows.countries_of[pk]:
+                activities_in[country_id].add(pk)
+        reached = self._reached_by(self.activity_ids)
+        return [
+            CountryFigures(
+                country=country,
+                groups=country.groups_during(self.year),
+                activities=Figure(
+                    len(activities_in[country.pk]),
+                    self.scope.activity_list_url(country=country.iso3),
+                ),
+                results_advanced=len(
+                    set().union(*(self.rows.results_of[pk] for pk in activities_in[country.pk]))
+                ),
+                reached=country.pk in reached,
+            )
+            for country in self.country_list
+        ]
+
+    @cached_property
+    def reach(self):
+        """GroupReach for all the region's countries, then for LDC, SIDS and LLDC."""
+        groups = [("", "All countries")] + [(g.value, g.value) for g in CountryGroup]
+        reach = []
+        for group, label in groups:
+            members = [c for c in self.countries if not group or group in c.groups]
+            filters = {"group": group} if group else {}
+            reach.append(
+                GroupReach(
+                    group=group,
+                    label=label,
+                    total=Figure(len(members), self.scope.country_list_url(**filters)),
+                    reached=Figure(
+                        sum(1 for c in members if c.reached),
+                        self.scope.country_list_url(reached="yes", **filters),
+                    ),
+                    unreached=[c.country for c in members if not c.reached],
+                )
+            )
+        return reach
+
+    @property
+    def countries_reach(self):
+        return self.reach[0]
+
+    @property
+    def group_reach(self):
+        """LDC, SIDS and LLDC, each with its countries not reached."""
+        return self.reach[1:]
+
+    def as_json(self):
+        """The figures for other tools (Power BI, Excel): the README documents this shape."""
+        covered, total = self.coverage
+        by_group = {g.group: g for g in self.group_reach}
+        countries = {"total": self.countries_reach.total.value}
+        countries["reached"] = self.countries_reach.reached.value
+        for group, reach in by_group.items():
+            countries[f"{group.lower()}_total"] = reach.total.value
+            countries[f"{group.lower()}_reached"] = reach.reached.value
+        return {
+            "region": self.region.code,
+            "plan": self.plan.code,
+            "year": self.year,
+            "activities_by_status": {
+                str(status): figure.value for status, _, figure in self.activities_by_status
+            },
+            "expected_results": [result.as_json() for result in self.results],
+            "coverage": {"covered": covered.value, "total": total.value},
+            "countries": countries,
+            "unreached": {
+                group: [country.iso3 for country in reach.unreached]
+                for group, reach in by_group.items()
+            },
+        }
+
+
+def _initiatives(plan, region=None):
+    # Without the manager's select_related, the prefetch makes each result's `initiative` the
+    # initiative fetched here, with its plan and region: `result.get_absolute_url()` and
+    # `result.code` then need no query per result.
+    results = ExpectedResult.objects.select_related(None).order_by("number")
+    initiatives = (
+        Initiative.objects.filter(action_plan=plan)
+        .select_related("region", "action_plan")
+        .prefetch_related(Prefetch("expected_results", queryset=results))
+        .order_by("code")
+    )
+    return initiatives.filter(region=region) if region else initiatives
+
+
+def _countries(region=None):
+    countries = Country.objects.with_designations().order_by("name")
+    return countries.filter(region=region) if region else countries
+
+
+def region_figures(region, plan, year):
+    """A region's figures for the region dashboard, its JSON and its regional report. Nothing
+    is fetched until a figure is used: a page whose figures are cached makes no query here."""
+    scope = Scope(plan=plan, year=year, region=region)
+    return RegionFigures(
+        scope,
+        Rows(scope),
+        _initiatives(plan, region),
+        _countries(region),
+        with_progress=True,
+    )
+
+
+def all_region_figures(plan, year):
+    """RegionFigures for every region of the plan (those with initiatives), from one fetch."""
+    rows = Rows(PlanScope(plan=plan, year=year))
+    initiatives = defaultdict(list)
+    for initiative in _initiatives(plan):
+        initiatives[initiative.region].append(initiative)
+    countries = defaultdict(list)
+    for country in _countries():
+        countries[country.region_id].append(country)
+    return [
+        RegionFigures(
+            Scope(plan=plan, year=year, region=region),
+            rows,
+            initiatives[region],
+            countries[region.pk],
+        )
+        for region in sorted(initiatives, key=lambda r: r.code)
+    ]

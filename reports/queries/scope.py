@@ -1,0 +1,162 @@
+"""What a figure counts and where it links: a `Figure` (a number and the link to the list of
+exactly what it counts), the scope of the figures (`PlanScope`: a plan's activities in a year,
+all regions; `Scope`: one region's, with the links to its lists) and `Rows`, the activities that
+count and their links to expected results and countries, fetched once as plain rows, from which
+a region's figures are counted.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from activities.models import Activity, ActivityCountry, ActivityExpectedResult
+from initiatives.models import ActionPlan, ExpectedResult, Region
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number on a dashboard and the link to the list of exactly what it counts."""
+
+    value: int
+    url: str
+
+    def __str__(self):
+        return str(self.value)
+
+
+@dataclass(frozen=True)
+class PlanScope:
+    """What the figures of all regions count: activities for an action plan's results in a
+    year. Nothing is fetched until asked for."""
+
+    plan: ActionPlan
+    year: int
+
+    def activities(self):
+        """The activities that count: the starting point of every figure. Those counted in
+        the year that advance one of the plan's expected results (written with the results'
+        ids rather than joins: PostgreSQL then estimates well)."""
+        return self.in_plan(self.counted())
+
+    def in_plan(self, activities):
+        """Those of `activities` that advance one of the expected results of `result_ids`."""
+        return activities.filter(
+            pk__in=ActivityExpectedResult.objects.filter(
+                expected_result_id__in=self.result_ids
+            ).values("activity_id")
+        )
+
+    def counted(self):
+        """The activities counted in the year, for any plan."""
+        return Activity.objects.counted_in(self.year)
+
+    def results(self):
+        """The plan's expected results."""
+        return ExpectedResult.objects.filter(initiative__action_plan=self.plan)
+
+    @cached_property
+    def result_ids(self):
+        return list(self.results().values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class Scope(PlanScope):
+    """What a region's figures count: its activities for an action plan's results in a year."""
+
+    region: Region
+
+    def counted(self):
+        """The region's activities counted in the year, for any plan."""
+        return super().counted().filter(region=self.region)
+
+    def results(self):
+        """The region's expected results of the plan."""
+        return super().results().filter(initiative__region=self.region)
+
+    def activity_list_url(self, statuses=Activity.COUNTED_STATUSES, **filters):
+        """The activity list showing exactly the activities a figure counts."""
+        if statuses is Activity.COUNTED_STATUSES:
+            url = self._counted_list_url  # a dashboard makes thousands of these: made once
+        else:
+            url = self._list_url(statuses)
+        return f"{url}&{urlencode(filters, doseq=True)}" if filters else url
+
+    @cached_property
+    def _counted_list_url(self):
+        return self._list_url(Activity.COUNTED_STATUSES)
+
+    def _list_url(self, statuses):
+        query = {
+            "region": self.region.code,
+            "plan": self.plan.code,
+            "year": self.year,
+            "status": list(statuses),
+        }
+        return _url("activities:activity_list", query)
+
+    def stale_list_url(self):
+        """Stale activities are stale today, whatever the year looked at."""
+        query = {"region": self.region.code, "plan": self.plan.code, "stale": "1"}
+        return _url("activities:activity_list", query)
+
+    def country_list_url(self, **filters):
+        return _url("reports:country_list", self._query(filters), args=[self.region.code])
+
+    def result_list_url(self, **filters):
+        return _url("reports:result_list", self._query(filters), args=[self.region.code])
+
+    def dashboard_url(self):
+        return _url("reports:region_dashboard", self._query({}), args=[self.region.code])
+
+    def _query(self, filters):
+        return {"plan": self.plan.code, "year": self.year, **filters}
+
+
+def _url(name, query, args=()):
+    return f"{reverse(name, args=args)}?{urlencode(query, doseq=True)}"
+
+
+class Rows:
+    """The activities that count, with their expected results and countries, as plain rows.
+
+    Fetched in three queries, on first use, for one region (a Scope) or for all regions of a
+    plan at once (a PlanScope); every count of `RegionFigures` is made from these.
+    """
+
+    def __init__(self, scope):
+        self.scope = scope
+
+    @cached_property
+    def activities(self):
+        """Activity id → (region id, status)."""
+        return {
+            pk: (region_id, status)
+            for pk, region_id, status in self.scope.activities().values_list(
+                "pk", "region_id", "status"
+            )
+        }
+
+    @cached_property
+    def results_of(self):
+        """Activity id → ids of the plan's expected results it advances."""
+        results_of = defaultdict(set)
+        links = ActivityExpectedResult.objects.filter(
+            activity__in=self.scope.counted(), expected_result_id__in=self.scope.result_ids
+        ).values_list("activity_id", "expected_result_id")
+        for activity_id, result_id in links:
+            results_of[activity_id].add(result_id)
+        return results_of
+
+    @cached_property
+    def countries_of(self):
+        """Activity id → ids of its countries."""
+        countries_of = defaultdict(set)
+        links = ActivityCountry.objects.filter(activity__in=self.scope.activities()).values_list(
+            "activity_id", "country_id"
+        )
+        for activity_id, country_id in links:
+            countries_of[activity_id].add(country_id)
+        return countries_of
