@@ -13,15 +13,15 @@ import simple_history
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models.signals import pre_save
+from simple_history.models import HistoricalRecords
 
-from activities.models import LinkedHistoricalRecords
 from activities.signals import no_history_for_fixture_rows
 
 # Fields of the user that the history leaves out; a revert keeps the user's own.
 USER_FIELDS_NOT_IN_HISTORY = ["password", "last_login"]
 
 
-class AuthHistoricalRecords(LinkedHistoricalRecords):
+class AuthHistoricalRecords(HistoricalRecords):
     """History records that skip a save of left-out fields only: a login (which saves
     `last_login` alone) or a password rehash changes nothing that the history keeps, so it
     writes no row."""

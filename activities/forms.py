@@ -4,12 +4,10 @@ A form receives the `user` and offers only their regions and what belongs to the
 that the admin shares (an activity's links belong to its region) live in `activities.services`.
 """
 
-import re
 from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.validators import URLValidator
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.html import format_html
@@ -71,20 +69,13 @@ class ActivityForm(forms.ModelForm):
         widget=forms.HiddenInput,
         error_messages={"required": "The form lost its version number: reload the page."},
     )
-    budget_amount = forms.DecimalField(
-        label="Budget",
-        required=False,
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
-        error_messages={"min_value": "The budget cannot be negative."},
-    )
 
     class Meta:
         model = Activity
         fields = Activity.EDITABLE_FIELDS
         labels = {
             "reference": "Reference code",
+            "budget_amount": "Budget",
             "people_reached_women": "Women reached",
             "people_reached_men": "Men reached",
         }
@@ -184,34 +175,26 @@ class ActivityForm(forms.ModelForm):
 
         return _choices_by(self["expected_results"], initiative_of)
 
-    def clean_reference(self):
-        reference = self.cleaned_data["reference"].strip()
-        others = Activity.objects.exclude(pk=self.instance.pk)
-        if reference and others.filter(reference=reference).exists():
-            raise forms.ValidationError("Another activity already has this reference.")
-        return reference
-
     def clean_currency(self):
-        currency = self.cleaned_data["currency"].strip().upper()
-        if not re.fullmatch(r"[A-Z]{3}", currency):
-            raise forms.ValidationError("Give the currency's three-letter ISO code, e.g. USD.")
-        return currency
+        return self.cleaned_data["currency"].strip().upper()  # the model checks the code
 
     def clean(self):
+        # The links' rules, as the one write path checks them (the model's own rules, the
+        # dates among them, are checked by the model form).
         cleaned_data = super().clean()
-        start, end = cleaned_data.get("start_date"), cleaned_data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", "The end date cannot be before the start date.")
-        region = cleaned_data.get("region")
-        if region is not None:
-            errors = services.link_errors(
-                region,
-                cleaned_data.get("countries") or (),
-                cleaned_data.get("expected_results") or (),
-            )
-            for field_name, messages in errors.items():
+        errors = services.link_errors(
+            cleaned_data.get("region"),
+            cleaned_data.get("countries"),
+            cleaned_data.get("expected_results"),
+        )
+        for field_name, messages in errors.items():
+            if field_name in cleaned_data:  # a field left empty says so already
                 self.add_error(field_name, messages)
         return cleaned_data
+
+    def links(self):
+        """The links chosen, by field: what `services.save_activity` saves with the row."""
+        return {name: list(self.cleaned_data[name]) for name in Activity.LINK_FIELDS}
 
 
 # --- Progress reports -----------------------------------------------------------------------
@@ -251,18 +234,7 @@ class ProgressReportForm(forms.ModelForm):
 
     class Meta:
         model = ProgressReport
-        fields = [
-            "year",
-            "quarter",
-            "activity_status",
-            "percent_complete",
-            "achievements",
-            "challenges",
-            "next_steps",
-            "evidence_links",
-            "people_reached_women",
-            "people_reached_men",
-        ]
+        fields = ProgressReport.EDITABLE_FIELDS
         labels = {
             "activity_status": "Status of the activity in this period",
             "evidence_links": "Evidence links",
@@ -311,24 +283,9 @@ class ProgressReportForm(forms.ModelForm):
         return sorted(years)
 
     def clean_evidence_links(self):
-        """One http(s) address per line, blank lines dropped; a bad line is named."""
-        validate = URLValidator(schemes=["http", "https"])
-        links, errors = [], []
-        for number, line in enumerate(self.cleaned_data["evidence_links"].splitlines(), 1):
-            link = line.strip()
-            if not link:
-                continue
-            try:
-                validate(link)
-            except forms.ValidationError:
-                errors.append(
-                    f"Line {number} is not a web address starting with http:// or https://: "
-                    f"“{link}”."
-                )
-            links.append(link)
-        if errors:
-            raise forms.ValidationError(errors)
-        return "\n".join(links)
+        """One link per line, blank lines dropped (the model checks each link)."""
+        lines = (line.strip() for line in self.cleaned_data["evidence_links"].splitlines())
+        return "\n".join(line for line in lines if line)
 
     def clean(self):
         cleaned_data = super().clean()

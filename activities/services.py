@@ -1,38 +1,48 @@
-"""Writes on work data that touch several rows, and the rules they keep.
+"""The one write path of work data: every save of an activity or a progress report — from the
+staff pages, the admin, the import and the history's revert — goes through here.
 
-Each write runs in one transaction, checks what it must (the state, the version read by the
-form) and raises a clear error the view turns into a message; nothing is half-saved.
+A write runs in one transaction: it locks the row, compares its version with the one the writer
+read (an edit conflict otherwise: nobody's work is silently overwritten), checks every rule —
+the model's own (activities.models, activities.validators), the links' region, the archive, the
+user's permission (activities.permissions) — and saves the row, its links and one history row
+(activities.history), or nothing. The forms and the import ask the same functions
+(`activity_errors`, `link_errors`, `report_errors`) to show every mistake where the user is.
 """
 
-import datetime
+import copy
 import logging
 import smtplib
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 
-from activities import permissions
+from activities import history, permissions, signals
 from activities.models import Activity, ProgressReport
-from initiatives.models import Region
+from initiatives.history import record_history
 
 logger = logging.getLogger(__name__)
 
-# --- Activities: create, edit, archive, restore, and their change history ------------------
+SAVE_BATCH = 500  # rows per query, within SQLite's limit on parameters
+
+# --- Activities: the rules --------------------------------------------------------------------
 
 
 class EditConflict(Exception):
-    """Someone else saved the activity after the form was read: the save is refused.
+    """Someone else saved the activity after the writer read it: the save is refused.
 
     `activity` is the activity as it is now; `changes` what was changed since the version the
-    form started from, as `Change`s (empty when that version's history is unknown).
+    writer started from, as `history.Change`s (empty when that version's history is unknown).
     """
 
     def __init__(self, activity, changes):
-        super().__init__(f"{activity} was saved by someone else (version {activity.version}).")
+        super().__init__(
+            "Someone else saved this activity since you opened it (it is at version "
+            f"{activity.version} now): nothing was saved."
+        )
         self.activity = activity
         self.changes = changes
 
@@ -45,21 +55,27 @@ class ActivityNotArchived(Exception):
     """Only an archived activity can be restored."""
 
 
-def link_errors(region, countries=(), expected_results=()):
-    """What is wrong with linking `countries` and `expected_results` to an activity of `region`.
+def link_errors(region, countries=None, expected_results=None):
+    """What is wrong with linking `countries` and `expected_results` to an activity of `region`
+    (None: not given, nothing to check): {"countries": [message, …], "expected_results": […]},
+    only with the fields that have an error.
 
-    An activity works in countries of its own region and advances the expected results of its
-    own region's initiatives (of any action plan). The activity form and the admin both ask
-    here. Returns {"countries": [message, …], "expected_results": [message, …]}, only with the
-    fields that have an error.
+    An activity works in at least one country, all of its own region, and advances at least one
+    expected result of its own region's initiatives (of any action plan).
     """
     errors = {}
-    for country in countries:
+    if countries is not None and not countries:
+        errors["countries"] = ["Choose at least one country."]
+    if expected_results is not None and not expected_results:
+        errors["expected_results"] = ["Choose at least one expected result."]
+    if region is None:
+        return errors
+    for country in countries or ():
         if country.region_id != region.pk:
             errors.setdefault("countries", []).append(
                 f"{country.name} is not in {region.name}, the region of this activity."
             )
-    for result in expected_results:
+    for result in expected_results or ():
         if result.initiative.region_id != region.pk:
             errors.setdefault("expected_results", []).append(
                 f"{result.code} is an expected result of another region. Choose expected "
@@ -68,260 +84,245 @@ def link_errors(region, countries=(), expected_results=()):
     return errors
 
 
-def write_history(activity, user, created=False, reason=""):
-    """Write one history row with the activity's current state, its links included.
+def write_refusal(user, activity, current=None):
+    """Why `user` may not save `activity` as it is set now (`current`: the row as the database
+    has it, for a change), in words; None when they may."""
+    if not user.has_perm("activities.change_activity" if current else "activities.add_activity"):
+        return "Your role does not write activities."
+    if current is not None and not user.has_perm("activities.change_activity", current):
+        region = current.region
+    elif activity.region_id is not None and not user.has_perm(
+        "activities.change_activity" if current else "activities.add_activity", activity
+    ):
+        region = activity.region
+    else:
+        return None
+    return f"{region.name} is not one of your regions: you cannot write its activities."
 
-    Saves that change links run under `skip_history_when_saving` (simple-history would write a
-    row on the save and one per link change, the first still with the old links); this then
-    writes the single row, by `user`, with `reason` ("Archived", …) when given.
+
+def activity_errors(
+    user, activity, *, countries=None, expected_results=None, current=None, unique=True, exclude=()
+):
+    """Every mistake of `activity` as `user` would save it, with these links (None: not given):
+    {field name, or NON_FIELD_ERRORS: [messages]}; empty when it may be saved.
+
+    The model's checks (lengths, choices, dates, currency, and with `unique` its uniqueness,
+    which costs a query: the import checks it against its file instead), the links' region and
+    the archive (`current`: the row as the database has it, for a change). `exclude`: fields
+    not to check (the import's cells that could not be read). Who may write it is
+    `write_refusal`'s question.
     """
-    activity._history_user, activity._change_reason = user, reason
+    errors = {}
     try:
-        Activity.history_records.create_historical_record(activity, "+" if created else "~")
-    finally:
-        del activity._history_user, activity._change_reason
-
-
-HISTORY_BATCH = 500  # rows per query, within SQLite's limit on parameters
-
-
-def write_histories(activities, user, reason="", created=()):
-    """`write_history` for many activities at once (an import): one history row each, with its
-    links, in a few queries whatever their number. `created`: the pks of those just created."""
-    records = Activity.history_records
-    if not connection.features.can_return_rows_from_bulk_insert:
-        for activity in activities:  # the bulk way needs the new rows' ids back
-            write_history(activity, user, created=activity.pk in created, reason=reason)
-        return
-    history_model = Activity.history.model
-    now = timezone.now()
-    rows = [
-        history_model(
-            history_date=now,
-            history_type="+" if activity.pk in created else "~",
-            history_user=user,
-            history_change_reason=reason,
-            **{
-                field.attname: getattr(activity, field.attname)
-                for field in records.fields_included(activity)
-            },
+        activity.full_clean(
+            exclude=["uid", "version", "created_by", "updated_by", *exclude],
+            validate_unique=unique,
+            validate_constraints=unique,
         )
-        for activity in activities
-    ]
-    history_model.objects.bulk_create(rows, batch_size=HISTORY_BATCH)
-    history_of = {row.id: row.history_id for row in rows}
-    ids = list(history_of)
-    for field, m2m_history_model in records.m2m_models.items():
-        if field.model is not Activity:  # simple-history shares one m2m_models among models
-            continue
-        through = field.remote_field.through
-        names = [f.attname for f in through._meta.fields]
-        links = []
-        for start in range(0, len(ids), HISTORY_BATCH):
-            chunk = ids[start : start + HISTORY_BATCH]
-            for values in through.objects.filter(activity_id__in=chunk).values(*names):
-                links.append(
-                    m2m_history_model(history_id=history_of[values["activity_id"]], **values)
-                )
-        m2m_history_model.objects.bulk_create(links, batch_size=HISTORY_BATCH)
+    except ValidationError as error:
+        errors = error.message_dict
+    region = activity.region if activity.region_id else None
+    for name, messages in link_errors(region, countries, expected_results).items():
+        errors.setdefault(name, []).extend(messages)
+    refusal = archived_refusal(current, activity.archived_at)
+    if refusal:
+        errors.setdefault(NON_FIELD_ERRORS, []).append(refusal)
+    return errors
 
 
-def save_activity(form, user):
-    """Save a valid `ActivityForm`: the activity, its links and one history row, or nothing.
+def archived_refusal(current, archived_at):
+    """Why the activity `current` (as the database has it; None: a new one) may not be saved
+    with `archived_at`, in words; None when it may. An archived activity is read-only until it
+    is restored (saved with no `archived_at`)."""
+    if current is not None and current.is_archived and archived_at is not None:
+        return f"“{current}” is archived: restore it before changing it."
+    return None
 
-    For an existing activity the row is locked and its version compared with the one the form
-    was read at: if someone else saved in between, raises `EditConflict` and writes nothing.
-    Raises `ActivityArchived` if the activity was archived meanwhile.
+
+def lock_activity(pk, version=None):
+    """The activity `pk` as the database has it, its row locked until the transaction ends (so
+    that two writers act in turn); None if there is no such row (a deleted one being
+    restored). Raises `EditConflict` if its version is not `version` (None: not compared)."""
+    current = Activity.objects.select_for_update().filter(pk=pk).first()
+    if current is not None and version is not None and current.version != version:
+        raise EditConflict(current, history.changes_since(current, version))
+    return current
+
+
+# --- Activities: the writes -------------------------------------------------------------------
+
+
+def save_activity(
+    user,
+    activity,
+    *,
+    countries=None,
+    expected_results=None,
+    target_groups=None,
+    version=None,
+    reason="",
+):
+    """Save `activity` as `user` has set its fields, with these links (None: left as they are),
+    and one history row (with `reason` when given), or nothing.
+
+    A change locks the row and compares its version with `version`, the one the writer read
+    (None: not compared, the writer read it in this transaction): if someone else saved in
+    between, raises `EditConflict`. Any broken rule raises `ValidationError`, with every
+    mistake by field; a user who may not write it, `PermissionDenied`; an archived
+    activity, `ActivityArchived`. Returns the activity, saved.
     """
-    activity = form.instance
-    created = activity.pk is None
     with transaction.atomic():
-        if created:
-            activity.created_by = user
-            activity.version = 1
-        else:
-            current = Activity.objects.select_for_update().get(pk=activity.pk)
-            if current.is_archived:
-                raise ActivityArchived(f"{current} is archived: restore it before editing it.")
-            started_from = form.cleaned_data["version"]
-            if current.version != started_from:
-                raise EditConflict(current, changes_since(current, started_from))
-            activity.version = current.version + 1
-        activity.updated_by = user
-        activity.skip_history_when_saving = True
-        try:
-            form.save()  # the row, then its countries, expected results and target groups
-        finally:
-            del activity.skip_history_when_saving
-        write_history(activity, user, created=created)
+        current = lock_activity(activity.pk, version) if activity.pk is not None else None
+        refusal = write_refusal(user, activity, current)
+        if refusal:
+            raise PermissionDenied(refusal)
+        refusal = archived_refusal(current, activity.archived_at)
+        if refusal:
+            raise ActivityArchived(refusal)
+        if current is not None:
+            if countries is None:
+                countries = list(current.countries.all())
+            if expected_results is None:
+                expected_results = list(current.expected_results.all())
+        errors = activity_errors(
+            user,
+            activity,
+            countries=countries,
+            expected_results=expected_results,
+            current=current,
+        )
+        if errors:
+            raise ValidationError(errors)
+        links = {
+            "countries": countries,
+            "expected_results": expected_results,
+            "target_groups": target_groups,
+        }
+        _store([(activity, links, current)], user, reason)
     return activity
+
+
+def save_activities(user, changes, reason=""):
+    """`save_activity` for many activities at once (an import). `changes` is a list of
+    (activity, links, current): links as {field: rows, or None to leave them}; `current` the
+    activity as read from the database before its new values were set (None: a new one), read
+    in this transaction under its row lock (`select_for_update`). Checks each with
+    `write_refusal` and `activity_errors` (uniqueness excepted: the import checks it against
+    its file) and raises `PermissionDenied` or `ValidationError` naming the first broken one;
+    else saves them all, their links and one history row each, in a few queries per hundred
+    rows."""
+    with transaction.atomic():
+        for activity, links, current in changes:
+            refusal = write_refusal(user, activity, current)
+            if refusal:
+                raise PermissionDenied(f"{activity}: {refusal}")
+            errors = activity_errors(
+                user,
+                activity,
+                countries=links.get("countries"),
+                expected_results=links.get("expected_results"),
+                current=current,
+                unique=False,
+            )
+            if errors:
+                raise ValidationError(
+                    [
+                        f"{activity}: {message}"
+                        for messages in errors.values()
+                        for message in messages
+                    ]
+                )
+        _store(changes, user, reason)
+
+
+def _store(changes, user, reason):
+    """Save the rows of `changes` ((activity, links, current), checked), their links and one
+    history row each."""
+    created = [activity for activity, _links, current in changes if current is None]
+    changed = [activity for activity, _links, current in changes if current is not None]
+    for activity in created:
+        activity.created_by = user
+        activity.version = activity.version + 1 if activity.pk is not None else 1
+    for activity in [*created, *changed]:
+        activity.updated_by = user
+    revived = [activity for activity in created if activity.pk is not None]
+    new = [activity for activity in created if activity.pk is None]
+    Activity.objects.bulk_create(new, batch_size=SAVE_BATCH)
+    if new and new[0].pk is None:  # a database that does not return the new ids
+        pk_of = dict(Activity.objects.filter(uid__in=[a.uid for a in new]).values_list("uid", "pk"))
+        for activity in new:
+            activity.pk = pk_of[activity.uid]
+    for activity in revived:  # a deleted activity brought back from its history
+        activity.save_without_historical_record(force_insert=True)
+    for activity, _links, current in changes:
+        if current is not None:
+            activity.version = current.version + 1
+            activity.save_without_historical_record()
+    _replace_links(changes)
+    if created:
+        record_history(created, user, reason, created=True)
+    if changed:
+        record_history(changed, user, reason)
+    signals.bulk_saved.send(sender=Activity)
+
+
+def _replace_links(changes):
+    """Make each activity's links those of `changes` (a field given as None is left as it
+    is): the links no longer wanted deleted, the new ones inserted, the rest untouched."""
+    for name in Activity.LINK_FIELDS:
+        field = Activity._meta.get_field(name)
+        through, target = field.remote_field.through, f"{field.m2m_reverse_field_name()}_id"
+        given = {
+            activity.pk: {row.pk for row in links[name]}
+            for activity, links, _current in changes
+            if links.get(name) is not None
+        }
+        had = {pk: set() for pk in given}
+        ids = list(given)
+        for start in range(0, len(ids), SAVE_BATCH):
+            rows = through.objects.filter(activity_id__in=ids[start : start + SAVE_BATCH])
+            for activity_id, target_id in rows.values_list("activity_id", target):
+                had[activity_id].add(target_id)
+        new_rows = []
+        for activity_id, wanted in given.items():
+            gone = had[activity_id] - wanted
+            if gone:
+                through.objects.filter(activity_id=activity_id, **{f"{target}__in": gone}).delete()
+            new_rows.extend(
+                through(activity_id=activity_id, **{target: target_id})
+                for target_id in wanted - had[activity_id]
+            )
+        through.objects.bulk_create(new_rows, batch_size=SAVE_BATCH)
 
 
 def archive_activity(activity, user):
     """Archive `activity`: it leaves the lists and is read-only until restored. Not a delete."""
     with transaction.atomic():
-        current = Activity.objects.select_for_update().get(pk=activity.pk)
+        current = lock_activity(activity.pk)
         if current.is_archived:
             raise ActivityArchived(f"{current} is already archived.")
-        _save_archived_at(current, user, timezone.now(), "Archived")
+        _set_archived_at(current, user, timezone.now(), "Archived")
     return current
 
 
 def restore_activity(activity, user):
     """Bring an archived `activity` back to the lists and to editing."""
     with transaction.atomic():
-        current = Activity.objects.select_for_update().get(pk=activity.pk)
+        current = lock_activity(activity.pk)
         if not current.is_archived:
             raise ActivityNotArchived(f"{current} is not archived.")
-        _save_archived_at(current, user, None, "Restored")
+        _set_archived_at(current, user, None, "Restored")
     return current
 
 
-def _save_archived_at(activity, user, archived_at, reason):
+def _set_archived_at(activity, user, archived_at, reason):
     # A new version, so that an edit form opened before the archive sees a conflict instead of
     # saving its stale copy of the row back.
+    if not user.has_perm("activities.change_activity", activity):
+        raise PermissionDenied(write_refusal(user, activity, activity))
+    current = copy.copy(activity)
     activity.archived_at = archived_at
-    activity.version += 1
-    activity.updated_by = user
-    activity.save_without_historical_record(
-        update_fields=["archived_at", "version", "updated_by", "updated_at"]
-    )
-    write_history(activity, user, reason=reason)
-
-
-# What the change history shows: what people edit, in the order of the form, and the archiving.
-# The record-keeping fields (version, created/updated by and at, uid) change with every save and
-# say nothing by themselves.
-HISTORY_FIELDS = [*Activity.EDITABLE_FIELDS, "archived_at"]
-# For each many-to-many field: the field of its history rows that names the linked row, what to
-# fetch with it, and how the row is shown.
-HISTORY_LINKS = {
-    "countries": ("country", "country", lambda country: country.name),
-    "expected_results": (
-        "expected_result",
-        "expected_result__initiative",
-        lambda result: result.code,
-    ),
-    "target_groups": ("targetgroup", "targetgroup", lambda group: group.name),
-}
-HISTORY_TYPES = {"+": "Created", "~": "Changed", "-": "Deleted"}
-
-
-class Change:
-    """One field's change in a history entry, in words: "Status: Planned → Ongoing"."""
-
-    def __init__(self, label, old, new):
-        self.label, self.old, self.new = label, old, new
-
-    def __repr__(self):
-        return f"{self.label}: {self.old} → {self.new}"
-
-
-class HistoryEntry:
-    """One saved version of an activity: who, when, what kind of save, and what changed."""
-
-    def __init__(self, row, changes):
-        self.row = row
-        self.user = row.history_user
-        self.date = row.history_date
-        self.version = row.version
-        self.action = row.history_change_reason or HISTORY_TYPES.get(row.history_type, "")
-        self.created = row.history_type == "+"
-        self.changes = changes
-
-
-def history_entries(activity, start=0, count=None):
-    """The history of `activity`, newest first, as `HistoryEntry`s with what each save changed:
-    `count` entries (all when None) from the `start`-th newest.
-
-    A fixed number of queries, whatever the number of rows: each entry is compared with the
-    version before it, fetched with the others.
-    """
-    rows = activity.history.select_related("history_user")
-    rows = list(rows[start:] if count is None else rows[start : start + count + 1])
-    _attach_values(rows)
-    entries = []
-    for newer, older in zip(rows, [*rows[1:], None], strict=True):
-        entries.append(HistoryEntry(newer, [] if older is None else _diff(older, newer)))
-    return entries if count is None else entries[:count]
-
-
-def changes_since(activity, version):
-    """What was changed on `activity` since `version` (the one an edit form was read at), with
-    the values now. Empty when that version left no history row."""
-    started = activity.history.filter(version=version).order_by("-history_date").first()
-    latest = activity.history.order_by("-history_date", "-history_id").first()
-    if started is None or latest is None or started.pk == latest.pk:
-        return []
-    rows = [latest, started]
-    _attach_values(rows)
-    return _diff(started, latest)
-
-
-def _diff(older, newer):
-    changes = []
-    for name in HISTORY_FIELDS:
-        old, new = older.shown_values[name], newer.shown_values[name]
-        if old != new:
-            changes.append(Change(_label(name), old, new))
-    return changes
-
-
-HISTORY_LABELS = {
-    "budget_amount": "Budget",
-    "people_reached_women": "People reached (women)",
-    "people_reached_men": "People reached (men)",
-    "archived_at": "Archived on",
-}
-
-
-def _label(name):
-    return HISTORY_LABELS.get(name) or Activity._meta.get_field(name).verbose_name.capitalize()
-
-
-def _attach_values(rows):
-    """Give each history row `shown_values`: {field: its value in words}, links included.
-
-    Links, regions and focal points of all rows are fetched at once: five queries in all.
-    """
-    if not rows:
-        return
-    row_ids = [row.history_id for row in rows]
-    links = {name: {row_id: [] for row_id in row_ids} for name in HISTORY_LINKS}
-    history_model = type(rows[0])
-    for name, (target, fetched, show) in HISTORY_LINKS.items():
-        link_model = getattr(history_model, name).model
-        for link in link_model.objects.filter(history_id__in=row_ids).select_related(fetched):
-            links[name][link.history_id].append(show(getattr(link, target)))
-    regions = Region.objects.in_bulk({row.region_id for row in rows})
-    users = get_user_model().objects.in_bulk(
-        {row.focal_point_id for row in rows if row.focal_point_id}
-    )
-    for row in rows:
-        values = {}
-        for name in HISTORY_FIELDS:
-            if name in HISTORY_LINKS:
-                values[name] = ", ".join(sorted(links[name][row.history_id])) or "—"
-            elif name == "region":
-                values[name] = str(regions.get(row.region_id, "—"))
-            elif name == "focal_point":
-                user = users.get(row.focal_point_id)
-                values[name] = (user.get_full_name() or user.username) if user else "—"
-            else:
-                values[name] = _shown(Activity._meta.get_field(name), getattr(row, name))
-        row.shown_values = values
-
-
-def _shown(field, value):
-    if value is None or value == "":
-        return "—"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, datetime.datetime):
-        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
-    if isinstance(value, datetime.date):
-        return formats.date_format(value, "DATE_FORMAT")
-    return str(value)
+    _store([(activity, {}, current)], user, reason)
 
 
 # --- Progress reports: save, and the workflow draft → submitted → approved | returned ---------
@@ -345,50 +346,61 @@ class ReportEditConflict(Exception):
     """
 
     def __init__(self, report, changes, saved_by=None):
-        super().__init__(f"{report} was saved by someone else (version {report.version}).")
+        super().__init__(
+            "Someone else saved this progress report since you opened it (it is at version "
+            f"{report.version} now): nothing was saved."
+        )
         self.report = report
         self.changes = changes
         self.saved_by = saved_by
 
 
-# What an author writes, in the order of the form: what `save_report` copies from the form and
-# what an edit conflict compares.
-REPORT_FIELDS = [
-    "year",
-    "quarter",
-    "activity_status",
-    "percent_complete",
-    "achievements",
-    "challenges",
-    "next_steps",
-    "evidence_links",
-    "people_reached_women",
-    "people_reached_men",
-]
+def lock_report(pk, version=None):
+    """The report `pk` as the database has it, its row locked until the transaction ends, so
+    that two people acting at once act in turn and the second sees what the first did; None if
+    there is no such row. Raises `ReportEditConflict` if its version is not `version` (None:
+    not compared)."""
+    # The row alone, with no join: when PostgreSQL waits for the lock, it reads the locked row
+    # again once the lock is granted, but not the rows joined to it, which would still be
+    # those of before the wait (a reviewer of None beside the reviewer_id just set). Related
+    # rows are read after the lock, as they are now.
+    current = ProgressReport.objects.select_for_update().filter(pk=pk).first()
+    if current is not None and version is not None and current.version != version:
+        latest = current.history.select_related("history_user").first()
+        raise ReportEditConflict(
+            current,
+            history.report_changes_since(current, version),
+            saved_by=latest.history_user if latest else None,
+        )
+    return current
 
 
-def save_report(form, user):
-    """Save a valid `ProgressReportForm`: a new draft by `user`, or an edit of the report.
+def save_report(user, report, *, version=None, fields=ProgressReport.EDITABLE_FIELDS, reason=""):
+    """Save `report` as `user` has set its `fields`: a new draft (by `user`, unless it names
+    its author), or an edit of the report, with one history row ("Created", "Edited", or
+    `reason`), or nothing.
 
-    An edit locks the row and compares its version with the one the form was read at: if
-    someone saved in between, raises `ReportEditConflict`; if the report left the editable
-    states meanwhile (submitted, approved), raises `WorkflowError`. Reports of an archived
-    activity are read-only. Writes one history row ("Created" or "Edited"), or nothing.
+    An edit locks the row and compares its version with `version`, the one the writer read
+    (None: not compared): if someone saved in between, raises `ReportEditConflict`. Raises
+    `NotAllowed` if `user` does not write the activity's reports, `WorkflowError` if the report
+    left the editable states meanwhile (submitted, approved) or its activity is archived, and
+    `ValidationError` for any broken rule of the model.
     """
-    report = form.instance
-    created = report.pk is None
     try:
         with transaction.atomic():
+            current = lock_report(report.pk, version) if report.pk is not None else None
+            created = current is None
             if report.activity.is_archived:
                 raise WorkflowError(
                     f"{report.activity} is archived: restore it before writing its reports."
                 )
+            if not user.has_perm("activities.add_progressreport", report.activity):
+                raise NotAllowed("Only editors of the activity's region write its reports.")
             if created:
                 current = report
-                current.author = user
+                current.author_id = current.author_id or user.pk
                 current.version = 1
             else:
-                current = _locked(report)
                 if not (
                     permissions.can_see_report(user, current)
                     and user.has_perm("activities.change_progressreport", current)
@@ -397,18 +409,11 @@ def save_report(form, user):
                         f"This report is {current.get_state_display().lower()} now: "
                         "it can no longer be edited."
                     )
-                started_from = form.cleaned_data["version"]
-                if current.version != started_from:
-                    latest = current.history.select_related("history_user").first()
-                    raise ReportEditConflict(
-                        current,
-                        report_changes_since(current, started_from),
-                        saved_by=latest.history_user if latest else None,
-                    )
-                for name in REPORT_FIELDS:
+                for name in fields:
                     setattr(current, name, getattr(report, name))
                 current.version += 1
-            _save_with_reason(current, user, "Created" if created else "Edited")
+            current.full_clean(exclude=["version"])
+            _save_with_reason(current, user, reason or ("Created" if created else "Edited"))
     except IntegrityError:
         # Two people creating the same period at once: the form checked, the database decides.
         raise WorkflowError(
@@ -425,7 +430,7 @@ def submit_report(report, user, report_url=""):
     with `report_url` (an absolute link). Returns (the report, the reviewers told).
     """
     with transaction.atomic():
-        current = _locked(report)
+        current = lock_report(report.pk)
         if not user.has_perm("activities.add_progressreport", current.activity):
             raise NotAllowed("Only editors of the activity's region submit its reports.")
         if not permissions.can_see_report(user, current):
@@ -450,7 +455,7 @@ def approve_report(report, user, comment=""):
     """Approve a submitted `report`, with an optional `comment`: it counts from now on and is
     read-only (administrators excepted). By a reviewer of its region who is not its author."""
     with transaction.atomic():
-        current = _locked(report)
+        current = lock_report(report.pk)
         _review(current, user, ProgressReport.State.APPROVED, comment)
         _save_with_reason(current, user, "Approved")
     return current
@@ -460,7 +465,7 @@ def return_report(report, user, comment, report_url=""):
     """Return a submitted `report` to its author with a `comment` saying what to change; the
     author is told by e-mail, with `report_url`. Returns (the report, [the author] or [])."""
     with transaction.atomic():
-        current = _locked(report)
+        current = lock_report(report.pk)
         _review(current, user, ProgressReport.State.RETURNED, comment)
         # The history row keeps the whole comment in its own field; the reason stays short
         # (history_change_reason is a 100-character column).
@@ -508,42 +513,6 @@ def reviewers_of(report):
         .exclude(email="")
         .order_by("username")
     )
-
-
-def report_changes_since(report, version):
-    """What was changed on `report` since `version` (the one an edit form was read at), with
-    the values now. Empty when that version left no history row."""
-    started = report.history.filter(version=version).order_by("-history_date").first()
-    if started is None:
-        return []
-    changes = []
-    for name in [*REPORT_FIELDS, "state"]:
-        field = ProgressReport._meta.get_field(name)
-        old, new = getattr(started, name), getattr(report, name)
-        if old != new:
-            label = "State" if name == "state" else field.verbose_name.capitalize()
-            changes.append(Change(label, _shown(field, old), _shown(field, new)))
-    return changes
-
-
-def report_history(report):
-    """The history of `report`, newest first: each row with its user, date, `action`
-    ("Created", "Submitted", "Returned", …), the state it left the report in, and the
-    review comment of an approval or a return (`row.review_comment`)."""
-    rows = list(report.history.select_related("history_user"))
-    for row in rows:
-        row.action = row.history_change_reason or HISTORY_TYPES.get(row.history_type, "")
-    return rows
-
-
-def _locked(report):
-    """`report` read again under a row lock, so that two people acting at once act in turn and
-    the second sees what the first did."""
-    # The row alone, with no join: when PostgreSQL waits for the lock, it reads the locked row
-    # again once the lock is granted, but not the rows joined to it, which would still be
-    # those of before the wait (a reviewer of None beside the reviewer_id just set). Related
-    # rows are read after the lock, as they are now.
-    return ProgressReport.objects.select_for_update().get(pk=report.pk)
 
 
 def _check_move(report, state):
@@ -617,30 +586,3 @@ def _mail(users, template, context):
         logger.exception("Could not send %s to %s", template, recipients)
         return []
     return [user for user in users if user.email]
-
-
-def recent_changes(user, region_ids=None, count=10):
-    """The latest `count` changes to activities and progress reports of the regions
-    `region_ids` (every region when None), newest first, as history rows with `kind`
-    ("activity" or "report"), `subject`, `url` and `action`. Other people's drafts are left
-    out. Two queries."""
-    activity_rows = Activity.history.select_related("history_user")
-    visible_reports = ProgressReport.objects.visible_to(user)
-    if region_ids is not None:
-        activity_rows = activity_rows.filter(region_id__in=region_ids)
-        visible_reports = visible_reports.filter(activity__region_id__in=region_ids)
-    report_rows = ProgressReport.history.select_related("history_user", "activity").filter(
-        id__in=visible_reports.values("pk")
-    )
-    rows = [*activity_rows.order_by("-history_date")[:count]]
-    for row in rows:
-        row.kind, row.subject = "activity", row.title
-        row.url = reverse("activities:activity_detail", args=[row.id])
-    for row in report_rows.order_by("-history_date")[:count]:
-        row.kind, row.subject = "report", f"{row.activity.title}, report {row.year} Q{row.quarter}"
-        row.url = reverse("activities:report_detail", args=[row.activity_id, row.id])
-        rows.append(row)
-    for row in rows:
-        row.action = row.history_change_reason or HISTORY_TYPES.get(row.history_type, "")
-    rows.sort(key=lambda row: row.history_date, reverse=True)
-    return rows[:count]

@@ -152,8 +152,8 @@ def seed(users, password):
     from django.contrib.auth.models import Group, User
     from django.db import transaction
 
-    from activities import services
     from activities.models import Activity, RegionAssignment
+    from initiatives.history import record_history
     from initiatives.models import ActionPlan, Country, ExpectedResult, Region
 
     region = Region.objects.get(code="ASP")
@@ -190,7 +190,7 @@ def seed(users, password):
             )
             activity.countries.set([country])
             activity.expected_results.set([result])
-            services.write_history(activity, user, created=True)
+            record_history([activity], user, created=True)
             all_ids.append(activity.pk)
             if user is not None:
                 own.setdefault(user.username, []).append(

@@ -44,7 +44,6 @@ from activities.models import (
     RegionAssignment,
     TargetGroup,
 )
-from activities.services import write_histories
 from activities.signals import bulk_saved
 from demo.generated import REFERENCE_PREFIX, USERNAME_PREFIX, DemoDataError, current_plan
 from demo.reference_data import make_reference_data
@@ -65,6 +64,7 @@ from demo.vocabulary import (
     RETURN_COMMENTS,
     TOPICS,
 )
+from initiatives.history import record_history
 from initiatives.models import ActionPlan, Country, ExpectedResult, Region
 
 MAX_ACTIVITIES = 1_000_000
@@ -82,7 +82,7 @@ State = ProgressReport.State
 def counted_per_region(year, plan=None):
     """How many activities count in `year`'s figures for `plan` (default: the current plan),
     per region code, every region included: what each region's dashboard counts (see
-    reports.queries.Scope). One query."""
+    reports.queries.scope.Scope). One query."""
     plan = plan or current_plan()
     counted = Activity.objects.counted_in(year).in_plan(plan)
     regions = Region.objects.annotate(
@@ -217,12 +217,7 @@ def _write(drafts):
     by_creator = sorted(activities, key=lambda a: a.created_by_id)
     for _, group in itertools.groupby(by_creator, key=lambda a: a.created_by_id):
         group = list(group)
-        write_histories(
-            group,
-            group[0].created_by,
-            reason=CHANGE_REASON,
-            created={activity.pk for activity in group},
-        )
+        record_history(group, group[0].created_by, reason=CHANGE_REASON, created=True)
 
     reports = []
     for draft in drafts:

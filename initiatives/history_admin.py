@@ -4,9 +4,9 @@ django-simple-history's revert page (`history_form_view`) saves the row, then it
 fields, then the admin's log entry, without a transaction of its own, and fills the form's
 many-to-many fields with today's links rather than the version's. `HistoryAdmin` makes a revert
 save everything or nothing, and bring back the links the history row kept, through the same
-checks as any save of the model. It is shared by the apps' admins (reference data, work data,
-users and groups), so it lives in the app every other one builds on (the domain apps import
-nothing from config/).
+save as any other of the model (the admin's `save_model`: for work data, the one write path).
+It is shared by the apps' admins (reference data, work data, users and groups), so it lives in
+the app every other one builds on (the domain apps import nothing from config/).
 """
 
 from django.contrib import admin
@@ -19,6 +19,8 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from simple_history.utils import get_m2m_reverse_field_name
+
+from initiatives.history import record_history
 
 
 def version_of(obj):
@@ -56,15 +58,15 @@ class HistoryAdmin(SimpleHistoryAdmin):
       user's groups) and restores the links that the form does not show (an activity's countries
       and expected results, edited by inlines elsewhere), listed read-only on the page.
       `revert_errors` refuses a version whose links would break a rule today.
-    - A model whose history is written once per save with its links (its records are reachable
-      as `Model.history_records`, see activities.models.LinkedHistoricalRecords) gets exactly one
-      history row per admin save or revert, with the final links, written when the row and all
-      its links are saved; simple-history alone would write one on the row's save (with the old
-      links) and one more per changed link.
+    - A save of a row whose history keeps its links (a user's groups) writes one history row,
+      once the row and its links are all saved (initiatives.history), not one per change. The
+      admin of a model written by a service of its own (an activity, with its links and one
+      history row: activities.services) saves the restored links with the row, in `save_model`.
     """
 
     # Many-to-many fields with history that the change form does not show (edited by inlines):
-    # a revert sets them as the version kept them, after `revert_errors` found nothing wrong.
+    # a revert sets them as the version kept them (the form's `restored_links`, which the
+    # admin's `save_model` saves), after `revert_errors` found nothing wrong.
     links_restored_on_revert = []
 
     def history_view(self, request, object_id, extra_context=None):
@@ -180,20 +182,19 @@ class HistoryAdmin(SimpleHistoryAdmin):
             lines.append((self.model._meta.get_field(name).verbose_name, ", ".join(names) or "—"))
         return format_html("<ul>{}</ul>", format_html_join("", "<li>{}: {}</li>", lines))
 
-    # --- Saves: the links restored, and one history row written at the end -------------------
+    # --- Saves of a row with links: one history row, once the links are saved too -------------
 
-    def writes_history_once(self):
-        """Whether this model's history row is written once the row and its links are saved."""
-        return hasattr(self.model, "history_records")
+    def keeps_links_in_history(self):
+        """Whether this model's history keeps many-to-many links (a user's groups)."""
+        history_model = getattr(self.model, self.model._meta.simple_history_manager_attribute)
+        return any(hasattr(history_model.model, f.name) for f in self.model._meta.many_to_many)
 
     def save_model(self, request, obj, form, change):
-        if self.writes_history_once():
-            # No history row yet: the links are saved afterwards (here, by the form and by the
+        if self.keeps_links_in_history():
+            # No history row yet: the links are saved afterwards (by the form and the
             # inlines); `log_addition`/`log_change` write it once they all are.
             obj.skip_history_when_saving = True
         super().save_model(request, obj, form, change)
-        for name, ids in getattr(form, "restored_links", {}).items():
-            getattr(obj, name).set(ids)
 
     # The admin logs a save once the row, its inlines and its many-to-many fields are all saved,
     # on the change form, the add form and the revert page alike.
@@ -208,9 +209,4 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def _write_pending_history(self, request, obj, created):
         if hasattr(obj, "skip_history_when_saving"):
             del obj.skip_history_when_saving
-            self.write_history(request, obj, created)
-
-    def write_history(self, request, obj, created):
-        """Write the one history row of `obj`'s state now, links included, by the admin user."""
-        obj._history_user = request.user
-        self.model.history_records.create_historical_record(obj, "+" if created else "~")
+            record_history([obj], request.user, created=created)

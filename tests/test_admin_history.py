@@ -328,7 +328,7 @@ def test_a_revert_to_a_version_without_countries_is_refused(admin_client, activi
     response = revert(admin_client, Activity, activity, created)
 
     assert response.status_code == 200
-    assert "This version cannot be restored: it has no country." in response.text
+    assert "This version cannot be restored: Choose at least one country." in response.text
     assert_nothing_saved(activity, *state)
 
 
@@ -363,7 +363,7 @@ def test_an_activity_revert_that_fails_midway_saves_nothing(admin_client, activi
         raise RuntimeError("The history table is full")
 
     # The last write of a revert: the history row, after the row and its links are saved.
-    monkeypatch.setattr("activities.services.write_history", broken)
+    monkeypatch.setattr("activities.services.record_history", broken)
     with pytest.raises(RuntimeError):
         revert(admin_client, Activity, activity, before)
 

@@ -11,7 +11,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
 
-from activities import services
+from activities import history, services
 from activities.models import Activity, ProgressReport, TargetGroup
 from initiatives.models import Country, Designation
 from tests.factories import (
@@ -178,7 +178,7 @@ def test_it_restores_what_people_see(work_data, tmp_path):
     ]
     assert training.reports.get(quarter=4).review_comment == "Add the evidence links."
     # The change history, with who and the links of each version, as the app shows it.
-    entries = services.history_entries(training)
+    entries = history.history_entries(training)
     assert [(e.action, e.user.username) for e in entries] == [
         ("Changed", "asp.editor"),
         ("Created", "asp.editor"),

@@ -12,15 +12,12 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from openpyxl.utils import get_column_letter
 
-from activities import permissions, services, signals
+from activities import history, permissions, services
 from activities.models import (
     Activity,
-    ActivityCountry,
-    ActivityExpectedResult,
     TargetGroup,
 )
 from activities.spreadsheets.cleaning import (
@@ -56,12 +53,13 @@ SAVE_BATCH = 500  # rows a bulk INSERT
 class ImportRow:
     """One row of the file: what importing it does (`action`), the activity it creates or
     updates (`activity`, with the new values set once valid), what changes (`changes`, as
-    `services.Change`s by column header) and what is wrong (`errors`, as (header, message))."""
+    `history.Change`s by column header) and what is wrong (`errors`, as (header, message))."""
 
     number: int
     cells: dict
     action: str = ""
     activity: Activity | None = None
+    current: Activity | None = None  # the activity as the database has it, for an update
     links: dict = dataclass_field(default_factory=dict)
     changes: list = dataclass_field(default_factory=list)
     errors: list = dataclass_field(default_factory=list)
@@ -328,50 +326,52 @@ def _clean_row(row, columns, lookups, seen_uids, seen_references):
         except RowError as error:
             for message in error.messages:
                 row.add_error(key, message)
+    # The activity as the row would save it, beside `existing` as the database has it.
+    activity = copy.copy(existing) if existing is not None else Activity(currency="USD")
     if row.errors:
-        # Every mistake of the row at once, not only its cells': the model's own checks of the
-        # cells that could be read (an end date before the start beside an unknown country).
-        unread = set(FIELD_OF_COLUMN.values()) - set(values)
-        partial = copy.copy(existing) if existing is not None else Activity()
+        # Every mistake of the row at once, not only its cells': the rules of the one write
+        # path for the cells that could be read (an end date before the start beside an
+        # unknown country).
         for name, value in values.items():
-            setattr(partial, name, value)
-        _model_errors(row, partial, unread=unread)
+            setattr(activity, name, value)
+        unread = {*FIELD_OF_COLUMN.values()} - {*values}
+        _add_errors(row, services.activity_errors(lookups.user, activity, **_cheap(unread)))
         return
-    activity = existing or Activity()
-    if existing is None:
-        # Columns left out of the file take the model's defaults on a new activity.
-        values.setdefault("currency", "USD")
     region = _region_of(row, links.get("countries"), existing, lookups)
     if row.errors:
         return
-    if region is not None and region.pk not in lookups.region_ids:
-        row.add_error("", f"{region.code} activity outside your regions")
+    activity.region = region or existing.region
+    refusal = services.write_refusal(lookups.user, activity, existing)
+    if refusal:
+        row.add_error("", refusal)
         return
-    if existing is not None and existing.region_id not in lookups.region_ids:
-        row.add_error(
-            "", f"{lookups.regions[existing.region_id].code} activity outside your regions"
-        )
-        return
-    region = region or existing.region
-    results = links.get("expected_results")
-    if results is None and existing is not None:
-        results = list(existing.expected_results.all())
-    countries = links.get("countries", [])
-    for field_name, messages in services.link_errors(region, countries, results or []).items():
-        for message in messages:
-            row.add_error(field_name, message)
     row.links = links
-    row.changes = _changes(existing, values, links, region)
-    if existing is not None and existing.is_archived and row.changes:
-        row.add_error("", f"“{existing}” is archived: restore it before importing changes to it")
+    row.changes = _changes(existing, values, links)
     for name, value in values.items():
         setattr(activity, name, value)
-    activity.region = region
-    _model_errors(row, activity)
+    # The links the row leaves out (no such column) stay as they are.
+    kept = {name: list(getattr(existing, name).all()) if existing else [] for name in LINK_COLUMNS}
+    errors = services.activity_errors(
+        lookups.user,
+        activity,
+        countries=links.get("countries", kept["countries"]),
+        expected_results=links.get("expected_results", kept["expected_results"]),
+        current=existing if row.changes else None,
+        **_cheap(),
+    )
+    _add_errors(row, errors)
     if row.errors:
         return
-    row.activity = activity
+    row.activity, row.current = activity, existing
     row.action = CREATE if existing is None else (UPDATE if row.changes else UNCHANGED)
+
+
+def _cheap(unread=()):
+    """The one write path's checks without a query per row: uniqueness is checked against the
+    file and the activities fetched with it (see `_existing_activity`); the region and the
+    focal point were found among the rows fetched once per file. Fields in `unread` (their
+    cell has an error already) are not checked again."""
+    return {"unique": False, "exclude": ["region", "focal_point", *unread]}
 
 
 def _existing_activity(row, lookups, seen_uids, seen_references):
@@ -460,8 +460,8 @@ def _normal(value):
     return value
 
 
-def _changes(existing, values, links, region):
-    """What a row changes, as `services.Change`s labelled by column header."""
+def _changes(existing, values, links):
+    """What a row changes, as `history.Change`s labelled by column header."""
     changes = []
     if existing is None:
         return changes  # a new activity: the preview says so, not each of its values
@@ -473,37 +473,20 @@ def _changes(existing, values, links, region):
         if existing is None and new in (None, "", 0):
             continue
         changes.append(
-            services.Change(HEADER_OF[COLUMN_OF_FIELD[name]], _shown(name, old), _shown(name, new))
+            history.Change(HEADER_OF[COLUMN_OF_FIELD[name]], _shown(name, old), _shown(name, new))
         )
     for key, new in links.items():
         old = list(getattr(existing, key).all()) if existing is not None else []
         if {item.pk for item in old} != {item.pk for item in new}:
-            changes.append(services.Change(HEADER_OF[key], _shown(key, old), _shown(key, new)))
+            changes.append(history.Change(HEADER_OF[key], _shown(key, old), _shown(key, new)))
     return changes
 
 
-def _model_errors(row, activity, unread=()):
-    """The model's own checks (lengths, choices, required fields), and its check constraints
-    evaluated here rather than by a query per row; uniqueness is checked against the file and
-    the activities fetched with it (see `_existing_activity`). Fields in `unread` (their cell
-    has an error already) are not checked again."""
-    try:
-        activity.full_clean(
-            exclude=["uid", "region", "focal_point", "created_by", "updated_by", *unread],
-            validate_unique=False,
-            validate_constraints=False,
-        )
-    except ValidationError as error:
-        for name, messages in error.message_dict.items():
-            key = COLUMN_OF_FIELD.get(name, "")
-            for message in messages:
-                row.add_error(key, message.rstrip(".").replace("Ensure this value", "it"))
-    if activity.end_date and activity.start_date and activity.end_date < activity.start_date:
-        row.add_error(
-            "end_date",
-            f"{activity.end_date.isoformat()} is before the start date "
-            f"{activity.start_date.isoformat()}",
-        )
+def _add_errors(row, errors):
+    """The one write path's `errors` ({field: [message]}) on `row`, under the fields' columns."""
+    for name, messages in errors.items():
+        for message in messages:
+            row.add_error(name if name in LINK_COLUMNS else COLUMN_OF_FIELD.get(name, ""), message)
 
 
 # --- Saving --------------------------------------------------------------------------------
@@ -533,47 +516,14 @@ def import_rows(data, user, filename):
 
 
 def _save_rows(plan, user, reason):
-    """Save the rows to create or update, their links and their history, in a few queries per
-    hundred rows (never a query per cell)."""
-    created = [row.activity for row in plan.rows if row.action == CREATE]
-    updated = [row for row in plan.rows if row.action == UPDATE]
-    for activity in created:
-        activity.created_by = activity.updated_by = user
-        activity.version = 1
-    Activity.objects.bulk_create(created, batch_size=SAVE_BATCH)
-    if created and created[0].pk is None:  # a database that does not return the new ids
-        for activity in created:
-            activity.pk = Activity.objects.values_list("pk", flat=True).get(uid=activity.uid)
-    through = {
-        "countries": (ActivityCountry, "country"),
-        "expected_results": (ActivityExpectedResult, "expected_result"),
-        "target_groups": (Activity.target_groups.through, "targetgroup"),
-    }
-    new_links = {key: [] for key in through}
-    for row in updated:
-        activity = row.activity
-        activity.updated_by = user
-        activity.version += 1
-        activity.save_without_historical_record()
-        for key, (model, target) in through.items():
-            if key in row.links:
-                model.objects.filter(activity=activity).exclude(
-                    **{f"{target}__in": row.links[key]}
-                ).delete()
-    for row in [*(r for r in plan.rows if r.action == CREATE), *updated]:
-        activity = row.activity
-        old = set() if row.action == CREATE else None
-        for key, (model, target) in through.items():
-            had = old if old is not None else {item.pk for item in getattr(activity, key).all()}
-            for item in row.links.get(key, []):
-                if item.pk not in had:
-                    new_links[key].append(model(activity=activity, **{target: item}))
-    for key, (model, _target) in through.items():
-        model.objects.bulk_create(new_links[key], batch_size=SAVE_BATCH)
-    services.write_histories(
-        [*created, *(row.activity for row in updated)],
+    """Save the rows to create or update, their links and their history, through the one write
+    path's batch variant: a few queries per hundred rows (never a query per cell)."""
+    services.save_activities(
         user,
-        reason=reason,
-        created={activity.pk for activity in created},
+        [
+            (row.activity, row.links, row.current)
+            for row in plan.rows
+            if row.action in (CREATE, UPDATE)
+        ],
+        reason,
     )
-    signals.bulk_saved.send(sender=Activity)

@@ -275,14 +275,14 @@ def test_a_failure_at_the_end_of_saving_saves_nothing(asp_editor, monkeypatch):
     rows = [import_row(title=f"Activity {n}") for n in range(3)]
     data = csv_file([*rows, import_row(reference="ASP-1", title="New")])
     history_rows = Activity.history.count()
-    write_histories = services.write_histories
+    record_history = services.record_history
 
     def write_then_fail(*args, **kwargs):
-        write_histories(*args, **kwargs)
+        record_history(*args, **kwargs)
         assert Activity.objects.count() == 4  # all saved, up to here
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(services, "write_histories", write_then_fail)
+    monkeypatch.setattr(services, "record_history", write_then_fail)
     with pytest.raises(RuntimeError):
         spreadsheets.import_rows(data, asp_editor, "x.csv")
     assert Activity.objects.count() == 1
@@ -325,16 +325,22 @@ def test_confirm_checks_again_and_saves_nothing_when_the_data_changed(client, as
         ({"target_groups": "Cats"}, "row 2, target groups: “Cats” is not a target group"),
         ({"start_date": "31/02/2026"}, "row 2, start date: “31/02/2026” is not a date"),
         ({"start_date": ""}, "row 2, start date: required, but empty"),
-        ({"end_date": "2026-01-01"}, "row 2, end date: 2026-01-01 is before the start date"),
+        (
+            {"end_date": "2026-01-01"},
+            "row 2, end date: The end date cannot be before the start date.",
+        ),
         ({"budget": "-5"}, "row 2, budget: -5 is negative"),
         ({"budget": "lots"}, "row 2, budget: “lots” is not a number"),
         ({"people_reached_men": "12.5"}, "row 2, people reached men: 12.5 is not a whole number"),
         ({"people_reached_women": "-1"}, "row 2, people reached women: -1 is negative"),
-        ({"currency": "Dollars"}, "row 2, currency: “Dollars” is not a currency code"),
+        (
+            {"currency": "US$"},
+            "row 2, currency: Give the currency's three-letter ISO code, e.g. USD.",
+        ),
         ({"focal_point_email": "nobody@itu.int"}, "row 2, focal point e-mail: nobody@itu.int is"),
         ({"title": ""}, "row 2, title: required, but empty"),
-        ({"title": "x" * 301}, "row 2, title: it has at most 300 characters"),
-        ({"reference": "R" * 51}, "row 2, reference: it has at most 50 characters"),
+        ({"title": "x" * 301}, "row 2, title: Ensure this value has at most 300 characters"),
+        ({"reference": "R" * 51}, "row 2, reference: Ensure this value has at most 50 characters"),
         (
             {"tracker_id": "0e6f1c2a-0000-4000-8000-000000000000"},
             "row 2, tracker id: no activity has the tracker id",
@@ -362,7 +368,7 @@ def test_a_row_with_three_mistakes_shows_all_three(client, asp_editor):
     assert len(errors) == 3, errors
     assert errors[0].startswith("row 2, countries: 'XYZ' is not a country code")
     assert errors[1].startswith("row 2, status: “Running” is not a status")
-    assert errors[2].startswith("row 2, end date: 2025-01-01 is before the start date")
+    assert errors[2] == "row 2, end date: The end date cannot be before the start date."
     assert "3 errors: fix the file and upload it again" in response.content.decode()
     assert not ImportBatch.objects.exists()
 
@@ -372,7 +378,9 @@ def test_a_bad_cell_beside_a_title_too_long_shows_both(client, asp_editor):
     response = upload(client, csv_file([import_row(title="x" * 301, budget="lots")]))
     errors = errors_of(response)
     assert len(errors) == 2, errors
-    assert any(error.startswith("row 2, title: it has at most 300 characters") for error in errors)
+    assert any(
+        error.startswith("row 2, title: Ensure this value has at most 300") for error in errors
+    )
     assert any(error.startswith("row 2, budget: “lots” is not a number") for error in errors)
 
 
@@ -388,7 +396,9 @@ def test_a_reference_twice_in_the_file_is_an_error_on_its_second_row(client, asp
 def test_a_row_outside_the_editors_regions_is_refused(client, asp_editor):
     client.force_login(asp_editor)
     response = upload(client, csv_file([import_row(), import_row(countries="KEN")]))
-    assert errors_of(response) == ["row 3: AFR activity outside your regions"]
+    assert errors_of(response) == [
+        "row 3: Africa is not one of your regions: you cannot write its activities."
+    ]
 
 
 def test_updating_an_activity_of_another_region_is_refused(client, asp_editor):
@@ -402,7 +412,9 @@ def test_updating_an_activity_of_another_region_is_refused(client, asp_editor):
     )
     client.force_login(asp_editor)
     response = upload(client, csv_file([import_row(reference="AFR-1")]))
-    assert errors_of(response) == ["row 2: AFR activity outside your regions"]
+    assert errors_of(response) == [
+        "row 2: Africa is not one of your regions: you cannot write its activities."
+    ]
     assert Activity.objects.get().countries.get().iso3 == "KEN"
 
 
@@ -421,9 +433,7 @@ def test_an_archived_activity_is_not_changed(client, asp_editor):
     ActivityFactory(reference="ASP-1", title="Old", archived_at=timezone.now())
     client.force_login(asp_editor)
     response = upload(client, csv_file([import_row(reference="ASP-1", title="New")]))
-    assert errors_of(response) == [
-        "row 2: “Old” is archived: restore it before importing changes to it"
-    ]
+    assert errors_of(response) == ["row 2: “Old” is archived: restore it before changing it."]
 
 
 def test_an_old_plans_expected_result_of_the_activity_is_kept(client, asp_editor):

@@ -18,7 +18,7 @@ from django.db import transaction
 
 from activities import roles
 from activities.models import Activity, RegionAssignment
-from activities.services import write_history
+from initiatives.history import record_history
 from initiatives.models import Region
 
 URL = "http://127.0.0.1:8000/"
@@ -140,10 +140,7 @@ class Command(BaseCommand):
         Activity.history.filter(id__in=fresh.values("pk")).delete()
         for activity in fresh.select_related("created_by"):
             activity._history_date = activity.created_at
-            try:
-                write_history(activity, activity.created_by, created=True, reason="Demo data")
-            finally:
-                del activity._history_date
+            record_history([activity], activity.created_by, reason="Demo data", created=True)
 
     def print_table(self, password, generated):
         header = ("username", "role", "regions", "password")

@@ -1,39 +1,21 @@
-"""Work data: the activities that regional offices run and their progress reports, and the
-regions each user works in.
-"""
+"""Activities: what a regional office runs, where (countries), toward which expected results,
+for whom (target groups), and the quarters they report on."""
 
 import datetime
 import uuid
 
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from activities.validators import validate_currency_code
 from initiatives.models import Country, ExpectedResult, Region
 from initiatives.validators import validate_multiline_text, validate_text
-
-
-class RegionAssignment(models.Model):
-    """A region a user works in: Editors and Reviewers write only in their assigned regions."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="region_assignments"
-    )
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="assignments")
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["user__username", "region__code"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "region"], name="regionassignment_unique"),
-        ]
-
-    def __str__(self):
-        return f"{self.user} – {self.region.code}"
 
 
 class TargetGroupManager(models.Manager):
@@ -141,18 +123,9 @@ def previous_quarters(today=None, count=2):
     return quarters
 
 
-class LinkedHistoricalRecords(HistoricalRecords):
-    """simple-history's records, reachable afterwards as `Model.history_records`.
-
-    simple-history keeps its HistoricalRecords only as signal receivers. A service that saves a
-    row and then its many-to-many links (under `skip_history_when_saving`) needs it to write the
-    one history row of the final state: see `activities.services.write_history`.
-    """
-
-    def finalize(self, sender, **kwargs):
-        super().finalize(sender, **kwargs)
-        if sender is self.cls:
-            sender.history_records = self
+def _reports():
+    """Progress reports (activities.models.report, which builds on this module)."""
+    return apps.get_model("activities", "ProgressReport").objects
 
 
 class ActivityQuerySet(models.QuerySet):
@@ -195,9 +168,7 @@ class ActivityQuerySet(models.QuerySet):
 
     def with_approved_report_in(self, year):
         """Activities with at least one approved progress report for a quarter of `year`."""
-        return self.filter(
-            pk__in=ProgressReport.objects.approved().filter(year=year).values("activity_id")
-        )
+        return self.filter(pk__in=_reports().approved().filter(year=year).values("activity_id"))
 
     # The methods below narrow through subqueries (`pk__in`) rather than joins, so that an
     # activity in several countries or advancing several results is counted and listed once,
@@ -289,7 +260,7 @@ class ActivityQuerySet(models.QuerySet):
         periods = Q()
         for year, quarter in previous_quarters(today, count=2):
             periods |= Q(year=year, quarter=quarter)
-        recently_reported = ProgressReport.objects.approved().filter(periods).values("activity_id")
+        recently_reported = _reports().approved().filter(periods).values("activity_id")
         return (
             self.not_archived()
             .filter(status=Activity.Status.ONGOING, start_date__lt=quarter_start)
@@ -346,12 +317,18 @@ class Activity(models.Model):
     modality = models.CharField(max_length=30, choices=Modality.choices)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
-    budget_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    budget_amount = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, "The budget cannot be negative.")],
+    )
     currency = models.CharField(
         max_length=3,
         default="USD",
         help_text="ISO 4217 code, e.g. USD.",
-        validators=[validate_text],
+        validators=[validate_text, validate_currency_code],
     )
     funding_source = models.CharField(max_length=30, choices=FundingSource.choices, blank=True)
     partners = models.TextField(blank=True, validators=[validate_multiline_text])
@@ -409,8 +386,10 @@ class Activity(models.Model):
         "people_reached_women",
         "people_reached_men",
     ]
+    # Its links: the many-to-many fields, saved and kept in its history with the row.
+    LINK_FIELDS = ["countries", "expected_results", "target_groups"]
 
-    history = LinkedHistoricalRecords(m2m_fields=[countries, expected_results, target_groups])
+    history = HistoricalRecords(m2m_fields=[countries, expected_results, target_groups])
     objects = ActivityQuerySet.as_manager()
 
     class Meta:
@@ -461,6 +440,13 @@ class Activity(models.Model):
     def get_absolute_url(self):
         return reverse("activities:activity_detail", args=[self.pk])
 
+    def clean(self):
+        # The constraint activity_end_not_before_start, checked here without a query.
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError(
+                {"end_date": "The end date cannot be before the start date."}, code="end_date"
+            )
+
     def natural_key(self):
         return (str(self.uid),)
 
@@ -471,233 +457,3 @@ class Activity(models.Model):
     @property
     def people_reached(self):
         return self.people_reached_women + self.people_reached_men
-
-
-class ProgressReportQuerySet(models.QuerySet):
-    """Progress reports as the workflow asks for them. Drafts are their author's own: lists
-    shown to a user go through `visible_to(user)` or one of the author's own questions."""
-
-    def get_by_natural_key(self, activity_uid, year, quarter):
-        return self.get(activity__uid=activity_uid, year=year, quarter=quarter)
-
-    def approved(self):
-        """The reports that count: dashboards and staleness read only these."""
-        return self.filter(state=ProgressReport.State.APPROVED)
-
-    def visible_to(self, user):
-        """Every report but other people's drafts."""
-        return self.filter(~Q(state=ProgressReport.State.DRAFT) | Q(author=user))
-
-    def in_regions(self, regions):
-        return self.filter(activity__region__in=regions)
-
-    def drafts_of(self, user):
-        """`user`'s drafts, not yet submitted."""
-        return self.filter(state=ProgressReport.State.DRAFT, author=user)
-
-    def returned_to(self, user):
-        """`user`'s reports that a reviewer returned for changes."""
-        return self.filter(state=ProgressReport.State.RETURNED, author=user)
-
-    def waiting_for_review_by(self, user):
-        """Submitted reports that `user` may approve or return: in the regions they review,
-        written by someone else. None for a user who does not review."""
-        # Imported here: permissions is the layer above the models and may come to import them.
-        from activities import permissions
-
-        if not user.has_perm("activities.review_progressreport"):
-            return self.none()
-        return (
-            self.filter(state=ProgressReport.State.SUBMITTED)
-            .filter(activity__region__in=permissions.region_ids(user))
-            .exclude(author=user)
-        )
-
-
-class ProgressReport(models.Model):
-    """An activity's report for one quarter, written by staff and approved by a reviewer.
-
-    Only approved reports count in dashboards; drafts are their author's.
-    """
-
-    class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        APPROVED = "approved", "Approved"
-        RETURNED = "returned", "Returned"
-
-    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="reports")
-    year = models.PositiveSmallIntegerField()
-    quarter = models.PositiveSmallIntegerField(choices=[(q, f"Q{q}") for q in range(1, 5)])
-    activity_status = models.CharField(
-        "status at the time",
-        max_length=20,
-        choices=Activity.Status.choices,
-    )
-    percent_complete = models.PositiveSmallIntegerField(default=0)
-    achievements = models.TextField(blank=True, validators=[validate_multiline_text])
-    challenges = models.TextField(blank=True, validators=[validate_multiline_text])
-    next_steps = models.TextField(blank=True, validators=[validate_multiline_text])
-    evidence_links = models.TextField(
-        blank=True, help_text="One link per line.", validators=[validate_multiline_text]
-    )
-    people_reached_women = models.PositiveIntegerField(default=0)
-    people_reached_men = models.PositiveIntegerField(default=0)
-
-    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_reports"
-    )
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="reviewed_reports",
-    )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_comment = models.TextField(blank=True, validators=[validate_multiline_text])
-
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
-
-    history = HistoricalRecords()
-    objects = ProgressReportQuerySet.as_manager()
-
-    # The workflow, in one place: from each state, the states a report may move to. Editing is
-    # allowed in EDITABLE_STATES only (administrators excepted: activities/permissions.py).
-    TRANSITIONS = {
-        State.DRAFT: {State.SUBMITTED},
-        State.SUBMITTED: {State.APPROVED, State.RETURNED},
-        State.RETURNED: {State.SUBMITTED},
-        State.APPROVED: set(),
-    }
-    EDITABLE_STATES = {State.DRAFT, State.RETURNED}
-
-    class Meta:
-        ordering = ["activity", "-year", "-quarter"]
-        permissions = [("review_progressreport", "Can approve or return progress reports")]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["activity", "year", "quarter"],
-                name="progressreport_one_per_activity_and_period",
-                violation_error_message="This activity already has a report for this quarter.",
-            ),
-            models.CheckConstraint(
-                condition=Q(percent_complete__gte=0) & Q(percent_complete__lte=100),
-                name="progressreport_percent_0_to_100",
-                violation_error_message="Percent complete is between 0 and 100.",
-            ),
-            models.CheckConstraint(
-                condition=Q(quarter__gte=1) & Q(quarter__lte=4),
-                name="progressreport_quarter_1_to_4",
-                violation_error_message="The quarter is 1, 2, 3 or 4.",
-            ),
-            models.CheckConstraint(
-                condition=Q(year__gte=2000) & Q(year__lte=2100),
-                name="progressreport_year_plausible",
-                violation_error_message="The year must be between 2000 and 2100.",
-            ),
-            # A reviewed report names its reviewer, and nobody reviews their own report.
-            models.CheckConstraint(
-                condition=~Q(state__in=["approved", "returned"])
-                | (Q(reviewer__isnull=False) & Q(reviewed_at__isnull=False)),
-                name="progressreport_reviewed_has_reviewer",
-                violation_error_message="An approved or returned report needs its reviewer.",
-            ),
-            models.CheckConstraint(
-                condition=Q(reviewer__isnull=True) | ~Q(reviewer=F("author")),
-                name="progressreport_not_reviewed_by_author",
-                violation_error_message="Nobody reviews their own report.",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["state", "activity"], name="report_state_activity"),
-            # Only approved reports count: those of a quarter (staleness, people reached in a
-            # year) and an activity's (its latest percent complete), without reading the rest.
-            models.Index(
-                fields=["year", "quarter", "activity"],
-                name="report_approved_period",
-                condition=Q(state="approved"),
-            ),
-            models.Index(
-                fields=["activity", "year", "quarter"],
-                name="report_approved_activity",
-                condition=Q(state="approved"),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.activity} – {self.period}"
-
-    def get_absolute_url(self):
-        return reverse("activities:report_detail", args=[self.activity_id, self.pk])
-
-    def natural_key(self):
-        return (*self.activity.natural_key(), self.year, self.quarter)
-
-    natural_key.dependencies = ["activities.activity"]
-
-    @property
-    def period(self):
-        return f"{self.year} Q{self.quarter}"
-
-    def can_become(self, state):
-        """Whether the workflow leads from this report's state to `state`."""
-        return state in self.TRANSITIONS[self.state]
-
-    @property
-    def is_editable(self):
-        return self.state in self.EDITABLE_STATES
-
-    @property
-    def people_reached(self):
-        return self.people_reached_women + self.people_reached_men
-
-
-class ImportBatchQuerySet(models.QuerySet):
-    def stale(self, older_than=None):
-        """Previews never confirmed, uploaded more than `older_than` ago (a timedelta; default
-        `ImportBatch.PREVIEW_KEPT`): their files are of no more use and are deleted."""
-        older_than = ImportBatch.PREVIEW_KEPT if older_than is None else older_than
-        return self.filter(
-            status=ImportBatch.Status.PREVIEWED,
-            created_at__lt=timezone.now() - older_than,
-        )
-
-
-class ImportBatch(models.Model):
-    """A spreadsheet uploaded for import, kept between its preview and its confirmation.
-
-    The confirmation reads and checks the stored file again before saving anything; once
-    imported, the file's bytes are dropped and the row stays as a record of who imported what.
-    A preview not confirmed within PREVIEW_KEPT is stale: deleted when its uploader uploads
-    again, and by `manage.py purge_import_batches` (run daily).
-    """
-
-    PREVIEW_KEPT = datetime.timedelta(days=1)
-
-    class Status(models.TextChoices):
-        PREVIEWED = "previewed", "Previewed"
-        IMPORTED = "imported", "Imported"
-
-    filename = models.CharField(max_length=255)
-    content = models.BinaryField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_batches"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEWED)
-    imported_at = models.DateTimeField(null=True, blank=True)
-
-    objects = ImportBatchQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name_plural = "import batches"
-
-    def __str__(self):
-        return f"{self.filename} ({self.get_status_display().lower()})"

@@ -1,0 +1,212 @@
+"""Progress reports: an activity's report for a quarter, and its workflow (draft, submitted,
+approved or returned)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from activities.models.activity import Activity
+from activities.validators import validate_evidence_links
+from initiatives.validators import validate_multiline_text
+
+
+class ProgressReportQuerySet(models.QuerySet):
+    """Progress reports as the workflow asks for them. Drafts are their author's own: lists
+    shown to a user go through `visible_to(user)` or one of the author's own questions."""
+
+    def get_by_natural_key(self, activity_uid, year, quarter):
+        return self.get(activity__uid=activity_uid, year=year, quarter=quarter)
+
+    def approved(self):
+        """The reports that count: dashboards and staleness read only these."""
+        return self.filter(state=ProgressReport.State.APPROVED)
+
+    def visible_to(self, user):
+        """Every report but other people's drafts."""
+        return self.filter(~Q(state=ProgressReport.State.DRAFT) | Q(author=user))
+
+    def in_regions(self, regions):
+        return self.filter(activity__region__in=regions)
+
+    def drafts_of(self, user):
+        """`user`'s drafts, not yet submitted."""
+        return self.filter(state=ProgressReport.State.DRAFT, author=user)
+
+    def returned_to(self, user):
+        """`user`'s reports that a reviewer returned for changes."""
+        return self.filter(state=ProgressReport.State.RETURNED, author=user)
+
+    def waiting_for_review_by(self, user):
+        """Submitted reports that `user` may approve or return: in the regions they review,
+        written by someone else. None for a user who does not review."""
+        # Imported here: permissions is the layer above the models and may come to import them.
+        from activities import permissions
+
+        if not user.has_perm("activities.review_progressreport"):
+            return self.none()
+        return (
+            self.filter(state=ProgressReport.State.SUBMITTED)
+            .filter(activity__region__in=permissions.region_ids(user))
+            .exclude(author=user)
+        )
+
+
+class ProgressReport(models.Model):
+    """An activity's report for one quarter, written by staff and approved by a reviewer.
+
+    Only approved reports count in dashboards; drafts are their author's.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        APPROVED = "approved", "Approved"
+        RETURNED = "returned", "Returned"
+
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="reports")
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField(choices=[(q, f"Q{q}") for q in range(1, 5)])
+    activity_status = models.CharField(
+        "status at the time",
+        max_length=20,
+        choices=Activity.Status.choices,
+    )
+    percent_complete = models.PositiveSmallIntegerField(default=0)
+    achievements = models.TextField(blank=True, validators=[validate_multiline_text])
+    challenges = models.TextField(blank=True, validators=[validate_multiline_text])
+    next_steps = models.TextField(blank=True, validators=[validate_multiline_text])
+    evidence_links = models.TextField(
+        blank=True,
+        help_text="One link per line.",
+        validators=[validate_multiline_text, validate_evidence_links],
+    )
+    people_reached_women = models.PositiveIntegerField(default=0)
+    people_reached_men = models.PositiveIntegerField(default=0)
+
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_reports"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_reports",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(blank=True, validators=[validate_multiline_text])
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+    objects = ProgressReportQuerySet.as_manager()
+
+    # The workflow, in one place: from each state, the states a report may move to. Editing is
+    # allowed in EDITABLE_STATES only (administrators excepted: activities/permissions.py).
+    TRANSITIONS = {
+        State.DRAFT: {State.SUBMITTED},
+        State.SUBMITTED: {State.APPROVED, State.RETURNED},
+        State.RETURNED: {State.SUBMITTED},
+        State.APPROVED: set(),
+    }
+    EDITABLE_STATES = {State.DRAFT, State.RETURNED}
+    # What an author writes, in the order of the form (the workflow's fields are the
+    # transitions' own): what an edit saves and what an edit conflict compares.
+    EDITABLE_FIELDS = [
+        "year",
+        "quarter",
+        "activity_status",
+        "percent_complete",
+        "achievements",
+        "challenges",
+        "next_steps",
+        "evidence_links",
+        "people_reached_women",
+        "people_reached_men",
+    ]
+
+    class Meta:
+        ordering = ["activity", "-year", "-quarter"]
+        permissions = [("review_progressreport", "Can approve or return progress reports")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "year", "quarter"],
+                name="progressreport_one_per_activity_and_period",
+                violation_error_message="This activity already has a report for this quarter.",
+            ),
+            models.CheckConstraint(
+                condition=Q(percent_complete__gte=0) & Q(percent_complete__lte=100),
+                name="progressreport_percent_0_to_100",
+                violation_error_message="Percent complete is between 0 and 100.",
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1) & Q(quarter__lte=4),
+                name="progressreport_quarter_1_to_4",
+                violation_error_message="The quarter is 1, 2, 3 or 4.",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100),
+                name="progressreport_year_plausible",
+                violation_error_message="The year must be between 2000 and 2100.",
+            ),
+            # A reviewed report names its reviewer, and nobody reviews their own report.
+            models.CheckConstraint(
+                condition=~Q(state__in=["approved", "returned"])
+                | (Q(reviewer__isnull=False) & Q(reviewed_at__isnull=False)),
+                name="progressreport_reviewed_has_reviewer",
+                violation_error_message="An approved or returned report needs its reviewer.",
+            ),
+            models.CheckConstraint(
+                condition=Q(reviewer__isnull=True) | ~Q(reviewer=F("author")),
+                name="progressreport_not_reviewed_by_author",
+                violation_error_message="Nobody reviews their own report.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "activity"], name="report_state_activity"),
+            # Only approved reports count: those of a quarter (staleness, people reached in a
+            # year) and an activity's (its latest percent complete), without reading the rest.
+            models.Index(
+                fields=["year", "quarter", "activity"],
+                name="report_approved_period",
+                condition=Q(state="approved"),
+            ),
+            models.Index(
+                fields=["activity", "year", "quarter"],
+                name="report_approved_activity",
+                condition=Q(state="approved"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.activity} – {self.period}"
+
+    def get_absolute_url(self):
+        return reverse("activities:report_detail", args=[self.activity_id, self.pk])
+
+    def natural_key(self):
+        return (*self.activity.natural_key(), self.year, self.quarter)
+
+    natural_key.dependencies = ["activities.activity"]
+
+    @property
+    def period(self):
+        return f"{self.year} Q{self.quarter}"
+
+    def can_become(self, state):
+        """Whether the workflow leads from this report's state to `state`."""
+        return state in self.TRANSITIONS[self.state]
+
+    @property
+    def is_editable(self):
+        return self.state in self.EDITABLE_STATES
+
+    @property
+    def people_reached(self):
+        return self.people_reached_women + self.people_reached_men
