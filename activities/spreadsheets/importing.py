@@ -46,7 +46,6 @@ from activities.spreadsheets.reading import (
 from initiatives.models import ActionPlan, Country, ExpectedResult, Region
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
-SAVE_BATCH = 500  # rows a bulk INSERT
 
 
 @dataclass
