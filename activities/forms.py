@@ -4,12 +4,13 @@ A form receives the `user` and offers only their regions and what belongs to the
 that the admin shares (an activity's links belong to its region) live in `activities.services`.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Case, IntegerField, Value, When
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 
 from activities import permissions, services, spreadsheets
@@ -51,12 +52,83 @@ def _choices_by(bound_field, group_of):
     return list(groups.values())
 
 
+class MergedEditForm:
+    """An edit form that can settle an edit conflict (`services.Merge`).
+
+    After a conflict the form comes back with the merge (`merge=`): their changes and yours in
+    its fields, and for each field you both changed, a choice: keep theirs (as saved now) or
+    yours (as in the form). The fields in conflict travel with the form (`conflict`), so that
+    the choice is checked on the next save.
+    """
+
+    def _settle_conflicts(self, merge):
+        if merge is not None:
+            self.initial.update(
+                {name: sorted(v) if isinstance(v, set) else v for name, v in merge.values.items()}
+            )
+            names = merge.conflicts
+        else:
+            getlist = getattr(self.data, "getlist", None)
+            names = getlist("conflict") if getlist else []
+        self.theirs_changed = [self.fields[n].label for n in getattr(merge, "theirs_changed", ())]
+        if self.instance.pk is None:  # a new row: nobody else saved it
+            names = []
+        self.conflict_names = [n for n in dict.fromkeys(names) if n in self._meta.fields]
+        # Names of no field of the form are left out above, not refused: nothing to correct.
+        self.fields["conflict"] = forms.Field(
+            widget=forms.MultipleHiddenInput, required=False, initial=self.conflict_names
+        )
+        # Theirs: the values saved now, read before the input is set on the instance.
+        self.theirs = {}
+        for name in self.conflict_names:
+            value = getattr(self.instance, name)
+            self.theirs[name] = list(value.all()) if hasattr(value, "all") else value
+            label = self.fields[name].label
+            self.fields[f"keep_{name}"] = forms.ChoiceField(
+                label=label,
+                choices=[("theirs", "Keep theirs"), ("yours", "Keep yours, as in the form")],
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": f"Choose which {label.lower()} to keep: theirs or yours."
+                },
+            )
+
+    def conflicts(self):
+        """The fields in conflict: (label, their value in words, the choice's field)."""
+        return [
+            (
+                self.fields[name].label,
+                _in_words(self.theirs[name], self.instance._meta.get_field(name)),
+                self[f"keep_{name}"],
+            )
+            for name in self.conflict_names
+        ]
+
+    def _keep_chosen(self, cleaned_data):
+        for name in self.conflict_names:
+            if cleaned_data.get(f"keep_{name}") == "theirs":
+                cleaned_data[name] = self.theirs[name]
+
+
+def _in_words(value, model_field):
+    """A field's value as the user reads it."""
+    if isinstance(value, list):
+        return ", ".join(_in_words(item, None) for item in value) or "—"
+    if model_field is not None and model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if hasattr(value, "get_full_name"):
+        return value.get_full_name() or value.get_username()
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "DATE_FORMAT")
+    return "—" if value in (None, "") else str(value)
+
+
 class FocalPointField(forms.ModelChoiceField):
     def label_from_instance(self, user):
         return user.get_full_name() or user.username
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(MergedEditForm, forms.ModelForm):
     """An activity, filled in one go: what, where, which expected results, when, for whom.
 
     Narrowed to `user`'s regions: the region among theirs, countries of their regions, expected
@@ -103,7 +175,7 @@ class ActivityForm(forms.ModelForm):
         }
         field_classes = {"focal_point": FocalPointField}
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, merge=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         regions = permissions.regions(user)
@@ -133,6 +205,7 @@ class ActivityForm(forms.ModelForm):
             .objects.filter(is_active=True)
             .order_by("first_name", "last_name", "username")
         )
+        self._settle_conflicts(merge)
 
     @staticmethod
     def _expected_results(regions):
@@ -182,6 +255,7 @@ class ActivityForm(forms.ModelForm):
         # The links' rules, as the one write path checks them (the model's own rules, the
         # dates among them, are checked by the model form).
         cleaned_data = super().clean()
+        self._keep_chosen(cleaned_data)
         errors = services.link_errors(
             cleaned_data.get("region"),
             cleaned_data.get("countries"),
@@ -200,7 +274,7 @@ class ActivityForm(forms.ModelForm):
 # --- Progress reports -----------------------------------------------------------------------
 
 
-class ProgressReportForm(forms.ModelForm):
+class ProgressReportForm(MergedEditForm, forms.ModelForm):
     """An activity's progress report for one quarter.
 
     The period offers the current action plan's years (and the current year), the current
@@ -256,7 +330,7 @@ class ProgressReportForm(forms.ModelForm):
             "people_reached_men": {"min_value": "Give a number of people, 0 or more."},
         }
 
-    def __init__(self, *args, activity, user, **kwargs):
+    def __init__(self, *args, activity, user, merge=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.activity, self.user = activity, user
         self.instance.activity = activity
@@ -272,6 +346,7 @@ class ProgressReportForm(forms.ModelForm):
         else:
             self.initial["version"] = self.instance.version
         self.fields["year"].choices = [(year, year) for year in self._years(today)]
+        self._settle_conflicts(merge)
 
     def _years(self, today):
         """The current action plan's years, this year and the report's own year."""
@@ -289,6 +364,7 @@ class ProgressReportForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        self._keep_chosen(cleaned_data)
         year, quarter = cleaned_data.get("year"), cleaned_data.get("quarter")
         if year and quarter:
             self.existing_report = (

@@ -86,6 +86,24 @@ def changes_since(activity, version):
     return _diff(started, latest)
 
 
+def values_at(instance, version, names, link_fields=()):
+    """{field: value} of `instance` (an activity or a progress report) as it was saved at
+    `version`, as `services.Merge` compares them (a related row as its pk, links as a set of
+    pks); None when that version left no history row."""
+    row = instance.history.filter(version=version).order_by("-history_date").first()
+    if row is None:
+        return None
+    values = {}
+    for name in names:
+        if name in link_fields:
+            links = getattr(type(row), name).model.objects.filter(history_id=row.history_id)
+            target = f"{HISTORY_LINKS[name][0]}_id"
+            values[name] = set(links.values_list(target, flat=True))
+        else:
+            values[name] = getattr(row, instance._meta.get_field(name).attname)
+    return values
+
+
 def _diff(older, newer):
     changes = []
     for name in HISTORY_FIELDS:

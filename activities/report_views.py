@@ -84,9 +84,9 @@ def report_create(request, pk):
 @require_form_methods
 def report_edit(request, pk, report_pk):
     """Edit a draft or a returned report (any report, for administrators). A save made by
-    someone else since the form was read is never overwritten: the form comes back with the
-    user's input, says what changed, and carries the new version so that saving again
-    overwrites knowingly."""
+    someone else since the form was read is never overwritten: the form comes back with their
+    changes merged with the user's (`services.merge_report`), a choice for each field both
+    changed, and the new version."""
     activity, report = _report_of(request, pk, report_pk)
     permissions.require(request.user.has_perm("activities.add_progressreport", activity))
     if activity.is_archived or not request.user.has_perm(
@@ -114,11 +114,13 @@ def report_edit(request, pk, report_pk):
         except ValidationError as error:
             form.add_error(None, error)
         except services.ReportEditConflict as error:
+            # Their changes and yours merged, a choice for each field you both changed.
             conflict = error
-            data = request.POST.copy()
-            data["version"] = error.report.version
+            merge = services.merge_report(
+                error.report, form.cleaned_data["version"], form.cleaned_data
+            )
             form = ProgressReportForm(
-                data, instance=error.report, activity=activity, user=request.user
+                instance=error.report, activity=activity, user=request.user, merge=merge
             )
         except services.WorkflowError as error:
             form.add_error(None, str(error))
@@ -164,6 +166,10 @@ def _submit(request, report):
     return report
 
 
+def _name(user):
+    return user.get_full_name() or user.username
+
+
 def _refused(request, activity, report, error, review_form=None):
     """A workflow move that the report's state does not allow: the report as it is now, with
     why, and nothing changed."""
@@ -196,10 +202,16 @@ def report_approve(request, pk, report_pk):
         messages.error(request, "The report is not approved: correct the comment first.")
         return _report_page(request, activity, report, review_form=form, status=400)
     try:
-        services.approve_report(report, request.user, form.cleaned_data["comment"])
+        report, notified = services.approve_report(
+            report,
+            request.user,
+            form.cleaned_data["comment"],
+            request.build_absolute_uri(report.get_absolute_url()),
+        )
     except services.WorkflowError as error:
         return _refused(request, activity, report, error, review_form=form)
-    messages.success(request, f"The report for {report.period} is approved.")
+    told = f"; {_name(report.author)} is told by e-mail" if notified else ""
+    messages.success(request, f"The report for {report.period} is approved{told}.")
     return redirect(report)
 
 
@@ -221,7 +233,8 @@ def report_return(request, pk, report_pk):
         )
     except services.WorkflowError as error:
         return _refused(request, activity, report, error, review_form=form)
-    author = report.author.get_full_name() or report.author.username
     told = " and told by e-mail" if notified else ""
-    messages.success(request, f"The report for {report.period} is returned to {author}{told}.")
+    messages.success(
+        request, f"The report for {report.period} is returned to {_name(report.author)}{told}."
+    )
     return redirect(report)

@@ -149,6 +149,95 @@ def lock_activity(pk, version=None):
     return current
 
 
+# --- Edit conflicts: the three-way merge -------------------------------------------------------
+
+
+class Merge:
+    """What an edit made on a stale copy becomes when merged with the saves made since.
+
+    Each field is compared in three versions: `base`, the one the writer read; `theirs`, the one
+    saved since; `yours`, the writer's input. A field only one side changed takes that side's
+    value; one both changed to different values is a conflict, which the writer settles (its
+    value here is yours until they choose). A set of links merges link by link: a link added or
+    removed on one side is added or removed, so links never conflict — unless the base is
+    unknown (a version with no history row), where every difference is a conflict.
+
+    `values`: {field: merged value}, raw (a row's pk, a set of pks for links); `theirs_changed`
+    and `conflicts`: the fields they changed (kept as they left them) and those both changed.
+    """
+
+    def __init__(self, base, theirs, yours, link_fields=()):
+        self.values, self.theirs_changed, self.conflicts = {}, [], []
+        for name, mine in yours.items():
+            their_value = theirs[name]
+            if base is None:  # nothing to tell who changed what: any difference is a conflict
+                if their_value != mine:
+                    self.conflicts.append(name)
+                self.values[name] = mine
+                continue
+            old = base[name]
+            if their_value != old:
+                if name in link_fields:
+                    mine = (old & their_value & mine) | (their_value - old) | (mine - old)
+                elif mine == old:
+                    mine = their_value
+                elif mine != their_value:
+                    self.conflicts.append(name)  # the form keeps yours until you choose
+                    self.values[name] = mine
+                    continue
+                self.theirs_changed.append(name)
+            self.values[name] = mine
+
+
+def raw_values(instance, names, link_fields=()):
+    """{field: value} of `instance` for these `names`, as `Merge` compares them: a related row
+    as its pk, links as a set of pks."""
+    values = {}
+    for name in names:
+        field = instance._meta.get_field(name)
+        if name in link_fields:
+            values[name] = {row.pk for row in getattr(instance, name).all()}
+        else:
+            values[name] = getattr(instance, field.attname)
+    return values
+
+
+def cleaned_raw_values(cleaned_data, names):
+    """The same from a form's `cleaned_data`: related rows as pks, sets of rows as sets of pks."""
+    values = {}
+    for name in names:
+        value = cleaned_data[name]
+        if hasattr(value, "pk"):
+            value = value.pk
+        elif isinstance(value, (list, tuple, set)) or hasattr(value, "model"):
+            value = {row.pk for row in value}
+        values[name] = value
+    return values
+
+
+def merge_activity(current, version, yours):
+    """`yours` ({field: value}, as a form cleaned them), made on `version` of the activity,
+    merged with `current`, the activity as it is now."""
+    names, links = Activity.EDITABLE_FIELDS, Activity.LINK_FIELDS
+    return Merge(
+        history.values_at(current, version, names, links),
+        raw_values(current, names, links),
+        cleaned_raw_values(yours, names),
+        link_fields=links,
+    )
+
+
+def merge_report(current, version, yours):
+    """`yours` ({field: value}, as a form cleaned them), made on `version` of the progress
+    report, merged with `current`, the report as it is now."""
+    names = ProgressReport.EDITABLE_FIELDS
+    return Merge(
+        history.values_at(current, version, names),
+        raw_values(current, names),
+        cleaned_raw_values(yours, names),
+    )
+
+
 # --- Activities: the writes -------------------------------------------------------------------
 
 
@@ -451,14 +540,20 @@ def submit_report(report, user, report_url=""):
     return current, notified
 
 
-def approve_report(report, user, comment=""):
+def approve_report(report, user, comment="", report_url=""):
     """Approve a submitted `report`, with an optional `comment`: it counts from now on and is
-    read-only (administrators excepted). By a reviewer of its region who is not its author."""
+    read-only (administrators excepted). By a reviewer of its region who is not its author,
+    who is told by e-mail, with `report_url`. Returns (the report, [the author] or [])."""
     with transaction.atomic():
         current = lock_report(report.pk)
         _review(current, user, ProgressReport.State.APPROVED, comment)
         _save_with_reason(current, user, "Approved")
-    return current
+    notified = _mail(
+        [current.author],
+        "report_approved",
+        {"report": current, "reviewer": user, "report_url": report_url},
+    )
+    return current, notified
 
 
 def return_report(report, user, comment, report_url=""):

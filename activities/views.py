@@ -203,8 +203,8 @@ def activity_create(request):
 @require_form_methods
 def activity_edit(request, pk):
     """Edit an activity. A save made by someone else since the form was read is never
-    overwritten: the form comes back with the user's input, says what changed, and carries the
-    new version so that saving again overwrites knowingly."""
+    overwritten: the form comes back with their changes merged with the user's
+    (`services.merge_activity`), a choice for each field both changed, and the new version."""
     activity = _activity_to_change(request, pk)
     if activity.is_archived:
         messages.error(request, "This activity is archived: restore it before editing it.")
@@ -230,10 +230,13 @@ def activity_edit(request, pk):
             messages.error(request, str(error))
             return redirect(activity)
         except services.EditConflict as error:
+            # The form comes back with their changes and yours merged, and a choice for each
+            # field you both changed; saving it again saves the merge.
             conflict = error
-            data = request.POST.copy()
-            data["version"] = error.activity.version
-            form = ActivityForm(data, instance=error.activity, user=request.user)
+            merge = services.merge_activity(
+                error.activity, form.cleaned_data["version"], form.cleaned_data
+            )
+            form = ActivityForm(instance=error.activity, user=request.user, merge=merge)
         else:
             messages.success(request, f"Your changes to “{activity}” are saved.")
             return redirect(activity)

@@ -267,6 +267,16 @@ class ActivityQuerySet(models.QuerySet):
             .exclude(pk__in=recently_reported)
         )
 
+    def needs_attention(self, today=None):
+        """Activities, not archived, whose status their dates contradict (default: today): an
+        ongoing one past its end date, or a planned one past its start date. Their editors
+        should update the status; the home page, the list and the dashboards flag them."""
+        today = today or datetime.date.today()
+        return self.not_archived().filter(
+            Q(status=Activity.Status.ONGOING, end_date__lt=today)
+            | Q(status=Activity.Status.PLANNED, start_date__lt=today)
+        )
+
 
 class Activity(models.Model):
     """A national, multi-country or regional activity of a regional office (what the product card

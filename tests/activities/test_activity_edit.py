@@ -101,22 +101,26 @@ def test_an_edit_conflict_is_refused_and_keeps_the_users_input(client, asp_edito
     assert response.status_code == 200
     page = response.text
     assert "Someone else saved this activity while you were editing it:" in page
-    assert "Your changes are not saved yet; check them and save again." in page
+    assert "Check the form and save again." in page
     assert "Mele" in page
     assert "<li>Status: Ongoing</li>" in page
     assert "<li>Countries: Fiji</li>" in page
-    # The user's input is still in the form; the form now carries the current version.
+    # The user's input is still in the form, merged with the colleague's change; the form
+    # now carries the current version.
     assert 'value="My better title"' in page
     assert "APT</textarea>" in page
     assert '<input type="hidden" name="version" value="2"' in page
+    form = response.context["form"]
+    assert form["status"].value() == Activity.Status.ONGOING
     # Nothing was overwritten.
     assert snapshot(activity) == after_theirs
 
-    # Saving again, knowingly, overwrites.
+    # Saving again, knowingly, may still overwrite: here the status, set back by hand.
     mine["version"] = 2
     assert client.post(edit_url(activity), mine).status_code == 302
     activity.refresh_from_db()
     assert activity.title == "My better title" and activity.version == 3
+    assert activity.status == Activity.Status.PLANNED
 
 
 def test_an_archive_in_between_is_a_conflict_too(client, asp_editor, activity):

@@ -67,10 +67,10 @@ def test_submitting_with_no_reviewer_in_the_region_says_so(client, asp_editor, d
     assert draft.state == State.SUBMITTED
 
 
-def test_a_reviewer_approves_with_an_optional_comment(client, asp_reviewer, submitted):
+def test_a_reviewer_approves_with_an_optional_comment(client, asp_reviewer, submitted, mailoutbox):
     client.force_login(asp_reviewer)
     response = client.post(action_url(submitted, "approve"), {"comment": ""}, follow=True)
-    assert "The report for 2026 Q2 is approved." in response.content.decode()
+    assert "The report for 2026 Q2 is approved; asp.editor is told by e-mail." in response.text
     submitted.refresh_from_db()
     assert submitted.state == State.APPROVED
     assert submitted.reviewer == asp_reviewer
@@ -79,6 +79,31 @@ def test_a_reviewer_approves_with_an_optional_comment(client, asp_reviewer, subm
     latest = submitted.history.first()
     assert (latest.history_change_reason, latest.history_user) == ("Approved", asp_reviewer)
     assert latest.state == State.APPROVED
+    [mail] = mailoutbox
+    assert mail.subject == "Progress report approved: IXP study, 2026 Q2"
+    assert "approved your progress report for 2026 Q2" in mail.body
+    assert "Their comment" not in mail.body
+
+
+def test_an_approval_tells_the_author_with_the_comment(
+    client, asp_editor, asp_reviewer, submitted, mailoutbox
+):
+    client.force_login(asp_reviewer)
+    client.post(action_url(submitted, "approve"), {"comment": "Well documented."})
+    [mail] = mailoutbox
+    assert mail.to == [asp_editor.email]
+    assert "Well documented." in mail.body
+    assert f"http://testserver{submitted.get_absolute_url()}" in mail.body
+
+
+def test_an_author_with_no_address_is_not_told(client, asp_editor, asp_reviewer, submitted):
+    asp_editor.email = ""
+    asp_editor.save()
+    client.force_login(asp_reviewer)
+    response = client.post(action_url(submitted, "approve"), {"comment": ""}, follow=True)
+    assert "The report for 2026 Q2 is approved." in response.text
+    submitted.refresh_from_db()
+    assert submitted.state == State.APPROVED
 
 
 def test_a_reviewer_returns_with_a_comment_and_the_author_is_told(

@@ -99,9 +99,11 @@ def test_an_asia_pacific_editor_changing_the_url_to_edit_an_africa_activity_sees
     assert activity.updated_by is None
 
 
-def test_the_second_of_two_editors_saving_the_same_activity_sees_the_conflict_with_input_kept(
+def test_two_editors_saving_the_same_activity_lose_nothing_of_each_other(
     live_server, new_context, asp_editor, login
 ):
+    """The colleague changes the description; the editor, on the same version, changes the
+    title and the budget and saves twice: both saves are kept, nothing set back."""
     factories.UserFactory(
         username="asp.colleague",
         first_name="Sione",
@@ -109,7 +111,7 @@ def test_the_second_of_two_editors_saving_the_same_activity_sees_the_conflict_wi
         role="Editor",
         regions=["ASP"],
     )
-    activity = factories.ActivityFactory(title=TITLE)
+    activity = factories.ActivityFactory(title=TITLE, budget_amount=1000)
     colleague, editor = new_context().new_page(), new_context().new_page()
     for page, username in [(colleague, "asp.colleague"), (editor, "asp.editor")]:
         login(page, live_server, username, DEFAULT_PASSWORD)
@@ -117,29 +119,24 @@ def test_the_second_of_two_editors_saving_the_same_activity_sees_the_conflict_wi
         page.get_by_role("link", name="Edit", exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(f"Edit “{TITLE}”")
 
-    colleague.get_by_label("Title").fill("Cell broadcast early warning, Tonga")
+    colleague.get_by_label("Description").fill("Alerts in Tongan and English.")
     colleague.get_by_role("button", name="Save changes").click()
     expect(colleague.get_by_role("status")).to_contain_text("are saved")
 
-    editor.get_by_label("Description").fill("Alerts in Tongan and English.")
-    editor.get_by_label("Women reached").fill("35")
+    editor.get_by_label("Title").fill("Cell broadcast early warning, Tonga")
+    editor.get_by_label("Budget", exact=True).fill("5000")
     editor.get_by_role("button", name="Save changes").click()
 
     conflict = editor.get_by_role("alert")
     expect(conflict).to_contain_text("Someone else saved this activity while you were editing it")
     expect(conflict).to_contain_text("Sione Tupou saved it")
-    expect(conflict).to_contain_text("Title: Cell broadcast early warning, Tonga")
-    expect(conflict).to_contain_text("Your changes are not saved yet")
+    expect(conflict).to_contain_text("Description: Alerts in Tongan and English.")
+    expect(conflict).to_contain_text("Their changes are in the form below, beside yours")
+    expect(editor.get_by_label("Title")).to_have_value("Cell broadcast early warning, Tonga")
     expect(editor.get_by_label("Description")).to_have_value("Alerts in Tongan and English.")
-    expect(editor.get_by_label("Women reached")).to_have_value("35")
     activity.refresh_from_db()
-    assert activity.title == "Cell broadcast early warning, Tonga"
-    assert activity.description == ""
-    assert activity.people_reached_women == 0
-    assert activity.version == 2
+    assert (activity.title, activity.version) == (TITLE, 2)
 
-    # Having read what changed, the editor keeps the colleague's title and saves again.
-    editor.get_by_label("Title").fill("Cell broadcast early warning, Tonga")
     editor.get_by_role("button", name="Save changes").click()
 
     expect(editor.get_by_role("status")).to_contain_text("are saved")
@@ -149,5 +146,30 @@ def test_the_second_of_two_editors_saving_the_same_activity_sees_the_conflict_wi
     activity.refresh_from_db()
     assert activity.title == "Cell broadcast early warning, Tonga"
     assert activity.description == "Alerts in Tongan and English."
-    assert activity.people_reached_women == 35
+    assert activity.budget_amount == 5000
     assert activity.version == 3
+
+
+def test_a_field_both_editors_changed_is_settled_by_a_choice(
+    live_server, new_context, asp_editor, login
+):
+    factories.UserFactory(username="asp.colleague", role="Editor", regions=["ASP"])
+    activity = factories.ActivityFactory(title=TITLE)
+    colleague, editor = new_context().new_page(), new_context().new_page()
+    for page, username in [(colleague, "asp.colleague"), (editor, "asp.editor")]:
+        login(page, live_server, username, DEFAULT_PASSWORD)
+        page.goto(f"{live_server.url}/activities/{activity.pk}/edit/")
+    colleague.get_by_label("Title").fill("Their title")
+    colleague.get_by_role("button", name="Save changes").click()
+    expect(colleague.get_by_role("status")).to_contain_text("are saved")
+    editor.get_by_label("Title").fill("My title")
+    editor.get_by_role("button", name="Save changes").click()
+
+    choice = editor.get_by_role("group", name="Changed by both of you: which value to keep?")
+    expect(choice).to_contain_text("theirs, as saved now: Their title")
+    choice.get_by_label("Keep theirs").check()
+    editor.get_by_role("button", name="Save changes").click()
+
+    expect(editor.get_by_role("status")).to_contain_text("are saved")
+    activity.refresh_from_db()
+    assert (activity.title, activity.version) == ("Their title", 3)
