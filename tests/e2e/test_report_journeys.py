@@ -74,7 +74,7 @@ def test_a_new_editor_logs_an_activity_and_its_report_and_a_reviewer_approves_it
     page.get_by_label("Comment").fill("Clear and well evidenced, thank you.")
     page.get_by_role("button", name="Approve").click()
 
-    expect(page.get_by_role("status")).to_contain_text("The report for 2026 Q3 is approved.")
+    expect(page.get_by_role("status")).to_contain_text("The report for 2026 Q3 is approved")
     expect(
         page.get_by_text(re.compile(r"Approved by asp\.reviewer on .*: it counts"))
     ).to_be_visible()
