@@ -76,14 +76,19 @@ class DesignationInline(admin.TabularInline):
 
 @admin.register(Country)
 class CountryAdmin(HistoryAdmin):
-    list_display = ["name", "iso3", "iso2", "m49", "region", "groups_today"]
+    list_display = ["name", "other_names_shown", "iso3", "iso2", "m49", "region", "groups_today"]
     list_filter = ["region", CurrentGroupFilter]
-    search_fields = ["name", "iso3", "iso2", "m49"]
+    # The other names too ("Vietnam"), here and in every autocomplete of a country.
+    search_fields = ["name", "other_names", "iso3", "iso2", "m49"]
     list_select_related = ["region"]
     inlines = [DesignationInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("designations")
+
+    @admin.display(description="other names", ordering="other_names")
+    def other_names_shown(self, country):
+        return ", ".join(country.other_name_list)
 
     @admin.display(description="groups today")
     def groups_today(self, country):
@@ -95,7 +100,7 @@ class CountryAdmin(HistoryAdmin):
 class DesignationAdmin(HistoryAdmin):
     list_display = ["country", "group", "start_date", "end_date", "in_force_today"]
     list_filter = ["group", "country__region"]
-    search_fields = ["country__name", "country__iso3", "note"]
+    search_fields = ["country__name", "country__other_names", "country__iso3", "note"]
     list_select_related = ["country"]
     autocomplete_fields = ["country"]
 

@@ -167,6 +167,15 @@ class CountryQuerySet(models.QuerySet):
         """Fetch the designations with the countries, for badges without a query per row."""
         return self.select_related("region").prefetch_related("designations")
 
+    def search(self, text):
+        """Countries whose name or one of whose other names contains each word of `text`
+        (case-insensitive): "Vietnam" finds Viet Nam, "Ivory Coast" Côte d'Ivoire, "Laos" the
+        Lao People's Democratic Republic. Every search for a country by name goes through it."""
+        countries = self
+        for word in text.split():
+            countries = countries.filter(Q(name__icontains=word) | Q(other_names__icontains=word))
+        return countries
+
 
 class Country(models.Model):
     """An ITU Member State, named by its ISO 3166-1 alpha-3 code."""
@@ -176,6 +185,13 @@ class Country(models.Model):
     m49 = models.CharField("UN M49 code", max_length=3, unique=True, validators=[validate_text])
     name = models.CharField(max_length=100, unique=True, validators=[validate_text])
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="countries")
+    # Text rather than a list, so that a plain `icontains` finds a name on every database.
+    other_names = models.TextField(
+        blank=True,
+        help_text="Short and other names the country is known by, one per line (Vietnam, "
+        "Ivory Coast, Turkey): every search for a country finds it by them too.",
+        validators=[validate_multiline_text],
+    )
     note = models.TextField(
         blank=True,
         help_text="What is uncertain and must be confirmed.",
@@ -209,6 +225,25 @@ class Country(models.Model):
 
     def natural_key(self):
         return (self.iso3,)
+
+    def clean(self):
+        # One name per line, each once, without blanks or the country's own name.
+        self.other_names = "\n".join(self.other_name_list)
+
+    @property
+    def other_name_list(self):
+        """The other names, in their order: ["Vietnam"] for Viet Nam."""
+        names = []
+        for line in self.other_names.splitlines():
+            name = " ".join(line.split())
+            if name and name != self.name and name not in names:
+                names.append(name)
+        return names
+
+    @property
+    def all_names(self):
+        """The name and then the other names: what a search matches."""
+        return [self.name, *self.other_name_list]
 
     def groups_on(self, day=None):
         """The groups (LDC, SIDS, LLDC) this country is in on `day` (default: today).

@@ -7,6 +7,8 @@ from django.views.decorators.http import require_safe
 
 from initiatives.models import ActionPlan, Country, Initiative, Region
 
+SEARCH_MAX_LENGTH = 100
+
 
 @require_safe
 def initiative_list(request):
@@ -26,14 +28,19 @@ def initiative_list(request):
 
 @require_safe
 def country_list(request):
-    """All countries with their current designations; ?region=ASP narrows to one region."""
+    """All countries with their current designations; ?region=ASP narrows to one region and
+    ?q=Vietnam to the countries of that name or other name."""
     regions = Region.objects.all()
     countries = Country.objects.with_designations()
     region = next((r for r in regions if r.code == request.GET.get("region")), None)
     if region:
         countries = countries.filter(region=region)
+    # A NUL is a space here: PostgreSQL refuses it in a query.
+    query = " ".join(request.GET.get("q", "").replace("\x00", " ").split())[:SEARCH_MAX_LENGTH]
+    if query:
+        countries = countries.search(query)
     return render(
         request,
         "initiatives/country_list.html",
-        {"countries": countries, "regions": regions, "region": region},
+        {"countries": countries, "regions": regions, "region": region, "query": query},
     )

@@ -1,5 +1,5 @@
 """Write fixtures/ from the published reference files in fixtures/source/ (countries CSV,
-initiatives text).
+initiatives text) and our own list of the countries' other names (country_other_names.csv).
 
 Maintainers run this when the source files change; users never need it, because the fixtures it
 writes are committed. It reads no database: the fixtures are built from the files alone.
@@ -61,7 +61,30 @@ def parse_initiatives(text):
     return initiatives
 
 
-def country_fixtures(rows):
+def read_other_names(rows, names):
+    """{iso3: [other name, ...]} from the rows of country_other_names.csv (iso3, other_name), in
+    their order. `names` maps each country's ISO alpha-3 code to its name. A name names one
+    country once: an unknown code, an empty name or one already used (as a country's name or
+    other name) raises CommandError."""
+    other_names, owner = {}, {name.casefold(): iso3 for iso3, name in names.items()}
+    for line, row in enumerate(rows, start=2):
+        iso3, name = row["iso3"].strip(), " ".join(row["other_name"].split())
+        if iso3 not in names:
+            raise CommandError(f"Other names, line {line}: no country has the code {iso3!r}.")
+        if not name:
+            raise CommandError(f"Other names, line {line}: the name is empty.")
+        if name.casefold() in owner:
+            raise CommandError(
+                f"Other names, line {line}: {name!r} already names {names[owner[name.casefold()]]}."
+            )
+        owner[name.casefold()] = iso3
+        other_names.setdefault(iso3, []).append(name)
+    return other_names
+
+
+def country_fixtures(rows, other_names=None):
+    """The countries and their designations; `other_names` as read_other_names returns them."""
+    other_names = other_names or {}
     countries, designations = [], []
     for row in rows:
         iso3 = row["iso3"]
@@ -73,6 +96,7 @@ def country_fixtures(rows):
                     "iso2": row["iso2"],
                     "m49": row["m49"],
                     "name": row["name"],
+                    "other_names": "\n".join(other_names.get(iso3, [])),
                     "region": [row["itu_region"]],
                     "note": row["notes"].strip(),
                 },
@@ -107,16 +131,25 @@ class Command(BaseCommand):
         fixtures = Path(settings.BASE_DIR) / "fixtures"
         parser.add_argument("--source", type=Path, default=fixtures / "source")
         parser.add_argument("--output", type=Path, default=Path(settings.BASE_DIR) / "fixtures")
+        # Ours, not a published file: it stays with the project whichever --source is read.
+        parser.add_argument(
+            "--other-names", type=Path, default=fixtures / "source" / "country_other_names.csv"
+        )
 
-    def handle(self, *args, source, output, **options):
+    def handle(self, *args, source, output, other_names, **options):
         countries_csv = source / "countries.csv"
         initiatives_txt = source / "wtdc25-asp-regional-initiatives.txt"
         for path in (countries_csv, initiatives_txt):
             if not path.exists():
                 raise CommandError(f"{path} does not exist; pass --source.")
+        if not other_names.exists():
+            raise CommandError(f"{other_names} does not exist; pass --other-names.")
 
         with countries_csv.open(encoding="utf-8", newline="") as f:
-            countries, designations = country_fixtures(csv.DictReader(f))
+            rows = list(csv.DictReader(f))
+        with other_names.open(encoding="utf-8", newline="") as f:
+            names = read_other_names(csv.DictReader(f), {row["iso3"]: row["name"] for row in rows})
+        countries, designations = country_fixtures(rows, names)
         initiatives = parse_initiatives(initiatives_txt.read_text(encoding="utf-8"))
 
         self.write(
