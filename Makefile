@@ -24,12 +24,13 @@ lock: $(INSTALLED)
 	$(PIP_COMPILE) -o requirements/base.txt pyproject.toml
 	$(PIP_COMPILE) --extra dev -c requirements/base.txt -o requirements/dev.txt pyproject.toml
 
-# Development server on SQLite with the reference data and the demo users (printed below).
+# Development server on SQLite with the reference data and the demo users, printed with their
+# password (DEMO_PASSWORD, or a new one) and the sign-in address. `make run PORT=8001`.
 run: export DEBUG = True
 run: $(INSTALLED)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_reference_data
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --host $(HOST) --port $(PORT)
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole test suite; the browser tests run when /usr/bin/chromium is there.

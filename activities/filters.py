@@ -6,6 +6,9 @@ rather than database ids: `?region=ASP&group=LDC&result=ASP3.4&status=ongoing&ye
 
 Invalid values never widen the list: `ActivityFilter(...).qs` is empty until every value is
 valid, and the form says what is wrong next to the filter.
+
+`ProgressReportFilter` does the same for the progress report list (`/progress-reports/`): its
+quick views (`?view=waiting`) and filters, within what the user may see.
 """
 
 import itertools
@@ -14,12 +17,15 @@ from dataclasses import dataclass
 import django_filters as filters
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import F
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.choices import flatten_choices
 from django.utils.datastructures import MultiValueDict
 
-from activities.models import Activity
+from activities import permissions
+from activities.models import Activity, ProgressReport
 from initiatives.models import (
     ActionPlan,
     Country,
@@ -64,6 +70,7 @@ MORE_FILTERS = (
     "focal_point",
     "mine",
     "stale",
+    "attention",
     "archived",
 )
 # `?funding=none`: activities whose funding source is not given.
@@ -175,7 +182,88 @@ class SortLink:
     aria_sort: str  # "ascending", "descending" or "" when the list is not sorted by it
 
 
-class ActivityFilter(filters.FilterSet):
+def list_page(rows, number, per_page):
+    """The page `number` (text from the query string; the first when empty) of `rows`:
+    (paginator, page, error). For a page that does not exist, no page and the error to show:
+    the list lists nothing rather than another page than the one asked for."""
+    paginator = Paginator(rows, per_page)
+    try:
+        return paginator, paginator.page(number or 1), ""
+    except InvalidPage:
+        pages = paginator.num_pages
+        error = f"This page does not exist: the list has {pages} page{'s' if pages != 1 else ''}."
+        return paginator, None, error
+
+
+class ListFilterSet(filters.FilterSet):
+    """What the activity list and the progress report list share: always bound (the defaults
+    apply without parameters), nothing at all while a value is invalid, sortable column
+    headers (`sort_fields`), and each filter in use as a chip that removes it (all but the
+    parameters in `not_chips`). A subclass fills its choices in `_load_choices()`."""
+
+    sort_fields = {}
+    not_chips = ("sort",)
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        # Plain dicts too: {"status": ["ongoing"], "year": 2026}.
+        super().__init__(
+            _as_query_dict(data),
+            queryset if queryset is not None else self._meta.model.objects.all(),
+            request=request,
+            prefix=prefix,
+        )
+        self._load_choices()
+
+    def _load_choices(self):
+        pass
+
+    def filter_queryset(self, queryset):
+        """Nothing at all while a value is invalid: a typo must not show everything."""
+        if not self.is_valid():
+            return queryset.none()
+        return super().filter_queryset(queryset)
+
+    def sort_links(self):
+        """For each sortable column, the link of its header: ascending first, then reversed."""
+        links = {}
+        for key in self.sort_fields:
+            if self.current_sort == key:
+                links[key] = SortLink(sort=f"-{key}", aria_sort="ascending")
+            elif self.current_sort == f"-{key}":
+                links[key] = SortLink(sort=key, aria_sort="descending")
+            else:
+                links[key] = SortLink(sort=key, aria_sort="")
+        return links
+
+    def active_filters(self):
+        """Each value in use, valid or not, with the link that removes just that value."""
+        active = []
+        for name, filter_ in self.filters.items():
+            if name in self.not_chips:
+                continue
+            values = [v for v in self.data.getlist(name) if v != ""]
+            for value in values:
+                remaining = self.data.copy()
+                remaining.setlist(name, [v for v in values if v != value])
+                remaining.pop("page", None)
+                active.append(
+                    ActiveFilter(
+                        label=str(filter_.label),
+                        value=self._display(name, value),
+                        remove_url=_url(remaining),
+                    )
+                )
+        return active
+
+    def _display(self, name, value):
+        """A value as its chip says it: its choice's label (a user's name for their id)."""
+        field = self.form.fields[name]
+        value = getattr(field, "aliases", {}).get(value, value)
+        labels = dict(flatten_choices(getattr(field, "choices", [])))
+        return str(labels.get(value, value))
+
+
+class ActivityFilter(ListFilterSet):
     """Activities narrowed by the query string; `.qs` is empty while any value is invalid.
 
     The choices of initiatives and expected results are those of the action plan named by
@@ -186,7 +274,8 @@ class ActivityFilter(filters.FilterSet):
         label="Search",
         method="filter_text",
         max_length=SEARCH_MAX_LENGTH,
-        help_text="Words in the title, description, reference or a country's name.",
+        help_text="Words in the title, description, reference or a country's name, or another "
+        "name it is known by (Vietnam, Laos).",
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     region = filters.ChoiceFilter(
@@ -270,6 +359,12 @@ class ActivityFilter(filters.FilterSet):
         help_text="Ongoing, with no approved report for either of the last two quarters.",
         error_messages={"invalid_choice": "Tick the box or leave it empty."},
     )
+    attention = FlagFilter(
+        label="Needs attention",
+        method="filter_attention",
+        help_text="Still ongoing after the end date, or still planned after the start date.",
+        error_messages={"invalid_choice": "Tick the box or leave it empty."},
+    )
     focal_point = UserFilter(
         label="Focal point",
         method="filter_focal_point",
@@ -295,20 +390,11 @@ class ActivityFilter(filters.FilterSet):
         error_messages={"invalid_choice": "Unknown sort order: sort with the column headers."},
     )
 
+    sort_fields = SORT_FIELDS
+
     class Meta:
         model = Activity
         fields = []
-
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
-        # Always bound: with no parameters at all the defaults still apply (archived activities
-        # hidden, newest first). Plain dicts do too: {"status": ["ongoing"], "year": 2026}.
-        super().__init__(
-            _as_query_dict(data),
-            queryset if queryset is not None else Activity.objects.all(),
-            request=request,
-            prefix=prefix,
-        )
-        self._load_choices()
 
     def _load_choices(self):
         """Fill the choices from the reference data in a fixed number of queries."""
@@ -376,12 +462,6 @@ class ActivityFilter(filters.FilterSet):
         # The form fields are built lazily from `extra`, after this.
         self.filters[name].extra.update(field_kwargs)
 
-    def filter_queryset(self, queryset):
-        """Nothing at all while a value is invalid: a typo must not show everything."""
-        if not self.is_valid():
-            return queryset.none()
-        return super().filter_queryset(queryset)
-
     # --- One method per filter; each asks the Activity QuerySet, where the rules live.
 
     def filter_text(self, queryset, name, value):
@@ -421,6 +501,9 @@ class ActivityFilter(filters.FilterSet):
     def filter_stale(self, queryset, name, value):
         return queryset.stale()
 
+    def filter_attention(self, queryset, name, value):
+        return queryset.needs_attention(timezone.localdate())
+
     def filter_focal_point(self, queryset, name, value):
         return queryset.filter(focal_point=self.users[value])
 
@@ -438,38 +521,6 @@ class ActivityFilter(filters.FilterSet):
         self.errors  # noqa: B018  (validates the form, which fills cleaned_data)
         return self.form.cleaned_data.get("sort") or DEFAULT_SORT
 
-    def sort_links(self):
-        """For each sortable column, the link of its header: ascending first, then reversed."""
-        links = {}
-        for key in SORT_FIELDS:
-            if self.current_sort == key:
-                links[key] = SortLink(sort=f"-{key}", aria_sort="ascending")
-            elif self.current_sort == f"-{key}":
-                links[key] = SortLink(sort=key, aria_sort="descending")
-            else:
-                links[key] = SortLink(sort=key, aria_sort="")
-        return links
-
-    def active_filters(self):
-        """Each value in use, valid or not, with the link that removes just that value."""
-        active = []
-        for name, filter_ in self.filters.items():
-            if name == "sort":
-                continue
-            values = [v for v in self.data.getlist(name) if v != ""]
-            for value in values:
-                remaining = self.data.copy()
-                remaining.setlist(name, [v for v in values if v != value])
-                remaining.pop("page", None)
-                active.append(
-                    ActiveFilter(
-                        label=str(filter_.label),
-                        value=self._display(name, value),
-                        remove_url=_url(remaining),
-                    )
-                )
-        return active
-
     def clear_url(self):
         """The list without any filter, in the same order."""
         query = QueryDict(mutable=True)
@@ -485,13 +536,9 @@ class ActivityFilter(filters.FilterSet):
     def _display(self, name, value):
         if name == "q":
             return f"“{value}”"
-        if name in ("mine", "stale"):
+        if name in ("mine", "stale", "attention"):
             return ""
-        field = self.form.fields[name]
-        if name == "focal_point":
-            value = field.aliases.get(value, value)
-        labels = dict(flatten_choices(getattr(field, "choices", [])))
-        return str(labels.get(value, value))
+        return super()._display(name, value)
 
 
 def _as_query_dict(data):
@@ -511,3 +558,206 @@ def _as_query_dict(data):
 def _url(query):
     """A link to the same page with `query` ("?" alone for no parameters at all)."""
     return f"?{query.urlencode()}"
+
+
+# --- Progress reports -------------------------------------------------------------------------
+
+# The lists of the progress report page, `?view=…`: each a question the workflow asks of the
+# ProgressReport QuerySet. Without `view`, every report the user may see in their regions.
+REPORT_VIEWS = {
+    "waiting": "Waiting for my review",
+    "returned": "Returned to me",
+    "drafts": "My drafts",
+    "all": "All in my regions",
+}
+DEFAULT_REPORT_VIEW = "all"
+# The columns the report list sorts by (`?sort=-period`), and each view's order by default:
+# the oldest waiting first, the latest returned, the latest saved, the latest period.
+REPORT_SORT_FIELDS = {
+    "activity": ["activity__title"],
+    "region": ["activity__region__code"],
+    "period": ["year", "quarter"],
+    "state": ["state"],
+    "author": ["author__username"],
+    "submitted": ["submitted_at"],
+    "reviewed": ["reviewed_at"],
+    "updated": ["updated_at"],
+}
+REPORT_DEFAULT_SORTS = {
+    "waiting": "submitted",
+    "returned": "-reviewed",
+    "drafts": "-updated",
+    "all": "-period",
+}
+REPORT_SORT_CHOICES = [
+    (f"{sign}{key}", f"{key} ({'descending' if sign else 'ascending'})")
+    for key in REPORT_SORT_FIELDS
+    for sign in ("", "-")
+]
+QUARTER_CHOICES = [(str(quarter), f"Q{quarter}") for quarter in range(1, 5)]
+
+
+def reports_in_view(reports, view, user):
+    """Those of `reports` in the list `view` of REPORT_VIEWS, as `user` sees it: the reports
+    waiting for their review, returned to them, their drafts, or all they may see in their
+    regions (every region for a user with none, a Viewer). Never someone else's draft."""
+    if view == "waiting":
+        return reports.waiting_for_review_by(user)
+    if view == "returned":
+        return reports.returned_to(user)
+    if view == "drafts":
+        return reports.drafts_of(user)
+    region_ids = permissions.region_ids(user)
+    reports = reports.visible_to(user)
+    return reports.in_regions(region_ids) if region_ids else reports
+
+
+def report_ordering(sort):
+    """The `order_by()` arguments of the report list for `sort` ("submitted", "-period"):
+    reports without the date (not submitted, not reviewed) last either way, ties broken so
+    that pages never overlap. The home page's lists use it too, so they start as the list."""
+    fields = REPORT_SORT_FIELDS[sort.removeprefix("-")]
+    if sort.startswith("-"):
+        primary = [F(name).desc(nulls_last=True) for name in fields]
+    else:
+        primary = [F(name).asc(nulls_last=True) for name in fields]
+    tie_breakers = [
+        f
+        for f in ("-year", "-quarter", "activity__title", "pk")
+        if f.removeprefix("-") not in fields
+    ]
+    return [*primary, *tie_breakers]
+
+
+def report_view_ordering(view):
+    """The `order_by()` arguments of the list `view` when no sort is asked for."""
+    return report_ordering(REPORT_DEFAULT_SORTS[view])
+
+
+class ReportViewFilter(filters.ChoiceFilter):
+    """Which list of reports, `?view=waiting`: applies even when not given (all of them)."""
+
+    def filter(self, qs, value):
+        return reports_in_view(qs, value or DEFAULT_REPORT_VIEW, self.parent.user)
+
+
+class ReportSortFilter(filters.ChoiceFilter):
+    """The list's order, `?sort=-period`; the view's own order when not given."""
+
+    def filter(self, qs, value):
+        return qs.order_by(*report_ordering(self.parent.current_sort))
+
+
+class ProgressReportFilter(ListFilterSet):
+    """Progress reports narrowed by the query string, within what `request.user` may see;
+    `.qs` is empty while any value is invalid.
+
+    The regions to choose from are the user's (every region for a user with none), the
+    authors those of the reports the user may see.
+    """
+
+    view = ReportViewFilter(
+        label="List",
+        choices=list(REPORT_VIEWS.items()),
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "Unknown list: pick one of the tabs."},
+    )
+    region = filters.ChoiceFilter(
+        field_name="activity__region__code",
+        label="Region",
+        empty_label="All regions",
+        error_messages=_invalid("region"),
+    )
+    year = YearFilter(
+        label="Year",
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        error_messages=YEAR_ERRORS,
+    )
+    quarter = filters.ChoiceFilter(
+        label="Quarter",
+        choices=QUARTER_CHOICES,
+        empty_label="Any quarter",
+        error_messages=_invalid("quarter"),
+    )
+    state = filters.ChoiceFilter(
+        label="State",
+        choices=ProgressReport.State.choices,
+        empty_label="Any state",
+        error_messages=_invalid("state"),
+    )
+    author = UserFilter(
+        label="Author",
+        method="filter_author",
+        empty_label="Anyone",
+        error_messages=_invalid("author"),
+    )
+    sort = ReportSortFilter(
+        label="Sort order",
+        choices=REPORT_SORT_CHOICES,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "Unknown sort order: sort with the column headers."},
+    )
+
+    sort_fields = REPORT_SORT_FIELDS
+    not_chips = ("view", "sort")
+
+    class Meta:
+        model = ProgressReport
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, request, prefix=None):
+        # The view and its order apply without parameters, for `request.user`.
+        self.user = request.user
+        super().__init__(data, queryset, request=request, prefix=prefix)
+
+    def _load_choices(self):
+        """Fill the choices of regions and authors in a fixed number of queries."""
+        region_ids = permissions.region_ids(self.user)
+        regions = Region.objects.order_by("code")
+        if region_ids:
+            regions = regions.filter(pk__in=region_ids)
+            self.filters["region"].extra["error_messages"] = {
+                "invalid_choice": "Not one of your regions: pick one from the list."
+            }
+        self.filters["region"].extra["choices"] = [
+            (r.code, f"{r.name} ({r.code})") for r in regions
+        ]
+        authors = (
+            get_user_model()
+            .objects.filter(pk__in=ProgressReport.objects.visible_to(self.user).values("author"))
+            .only("username", "first_name", "last_name")
+            .order_by("first_name", "last_name", "username")
+        )
+        self.authors = {user.username: user for user in authors}
+        self.filters["author"].extra.update(
+            choices=[(name, u.get_full_name() or name) for name, u in self.authors.items()],
+            aliases={
+                str(u.pk): name for name, u in self.authors.items() if str(u.pk) not in self.authors
+            },
+        )
+
+    def filter_author(self, queryset, name, value):
+        return queryset.filter(author=self.authors[value])
+
+    # --- What the list page shows about the filters.
+
+    @property
+    def current_view(self):
+        """The list in force: the one asked for when valid, else all reports."""
+        self.errors  # noqa: B018  (validates the form, which fills cleaned_data)
+        return self.form.cleaned_data.get("view") or DEFAULT_REPORT_VIEW
+
+    @property
+    def current_sort(self):
+        """The order in force: the one asked for when valid, else the view's own."""
+        self.errors  # noqa: B018
+        return self.form.cleaned_data.get("sort") or REPORT_DEFAULT_SORTS[self.current_view]
+
+    def clear_url(self):
+        """The same list without any filter, in the same order."""
+        query = QueryDict(mutable=True)
+        for name in ("view", "sort"):
+            if self.data.get(name):
+                query[name] = self.data[name]
+        return _url(query)

@@ -65,7 +65,10 @@ def report_create(request, pk):
         messages.error(request, "This activity is archived: restore it before reporting on it.")
         return redirect(activity)
     data = request.POST if request.method == "POST" else None
-    form = ProgressReportForm(data, activity=activity, user=request.user)
+    # A link may open the form on a period (?year=2026&quarter=2: a reminder's); the form's
+    # choices and checks decide whether it is one.
+    period = {name: request.GET[name] for name in ("year", "quarter") if name in request.GET}
+    form = ProgressReportForm(data, activity=activity, user=request.user, initial=period)
     if form.is_bound and form.is_valid():
         try:
             report = services.save_report(request.user, form.instance)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from activities import report_views, spreadsheet_views, views
+from activities import account_views, report_list_views, report_views, spreadsheet_views, views
 
 app_name = "activities"
 
@@ -33,6 +33,19 @@ urlpatterns = [
     path("activities/<int:pk>/archive/", views.activity_archive, name="activity_archive"),
     path("activities/<int:pk>/restore/", views.activity_restore, name="activity_restore"),
     path("activities/<int:pk>/history/", views.activity_history, name="activity_history"),
+    path("progress-reports/", report_list_views.report_list, name="report_list"),
+    path(
+        "progress-reports/export.csv",
+        report_list_views.report_export,
+        {"file_format": "csv"},
+        name="report_export_csv",
+    ),
+    path(
+        "progress-reports/export.xlsx",
+        report_list_views.report_export,
+        {"file_format": "xlsx"},
+        name="report_export_xlsx",
+    ),
     path("activities/<int:pk>/reports/new/", report_views.report_create, name="report_create"),
     path(
         "activities/<int:pk>/reports/<int:report_pk>/",
@@ -59,4 +72,5 @@ urlpatterns = [
         report_views.report_return,
         name="report_return",
     ),
+    path("account/reminders/", account_views.reminder_settings, name="reminder_settings"),
 ]

@@ -1,11 +1,13 @@
-"""The staff workspace: home (my work), the activity list, an activity's page, form, archive
-and history. Progress reports are in `report_views`, the spreadsheets in `spreadsheet_views`."""
+"""The staff workspace: the activity list, an activity's page, form, archive and history.
+Progress reports are in `report_views`, their list in `report_list_views`, the spreadsheets in
+`spreadsheet_views`. The home page is the `reports` app's (reports/home_views.py): it shows
+figures too."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -14,10 +16,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from activities import history, permissions, services
 from activities.cache import data_version, list_cache_key
-from activities.filters import ActivityFilter
+from activities.filters import ActivityFilter, list_page
 from activities.forms import ActivityForm
-from activities.models import Activity, ProgressReport
-from initiatives.models import ActionPlan, Country, ExpectedResult, Initiative
+from activities.models import Activity
+from initiatives.models import Country, ExpectedResult
 
 # A page with a form answers GET (the form) and POST (its submission); any other method, 405.
 require_form_methods = require_http_methods(["GET", "HEAD", "POST"])
@@ -25,56 +27,6 @@ require_form_methods = require_http_methods(["GET", "HEAD", "POST"])
 ACTIVITIES_PER_PAGE = 50
 HISTORY_PER_PAGE = 50
 LATEST_CHANGES = 5  # on an activity's page; the rest on its history page
-
-
-HOME_LIST_LENGTH = 5  # rows per "My work" list; the count says how many there are in all
-HOME_RECENT_CHANGES = 10
-
-
-class ShortList:
-    """The first rows of a queryset and how many there are in all: a "My work" list."""
-
-    def __init__(self, queryset, length=HOME_LIST_LENGTH):
-        self.items = list(queryset[:length])
-        self.count = queryset.count()
-        self.more = self.count - len(self.items)
-
-
-@require_safe
-def home(request):
-    """My work: my drafts, reports returned to me, reports waiting for my review, my stale
-    activities and the recent changes in my regions; then the current action plan's initiatives
-    by region. A fixed number of queries, whatever the data."""
-    user = request.user
-    region_ids = permissions.region_ids(user)
-    writes = bool(region_ids) and user.has_perm("activities.add_progressreport")
-    reports = ProgressReport.objects.select_related("activity")
-    context = {"writes": writes, "regions": permissions.regions(user) if region_ids else []}
-    if writes:
-        context["drafts"] = ShortList(reports.drafts_of(user).order_by("-updated_at"))
-        context["returned"] = ShortList(
-            reports.returned_to(user).select_related("reviewer").order_by("-reviewed_at")
-        )
-        context["stale"] = ShortList(
-            Activity.objects.mine(user)
-            .stale(today=timezone.localdate())
-            .select_related("region")
-            .order_by("title")
-        )
-    if region_ids and user.has_perm("activities.review_progressreport"):
-        context["waiting"] = ShortList(
-            reports.waiting_for_review_by(user)
-            .select_related("author")
-            .order_by("submitted_at", "pk")
-        )
-    # Viewers work in no region and read all of them: their recent changes are everyone's.
-    context["changes"] = history.recent_changes(
-        user, region_ids=region_ids or None, count=HOME_RECENT_CHANGES
-    )
-    plan = ActionPlan.objects.current()
-    context["plan"] = plan
-    context["initiatives"] = Initiative.objects.filter(action_plan=plan).with_result_counts()
-    return render(request, "activities/home.html", context)
 
 
 @require_safe
@@ -99,15 +51,9 @@ def activity_list(request):
 def _activity_list_body(request):
     """The list as activities/includes/activity_list_body.html renders it."""
     filterset = ActivityFilter(request.GET, Activity.objects.for_list(), request=request)
-    paginator = Paginator(filterset.qs, ACTIVITIES_PER_PAGE)
-    try:
-        page, page_error = paginator.page(request.GET.get("page") or 1), ""
-    except InvalidPage:
-        page = None
-        page_error = (
-            f"This page does not exist: the list has {paginator.num_pages} "
-            f"page{'s' if paginator.num_pages != 1 else ''}."
-        )
+    paginator, page, page_error = list_page(
+        filterset.qs, request.GET.get("page"), ACTIVITIES_PER_PAGE
+    )
     context = {
         "filterset": filterset,
         "paginator": paginator,

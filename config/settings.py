@@ -91,6 +91,10 @@ MIDDLEWARE = [
     "config.middleware.RequestIdMiddleware",
     # X-Query-Count on responses when QUERY_COUNT_HEADER is on (the benchmark); else not loaded.
     "config.middleware.QueryCountMiddleware",
+    # Compresses what every middleware below gives back (pages, CSV, JSON), so before all that
+    # read or change a response's body. Safe from BREACH: Django pads each response with random
+    # bytes (since 4.2) and masks the CSRF token anew in each page.
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # The Content-Security-Policy header on every response, the axes lockout page included.
     "csp.middleware.CSPMiddleware",
@@ -215,10 +219,15 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = env_list("TIME_ZONE", ["UTC"])[0]
 USE_I18N = True
 USE_TZ = True
+# One date and one number format on every page: "4 Dec 2026", "60,000" (config/formats/en).
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files served at the site's root by WhiteNoise, before any login: /favicon.ico for the
+# browsers and tools that ask for it there (pages link static/favicon.svg).
+WHITENOISE_ROOT = BASE_DIR / "root_files"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -235,6 +244,13 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tracker@localhost")
+# The site's address as its users reach it, e.g. https://tracker.example.org: the links in
+# e-mails sent by a command (reminders), which has no request to take it from.
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000" if DEBUG else "").rstrip("/")
+# Reminders (`manage.py send_reminders`, README.md "Reminders"): a report missing for a quarter
+# this many days after it closed; a report waiting for review more than this many days.
+REMINDER_DAYS_AFTER_QUARTER = env_int("REMINDER_DAYS_AFTER_QUARTER", 10)
+REVIEW_REMINDER_DAYS = env_int("REVIEW_REMINDER_DAYS", 5)
 
 # HTTPS protections: on whenever DEBUG is off, each one can be switched off behind a proxy
 # that already does it.
@@ -311,6 +327,10 @@ AXES_CLIENT_IP_CALLABLE = client_ip_address
 # The admin lives at a configurable path, so that it is not where every scanner looks first.
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 
+# The password `seed_demo` gives every demo user (it runs with DEBUG=True only); empty: a new
+# random one on every run.
+DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "")
+
 # Backups (`dumpdata --natural-foreign`, README.md "Backup and restore") go on when history
 # rows point at rows deleted since: see config/serializers.py.
 SERIALIZATION_MODULES = {"json": "config.serializers"}
@@ -334,6 +354,14 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's own lines through the handler above only: its default console handler
+        # printed each a second time with DEBUG=True ("Watching for file changes …").
+        "django": {"handlers": [], "level": "INFO"},
+        # django-axes: failed logins and lockouts (WARNING), not its INFO lines ("AXES: BEGIN
+        # version …" at the start of every command, four lines of masked values per login).
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Spreadsheet import of activities: the largest file and the most rows accepted at once (every

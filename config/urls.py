@@ -5,10 +5,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
-from activities.views import home
 from config import views
 from config.forms import AdminLoginForm, LoginForm
 from initiatives.converters import CodeConverter
+from reports.home_views import home
 
 # `<code:…>` in the apps' URLconfs: registered here, once, before they are included.
 register_converter(CodeConverter, "code")

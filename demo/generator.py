@@ -388,10 +388,6 @@ class Generator:
         topic = rng.choice(TOPICS[modality])
         place = _names([name for _, name in countries])
         partners = "; ".join(rng.sample(pool.partners, _weighted(rng, {0: 30, 1: 45, 2: 25})))
-        reference = f"{REFERENCE_PREFIX}{number:06d}"
-        topic = rng.choice(TOPICS[modality])
-        place = _names([name for _, name in countries])
-        partners = "; ".join(rng.sample(PARTNERS, _weighted(rng, {0: 30, 1: 45, 2: 25})))
         budget = None
         if rng.random() < 0.8:
             low, high = BUDGETS[modality]
@@ -497,7 +493,8 @@ class Generator:
     def _reports(self, activity, pool, editor, reference):
         """The activity's progress reports: consecutive quarters from its start quarter (the
         latest eight when there are more) up to the `as_of` quarter, or to its end or the
-        quarter it stopped if earlier (an ongoing activity past its end date still reports).
+        quarter it stopped if earlier (never after its end: an ongoing activity past its end
+        date stops reporting and needs attention, as a report outside its dates is refused).
         Older ones mostly approved; the latest in any state; percent complete rising."""
         rng = self.rng
         status = activity.status
@@ -506,7 +503,7 @@ class Generator:
         start = _quarter(activity.start_date)
         as_of = _quarter(self.as_of)
         last = as_of
-        if activity.end_date is not None and status != Status.ONGOING:  # ongoing: overdue
+        if activity.end_date is not None:
             last = min(_quarter(activity.end_date), as_of)
         if status == Status.ONGOING and rng.random() < 0.1:
             last -= rng.randint(1, 3)  # stopped reporting: a stale activity

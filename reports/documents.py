@@ -4,8 +4,12 @@ initiative its objective and per expected result the activities with their count
 and latest approved progress report, then the annexes (the matrix, the countries not reached).
 """
 
+import datetime
+import decimal
 import io
 
+from django.template.defaultfilters import floatformat
+from django.utils.formats import date_format
 from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -20,11 +24,17 @@ EMPTY_CELL = "–"  # a matrix cell with no activity
 
 
 def _text(value):
-    """Any value as text a document can hold: numbers with thousands separators."""
+    """Any value as text a document can hold, as the pages show it: numbers with thousands
+    separators and decimals only when there are some ("60,000", "60,000.50"), dates
+    "4 Dec 2026" (config/formats)."""
     if value is None:
         return ""
     if isinstance(value, int):
         return f"{value:,}"
+    if isinstance(value, decimal.Decimal):
+        return floatformat(value, "-2g")
+    if isinstance(value, datetime.date):
+        return date_format(value)
     return xml_safe(str(value))
 
 
@@ -85,6 +95,12 @@ def _activity(document, progress):
         _labelled(document, "Challenges", report.challenges)
 
 
+def _average(figures):
+    """A mean percent complete with what it rests on, as the report's page says it: "70 %
+    complete on average (2 of 4 activities reported)"."""
+    return f"{figures.percent_complete} % complete on average ({figures.percent_complete_base})"
+
+
 def _initiative(document, initiative, results):
     heading = document.add_heading(
         _text(f"{initiative.initiative.code}: {initiative.initiative.title}"), level=1
@@ -103,6 +119,8 @@ def _initiative(document, initiative, results):
         document.add_heading(
             _text(f"{result.figures.result.code}: {result.figures.result.text}"), 2
         )
+        if result.figures.percent_complete is not None:
+            _labelled(document, "In figures", _average(result.figures))
         if not result.activities:
             document.add_paragraph(NO_ACTIVITY).runs[0].italic = True
         for progress in result.activities:
@@ -157,7 +175,8 @@ def report_docx(figures, generated_on):
     document.add_paragraph(
         _text(
             f"{figures.plan.name} ({figures.plan.code}), activities of {figures.year}. "
-            f"Generated on {generated_on:%d %B %Y}. Only approved progress reports are shown."
+            f"Generated on {date_format(generated_on, 'j F Y')}. "
+            "Only approved progress reports are shown."
         )
     )
     _summary(document, figures)

@@ -57,7 +57,9 @@ def _yes_no(value):
 
 
 def initiatives_table(figures):
-    """One row per initiative: its activities, countries reached, expected results covered."""
+    """One row per initiative: its activities, countries reached, expected results covered,
+    mean percent complete and the number of activities that mean rests on (those with an
+    approved report: "percent complete" 100 with "activities reported" 1 of 4 activities)."""
     header = [
         "initiative",
         "title",
@@ -68,6 +70,7 @@ def initiatives_table(figures):
         "expected results covered",
         "expected results",
         "percent complete",
+        "activities reported",
     ]
     rows = [
         [
@@ -80,6 +83,7 @@ def initiatives_table(figures):
             i.covered.value,
             len(i.results),
             i.percent_complete,
+            i.activities_reported,
         ]
         for i in figures.initiatives
     ]
@@ -87,7 +91,8 @@ def initiatives_table(figures):
 
 
 def results_table(figures):
-    """One row per expected result, in the order of the initiatives."""
+    """One row per expected result, in the order of the initiatives, with the same columns
+    as the initiatives' (the mean percent complete beside the activities it rests on)."""
     header = [
         "expected result",
         "initiative",
@@ -98,6 +103,7 @@ def results_table(figures):
         "countries reached",
         "covered",
         "percent complete",
+        "activities reported",
     ]
     rows = [
         [
@@ -110,6 +116,7 @@ def results_table(figures):
             r.countries_reached.value,
             _yes_no(r.covered),
             r.percent_complete,
+            r.activities_reported,
         ]
         for r in figures.results
     ]

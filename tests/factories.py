@@ -274,3 +274,13 @@ def rewrite_sheet(data, change):
                 content = change(content.decode()).encode()
             out.writestr(member, content)
     return target.getvalue()
+
+
+class NotificationPreferenceFactory(factory.django.DjangoModelFactory):
+    """A user's choice about e-mail reminders: off (a user without one gets them)."""
+
+    class Meta:
+        model = "activities.NotificationPreference"
+
+    user = factory.SubFactory(UserFactory)
+    reminders = False

@@ -9,9 +9,15 @@ from django.forms import MultiWidget
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from activities.models import Activity, ProgressReport, RegionAssignment
+from activities.models import Activity, NotificationPreference, ProgressReport, RegionAssignment
 from initiatives.models import ActionPlan, Country, ExpectedResult, Initiative, Region
-from tests.factories import ActivityFactory, ProgressReportFactory, UserFactory, expected_result
+from tests.factories import (
+    ActivityFactory,
+    NotificationPreferenceFactory,
+    ProgressReportFactory,
+    UserFactory,
+    expected_result,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +89,7 @@ def rows(db):
         Activity: report.activity,
         ProgressReport: report,
         RegionAssignment: editor.region_assignments.get(),
+        NotificationPreference: NotificationPreferenceFactory(user=editor),
         User: editor,
     }
 

@@ -9,7 +9,7 @@ one, and is then walked like the others.
 
 import pytest
 
-from activities.filters import ActivityFilter
+from activities.filters import ActivityFilter, ProgressReportFilter
 from tests.url_samples import (
     PERSONAS,
     SAMPLES,
@@ -81,7 +81,9 @@ GARBAGE = [
 WORST = ["abc", "\x00"]
 # The query parameters the app reads anywhere, and some it might be sent.
 READ_PARAMETERS = ["page", "year", "sort", "format", "plan", "region", "q", "next"]
-PARAMETERS = sorted({*ActivityFilter.base_filters, *READ_PARAMETERS})
+PARAMETERS = sorted(
+    {*ActivityFilter.base_filters, *ProgressReportFilter.base_filters, *READ_PARAMETERS}
+)
 
 
 @pytest.fixture

@@ -225,6 +225,8 @@ SAMPLES = {
     # What it posts changes nothing (no old password): a user changes only their own password.
     "password_change": Sample(),
     "password_change_done": Sample(),
+    # One's own reminders: what it posts (on, as they are) changes nothing.
+    "activities:reminder_settings": Sample(post=lambda world: {"reminders": "on"}),
     "healthz": Sample(get={"anonymous": 200}),
     "readyz": Sample(get={"anonymous": 200}),
     # Browsers post reports here (tests/test_csp_report.py); a GET is refused, even signed out.
@@ -233,6 +235,9 @@ SAMPLES = {
     "activities:activity_export_csv": Sample(),
     "activities:activity_export_xlsx": Sample(),
     "activities:import_template": Sample(),
+    "activities:report_list": Sample(),
+    "activities:report_export_csv": Sample(),
+    "activities:report_export_xlsx": Sample(),
     "activities:activity_import": Sample(
         get={"viewer": 403},
         post=lambda world: _upload(import_file_of_one_asp_activity()),

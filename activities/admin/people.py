@@ -16,6 +16,7 @@ from django.db.models import Prefetch, Q
 from activities import roles
 from activities.auth_history import USER_FIELDS_NOT_IN_HISTORY
 from activities.models import (
+    NotificationPreference,
     RegionAssignment,
 )
 from initiatives.history_admin import HistoryAdmin, version_of
@@ -29,6 +30,17 @@ class RegionAssignmentAdmin(HistoryAdmin):
     list_filter = ["region"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
     list_select_related = ["user", "region"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(HistoryAdmin):
+    """Who chose about e-mail reminders (send_reminders); a user with no row gets them."""
+
+    list_display = ["user", "reminders", "updated_at"]
+    list_filter = ["reminders"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
+    list_select_related = ["user"]
     autocomplete_fields = ["user"]
 
 

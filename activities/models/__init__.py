@@ -1,6 +1,6 @@
 """Work data: the activities that regional offices run (`activity`) and their progress reports
-(`report`), the regions each user works in (`region_assignment`), and the spreadsheets uploaded
-for import (`import_batch`)."""
+(`report`), the regions each user works in (`region_assignment`), the spreadsheets uploaded
+for import (`import_batch`), and the e-mail reminders sent and wanted (`reminder`)."""
 
 from activities.models.activity import (
     Activity,
@@ -13,6 +13,7 @@ from activities.models.activity import (
 )
 from activities.models.import_batch import ImportBatch
 from activities.models.region_assignment import RegionAssignment
+from activities.models.reminder import NotificationPreference, Reminder
 from activities.models.report import ProgressReport, ProgressReportQuerySet
 
 __all__ = [
@@ -21,9 +22,11 @@ __all__ = [
     "ActivityExpectedResult",
     "ActivityQuerySet",
     "ImportBatch",
+    "NotificationPreference",
     "ProgressReport",
     "ProgressReportQuerySet",
     "RegionAssignment",
+    "Reminder",
     "TargetGroup",
     "previous_quarters",
     "quarter_of",

@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from activities.validators import validate_currency_code
@@ -175,13 +176,14 @@ class ActivityQuerySet(models.QuerySet):
     # without `.distinct()` (which would make counts and sorting dearer).
 
     def search(self, text):
-        """Activities whose title, description, reference or a country's name contains each
-        word of `text` (case-insensitive): "IXP Tonga" finds the IXP study in Tonga."""
+        """Activities whose title, description, reference or a country's name (or other name:
+        "Vietnam") contains each word of `text` (case-insensitive): "IXP Tonga" finds the IXP
+        study in Tonga."""
         activities = self
         for word in text.split():
-            in_country_name = ActivityCountry.objects.filter(country__name__icontains=word).values(
-                "activity_id"
-            )
+            in_country_name = ActivityCountry.objects.filter(
+                country__in=Country.objects.search(word)
+            ).values("activity_id")
             activities = activities.filter(
                 Q(title__icontains=word)
                 | Q(description__icontains=word)
@@ -268,10 +270,16 @@ class ActivityQuerySet(models.QuerySet):
         )
 
     def needs_attention(self, today=None):
-        """Activities, not archived, whose status their dates contradict (default: today): an
-        ongoing one past its end date, or a planned one past its start date. Their editors
-        should update the status; the home page, the list and the dashboards flag them."""
-        today = today or datetime.date.today()
+        """Activities, not archived, whose status their dates contradict on `today` (default:
+        today): an ongoing one past its end date, or a planned one past its start date.
+
+        On 4 Dec 2026 an activity still "ongoing" that ended on 30 Nov 2026 needs attention, and
+        so does one still "planned" that was to start on 1 Dec; either leaves the figures
+        wrong until its editor updates the status (or the dates). The list filters them
+        (`?attention=1`), their pages and list rows say why (`Activity.attention_reason`, the
+        same rule for one activity), the home page and the region dashboard count them.
+        """
+        today = today or timezone.localdate()
         return self.not_archived().filter(
             Q(status=Activity.Status.ONGOING, end_date__lt=today)
             | Q(status=Activity.Status.PLANNED, start_date__lt=today)
@@ -292,6 +300,7 @@ class Activity(models.Model):
     # Cancelled activities never count in figures; only ongoing and completed ones deliver.
     COUNTED_STATUSES = [Status.PLANNED, Status.ONGOING, Status.SUSPENDED, Status.COMPLETED]
     DELIVERING_STATUSES = [Status.ONGOING, Status.COMPLETED]
+    COMPLETED_WITHOUT_END_DATE = "A completed activity needs its end date: give the day it ended."
 
     class Modality(models.TextChoices):
         PROJECT = "project", "Project"
@@ -456,6 +465,31 @@ class Activity(models.Model):
             raise ValidationError(
                 {"end_date": "The end date cannot be before the start date."}, code="end_date"
             )
+        # A completed activity has ended on some day: without it, the figures of the years
+        # after would count it as running on.
+        if self.status == self.Status.COMPLETED and self.end_date is None:
+            raise ValidationError(
+                {"end_date": self.COMPLETED_WITHOUT_END_DATE}, code="completed_without_end_date"
+            )
+
+    def attention_reason(self, today=None):
+        """Why the activity needs attention on `today` (default: today), in words — "its end
+        date has passed" for one still ongoing after its end date, "its start date has passed"
+        for one still planned after its start date — or "" when its status and dates agree.
+        The same rule as `Activity.objects.needs_attention(today)`, for one activity."""
+        today = today or timezone.localdate()
+        if self.is_archived:
+            return ""
+        if self.status == self.Status.ONGOING and self.end_date and self.end_date < today:
+            return "its end date has passed"
+        if self.status == self.Status.PLANNED and self.start_date and self.start_date < today:
+            return "its start date has passed"
+        return ""
+
+    @property
+    def attention(self):
+        """`attention_reason()` as of today, for templates: "" when none is needed."""
+        return self.attention_reason()
 
     def natural_key(self):
         return (str(self.uid),)

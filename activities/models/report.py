@@ -1,13 +1,17 @@
 """Progress reports: an activity's report for a quarter, and its workflow (draft, submitted,
 approved or returned)."""
 
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import formats, timezone
 from simple_history.models import HistoricalRecords
 
-from activities.models.activity import Activity
+from activities.models.activity import Activity, quarter_of
 from activities.validators import validate_evidence_links
 from initiatives.validators import validate_multiline_text
 
@@ -199,6 +203,41 @@ class ProgressReport(models.Model):
     def period(self):
         return f"{self.year} Q{self.quarter}"
 
+    def clean(self):
+        """A report is for a quarter that has begun and that the activity's dates overlap.
+
+        Checked on every save, an edit's too: a report whose activity's dates have moved since
+        it was written is refused until its quarter or the activity's dates are put right, and
+        the message says which dates it is outside of. (The workflow's moves — submit, approve,
+        return — change no period and do not ask.)
+        """
+        message = self.period_refusal(timezone.localdate())
+        if message:
+            raise ValidationError({"quarter": message}, code="impossible_period")
+
+    def period_refusal(self, today):
+        """Why this report's quarter is impossible on `today`, in words, or "" if it is not:
+        outside the activity's dates (the quarter ends before its start or starts after its
+        end), or not begun yet (after the quarter of `today`)."""
+        if self.activity_id is None or self.quarter not in (1, 2, 3, 4):
+            return ""
+        if not isinstance(self.year, int) or not datetime.MINYEAR < self.year < datetime.MAXYEAR:
+            return ""  # the constraint progressreport_year_plausible says what is wrong
+        first_day = datetime.date(self.year, 3 * self.quarter - 2, 1)
+        next_quarter = datetime.date(self.year + self.quarter // 4, 3 * self.quarter % 12 + 1, 1)
+        last_day = next_quarter - datetime.timedelta(days=1)
+        activity = self.activity
+        start, end = activity.start_date, activity.end_date
+        if (start and last_day < start) or (end and first_day > end):
+            if end is None:
+                dates = f"runs from {_day(start)}, with no end date"
+            else:
+                dates = f"{'ran' if end < today else 'runs'} from {_day(start)} to {_day(end)}"
+            return f"The activity {dates}: {self.period} is outside its dates."
+        if (self.year, self.quarter) > quarter_of(today):
+            return f"{self.period} has not started yet: report on a quarter once it has begun."
+        return ""
+
     def can_become(self, state):
         """Whether the workflow leads from this report's state to `state`."""
         return state in self.TRANSITIONS[self.state]
@@ -210,3 +249,8 @@ class ProgressReport(models.Model):
     @property
     def people_reached(self):
         return self.people_reached_women + self.people_reached_men
+
+
+def _day(date):
+    """A date as the refusals say it: "3 Mar 2026"."""
+    return formats.date_format(date, "j M Y")

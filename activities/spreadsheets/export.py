@@ -157,7 +157,8 @@ def write_csv(activities):
 
 def write_xlsx(activities, stream):
     """Write the XLSX of `activities` (a queryset) to the binary file `stream`: sheet
-    "Activities", a bold and frozen header row, dates as date cells, numbers as numbers.
+    "Activities", a bold and frozen header row, dates as date cells and numbers as numbers,
+    shown as the pages show them ("4 Dec 2026", "60,000", "60,000.50": `writer.number_format`).
 
     The writer's write-only workbook spools the rows to a temporary file as they come, so
     memory stays bounded whatever the number of activities. Text is escaped (see

@@ -6,7 +6,8 @@
   the words say it too).
 - `{{ report|report_link }}`: a progress report as the link to its page, "Title, 2026 Q1".
 - `{{ waiting.count|count_label }}`: a count after a heading, "(3)".
-- `{{ waiting.more|and_more }}`: "and 5 more." under a shortened list; nothing if none.
+- `{% and_more waiting.more waiting.url "reports waiting for my review" %}`: "and 5 more."
+  under a shortened list, a link to the list of them all; nothing if none.
 - `{% sort_header "Title" sort_links.title %}`: a sortable column's `<th>`, its link keeping the
   query string but the page, its `aria-sort` and arrow saying how the list is sorted.
 - `{% filter_field form.q %}`: one filter of the activity list (a template,
@@ -44,12 +45,15 @@ def count_label(count):
     return format_html('<span class="count">({})</span>', count)
 
 
-@register.filter
-def and_more(more):
-    """What a shortened list leaves out: "and 5 more."; nothing when it leaves out nothing."""
+@register.simple_tag
+def and_more(more, url, what=""):
+    """What a shortened list leaves out, "and 5 more.", as a link to `url`, the list of them
+    all; nothing when it leaves out nothing. `what` names them for a screen reader's list of
+    links ("and 5 more reports waiting for my review"), where the heading above is not read."""
     if not more:
         return ""
-    return format_html('<p class="more">and {} more.</p>', more)
+    hidden = format_html('<span class="visually-hidden"> {}</span>', what) if what else ""
+    return format_html('<p class="more"><a href="{}">and {} more{}</a>.</p>', url, more, hidden)
 
 
 @register.simple_tag(takes_context=True)

@@ -1,7 +1,8 @@
 """The expected results and initiatives of a region's figures: for each, its activities
 (ongoing, completed), the countries its ongoing and completed activities reach, its mean
-percent complete from approved reports and, for an initiative, the expected results covered.
-Counted from the region's `Rows`; the percent complete takes one query.
+percent complete from approved reports with the number of activities that mean rests on and,
+for an initiative, the expected results covered. Counted from the region's `Rows`; the percent
+complete takes one query.
 """
 
 from collections import defaultdict
@@ -13,8 +14,26 @@ from initiatives.models import ExpectedResult, Initiative
 from reports.queries.scope import Figure
 
 
+class AverageBase:
+    """What a mean percent complete rests on. An activity without an approved report has no
+    percent to add to the mean, so "100 % on average" may be one activity of ten: every mean is
+    shown with its base, "2 of 4 activities reported"."""
+
+    @property
+    def percent_complete_base(self):
+        """ "2 of 4 activities reported": of the activities counted, those with an approved
+        report up to the year's end, whose latest percent complete the mean is of; "" when
+        there is no activity at all."""
+        total = self.activities.value
+        if not total:
+            return ""
+        return (
+            f"{self.activities_reported} of {total} activit{'y' if total == 1 else 'ies'} reported"
+        )
+
+
 @dataclass
-class ResultFigures:
+class ResultFigures(AverageBase):
     """An expected result's figures for a region and year."""
 
     result: ExpectedResult
@@ -23,6 +42,7 @@ class ResultFigures:
     completed: Figure
     countries_reached: Figure
     percent_complete: int | None = None
+    activities_reported: int = 0  # those of `activities` the mean percent complete is of
 
     @property
     def covered(self):
@@ -37,11 +57,12 @@ class ResultFigures:
             "countries_reached": self.countries_reached.value,
             "covered": self.covered,
             "percent_complete": self.percent_complete,
+            "activities_reported": self.activities_reported,
         }
 
 
 @dataclass
-class InitiativeFigures:
+class InitiativeFigures(AverageBase):
     """An initiative's figures: the same as its results', each activity and country once."""
 
     initiative: Initiative
@@ -53,6 +74,7 @@ class InitiativeFigures:
     covered: Figure  # expected results covered, of len(results)
     percent_complete: int | None = None
     results_total: Figure | None = None  # len(results), linking to the list of them
+    activities_reported: int = 0  # those of `activities` the mean percent complete is of
 
 
 class ExpectedResultsMixin:
@@ -116,6 +138,7 @@ class ExpectedResultsMixin:
                             self.scope.country_list_url(result=result.code, reached="yes"),
                         ),
                         percent_complete=_mean(percents, activity_ids),
+                        activities_reported=_reported(percents, activity_ids),
                         **self._status_figures(activity_ids, result=result.code),
                     )
                 )
@@ -132,6 +155,7 @@ class ExpectedResultsMixin:
                         self.scope.result_list_url(initiative=initiative.code, covered="yes"),
                     ),
                     percent_complete=_mean(percents, initiative_activities),
+                    activities_reported=_reported(percents, initiative_activities),
                     results_total=Figure(
                         len(results), self.scope.result_list_url(initiative=initiative.code)
                     ),
@@ -178,3 +202,8 @@ def _mean(percents, activity_ids):
     them has an approved report."""
     values = [percents[pk] for pk in activity_ids if pk in percents]
     return round(sum(values) / len(values)) if values else None
+
+
+def _reported(percents, activity_ids):
+    """How many of the activities have an approved report: the base of `_mean`."""
+    return sum(1 for pk in activity_ids if pk in percents)

@@ -1,7 +1,8 @@
 """The region dashboard's figures that are not counted from the shared rows but take a query
 each: activities and budgets by funding source, people reached by sex from approved reports,
-and the stale activities (ongoing, with no recent approved report). The region dashboard shows
-them and its tables download them; the all-regions page goes without.
+the stale activities (ongoing, with no recent approved report) and the activities that need
+attention (their status contradicts their dates). The region dashboard shows them and its
+tables download them; the all-regions page goes without.
 """
 
 from collections import Counter, defaultdict
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.db.models import Count, Sum
+from django.utils import timezone
 
 from activities.models import Activity, ProgressReport
 from reports.queries.scope import Figure
@@ -93,6 +95,16 @@ class FundingPeopleStaleMixin:
     def stale_activities(self):
         """Every stale activity of `stale`, not only the first STALE_SHOWN: for the downloads."""
         return list(self._stale_activities())
+
+    @cached_property
+    def needs_attention(self):
+        """A Figure: the region's activities for the plan whose status their dates contradict
+        today (`Activity.objects.needs_attention`: ongoing past their end date, planned past
+        their start date), whatever the year looked at. One query."""
+        activities = self.scope.in_plan(
+            Activity.objects.needs_attention(timezone.localdate()).filter(region=self.region)
+        )
+        return Figure(activities.count(), self.scope.attention_list_url())
 
     def _stale_activities(self):
         return (

@@ -102,6 +102,11 @@ class Scope(PlanScope):
         query = {"region": self.region.code, "plan": self.plan.code, "stale": "1"}
         return _url("activities:activity_list", query)
 
+    def attention_list_url(self):
+        """Activities needing attention do so today, whatever the year looked at."""
+        query = {"region": self.region.code, "plan": self.plan.code, "attention": "1"}
+        return _url("activities:activity_list", query)
+
     def country_list_url(self, **filters):
         return _url("reports:country_list", self._query(filters), args=[self.region.code])
 

@@ -37,9 +37,11 @@ def test_it_shows_the_editor_a_form_of_their_region(client, asp_editor):
     assert "Africa" not in page
     # Countries of the region, with their designations, and nothing else.
     assert "Tonga" in page and "Nigeria" not in page
-    # Expected results grouped by initiative, their full text readable.
-    assert "<legend>ASP3: " in page
-    assert "ASP3.4</strong> " + expected_result("ASP3.4").text in page
+    # Expected results grouped by initiative (folded: nothing ticked yet), their full text
+    # readable: the short label on screen, the full text in the label.
+    folded = r'<details class="choice-group" data-region="\d+">\s*<summary>'
+    assert re.search(folded + r'<span class="choice-group-name">ASP3: ', page)
+    assert '<span class="choice-full">' + expected_result("ASP3.4").text + "</span>" in page
     assert 'type="date"' in page
     # The author is the focal point unless changed.
     assert f'<option value="{asp_editor.pk}" selected>' in page

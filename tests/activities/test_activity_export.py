@@ -162,11 +162,18 @@ def test_the_xlsx_has_the_same_rows_with_dates_and_numbers_as_such(client, viewe
     assert row["people reached women"] == 120 and row["people reached men"] == 95
     assert row["countries"] == "FJI; TON" and row["status"] == "Ongoing"
     assert row["focal point e-mail"] == "Mele.Tonga@example.org"
-    # The header is bold and frozen; the dates show as dates.
+    # The header is bold and frozen; dates and numbers show as on the pages.
     assert all(cell.font.b for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
-    start_cell = sheet.cell(row=rows.index(list(row.values())) + 1, column=9)
-    assert start_cell.is_date and start_cell.number_format == "yyyy-mm-dd"
+    row_number = rows.index(list(row.values())) + 1
+    start_cell = sheet.cell(row=row_number, column=9)
+    assert start_cell.is_date and start_cell.number_format == "d mmm yyyy"
+
+    def cell(header):
+        return sheet.cell(row=row_number, column=HEADERS.index(header) + 1)
+
+    assert cell("budget").number_format == "#,##0.00"  # 25,000.50
+    assert cell("people reached women").number_format == "#,##0"
     assert sheet.column_dimensions["C"].width == 40
 
 

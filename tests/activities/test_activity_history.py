@@ -42,7 +42,7 @@ def test_it_lists_who_changed_what_newest_first(client, viewer, asp_editor):
         "Status: Planned → Ongoing",
         "Countries: Tonga → Fiji, Tonga",
         "Expected results: ASP1.3 → ASP1.3, ASP3.4",
-        "End date: June 30, 2026 → —",
+        "End date: 30 Jun 2026 → —",
         "Target groups: — → Youth",
         "Archived on: — → ",
     ]:

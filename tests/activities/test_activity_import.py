@@ -112,7 +112,7 @@ def test_the_preview_says_what_would_happen_and_saves_nothing(client, asp_editor
     client.force_login(asp_editor)
     rows = [
         import_row(title="New one"),
-        import_row(reference="ASP-1", title="Old title", status="Completed"),
+        import_row(reference="ASP-1", title="Old title", status="Completed", end_date="2026-11-30"),
         import_row(
             reference="ASP-2",
             title="Same",
@@ -578,7 +578,7 @@ def test_export_edit_import_changes_exactly_the_edited_cells(client, asp_editor)
     headers = [cell.value for cell in sheet[1]]
     status, budget = headers.index("status") + 1, headers.index("budget") + 1
     by_title = {row[headers.index("title")].value: row[0].row for row in sheet.iter_rows(min_row=2)}
-    sheet.cell(by_title["Second"], status).value = "Completed"
+    sheet.cell(by_title["Second"], status).value = "Suspended"
     sheet.cell(by_title["'=cmd|' /C calc'!A0"], budget).value = 2500
     edited = io.BytesIO()
     workbook.save(edited)
@@ -596,14 +596,14 @@ def test_export_edit_import_changes_exactly_the_edited_cells(client, asp_editor)
     )
     assert changes == [
         ("=cmd|' /C calc'!A0", ["budget: 1000.00 → 2500.00"]),
-        ("Second", ["status: Ongoing → Completed"]),
+        ("Second", ["status: Ongoing → Suspended"]),
     ]
     confirm(client)
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.budget_amount == 2500
     assert first.title == "=cmd|' /C calc'!A0"
-    assert second.status == Activity.Status.COMPLETED
+    assert second.status == Activity.Status.SUSPENDED
     assert second.description == "Line one\nLine two"
     assert second.partners == "-APNIC"
     after = {a.pk: a.version for a in Activity.objects.all()}

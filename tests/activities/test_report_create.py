@@ -37,6 +37,17 @@ def test_it_offers_the_current_quarter_and_the_activitys_status(client, asp_edit
     assert "Save as a draft" in page
 
 
+def test_a_link_opens_the_form_on_its_period(client, asp_editor, activity):
+    """A reminder links to the form of the quarter it is about."""
+    client.force_login(asp_editor)
+    response = client.get(url(activity) + "?year=2026&quarter=2")
+    assert 'value="2026" selected' in response.text
+    assert 'value="2" selected' in response.text
+    response = client.get(url(activity) + "?year=1999&quarter=x")  # no such choice: none taken
+    assert 'value="1999"' not in response.text
+    assert response.status_code == 200
+
+
 def test_it_saves_a_draft_of_its_author(client, asp_editor, activity):
     client.force_login(asp_editor)
     response = client.post(

@@ -24,6 +24,8 @@ PAGES = [
     ("/activities/?q=Tonga&group=SIDS", EVERYONE),
     ("/activities/{activity}/", EVERYONE),
     ("/activities/{activity}/history/", EVERYONE),
+    ("/progress-reports/", EVERYONE),
+    ("/progress-reports/?view=waiting&state=bogus", EVERYONE),
     ("/activities/new/", WRITERS),
     ("/activities/{activity}/edit/", WRITERS),
     ("/activities/{activity}/reports/new/", WRITERS),

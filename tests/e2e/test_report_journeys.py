@@ -29,6 +29,7 @@ def test_a_new_editor_logs_an_activity_and_its_report_and_a_reviewer_approves_it
     page.get_by_label("Status", exact=True).select_option(label="Ongoing")
     page.get_by_label("Modality").select_option(label="Policy/regulatory assistance")
     page.get_by_label("Tonga").check()
+    page.get_by_label("Find an expected result").fill("ASP5.4")
     page.get_by_label("ASP5.4").check()
     page.get_by_label("Start date").fill("2026-01-15")
     page.get_by_role("button", name="Save the activity").click()

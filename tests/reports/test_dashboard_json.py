@@ -68,6 +68,7 @@ def test_it_answers_the_documented_shape_with_the_known_figures(signed_in, activ
         "countries_reached": 2,
         "covered": True,
         "percent_complete": 40,
+        "activities_reported": 1,
     }
     assert results["ASP3.1"]["covered"] is False
     assert results["ASP3.1"]["percent_complete"] is None
@@ -102,7 +103,7 @@ def test_every_number_of_the_json_is_the_number_the_page_shows(signed_in, activi
     for row in tree.xpath("//tr[@class='result-row']"):
         cells = row.xpath("td")
         activities_, ongoing, completed, reached = numbers(row)
-        percent = text(cells[4])
+        percent, _, base = text(cells[4]).partition(" (")
         shown_results.append(
             {
                 "code": text(row.xpath("th//abbr")[0]),
@@ -112,6 +113,7 @@ def test_every_number_of_the_json_is_the_number_the_page_shows(signed_in, activi
                 "countries_reached": reached,
                 "covered": text(cells[5]) == "✓ Covered",
                 "percent_complete": int(percent.rstrip("%")) if percent.endswith("%") else None,
+                "activities_reported": int(base.split(" of ")[0]) if base else 0,
             }
         )
     assert shown_results == figures["expected_results"]

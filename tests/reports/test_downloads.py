@@ -153,6 +153,7 @@ def test_the_results_table_holds_each_result_with_its_figures(viewer_client, act
         "countries reached": 2,
         "covered": "yes",
         "percent complete": None,
+        "activities reported": 0,
     }
     assert rows["ASP1.3"]["text"] == expected_result("ASP1.3").text
     assert rows["ASP2.1"]["activities"] == 1

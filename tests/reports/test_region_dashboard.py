@@ -94,11 +94,13 @@ def test_each_expected_result_shows_its_figures_and_whether_it_is_covered(signed
         cells = rows[code].xpath("td")
         return numbers(rows[code]), text(cells[4]), text(cells[5])
 
-    assert shown("ASP1.3") == ([2, 1, 0, 2], "40%", "✓ Covered")
-    assert shown("ASP2.1") == ([1, 0, 1, 2], "100%", "✓ Covered")
-    assert shown("ASP4.1") == ([1, 1, 0, 1], "— no approved report", "✓ Covered")
+    # A mean says how many activities it rests on.
+    assert shown("ASP1.3") == ([2, 1, 0, 2], "40% (1 of 2 activities reported)", "✓ Covered")
+    assert shown("ASP2.1") == ([1, 0, 1, 2], "100% (1 of 1 activity reported)", "✓ Covered")
+    no_report = "— no approved report (0 of 1 activity reported)"
+    assert shown("ASP4.1") == ([1, 1, 0, 1], no_report, "✓ Covered")
     # A gap: planned work does not cover a result, nor does cancelled work.
-    assert shown("ASP3.1") == ([1, 0, 0, 0], "— no approved report", "✗ Not covered")
+    assert shown("ASP3.1") == ([1, 0, 0, 0], no_report, "✗ Not covered")
     assert shown("ASP5.1") == ([0, 0, 0, 0], "— no approved report", "✗ Not covered")
     # Covered or not is said in words, with a mark; the colour only repeats it.
     assert rows["ASP5.1"].xpath(".//span[@class='flag flag-no']")

@@ -1,9 +1,10 @@
 """Create the demo users and load the demo activities (fixtures/demo.json), for development only.
 
 The users — one per role, plus an administrator — share one password, which is printed with them
-so that a developer can sign in at once. Because those credentials are known, the command refuses
-to run unless DEBUG is on. Running it again creates nothing new: it resets the users to their
-demo roles and regions, gives them a new password and reloads the demo fixture.
+and the sign-in address so that a developer can sign in at once: `--password`, else
+DEMO_PASSWORD, else a new random one. Because those credentials are known, the command refuses to
+run unless DEBUG is on. Running it again creates nothing new: it resets the users to their demo
+roles and regions, gives them the password again and reloads the demo fixture.
 """
 
 import secrets
@@ -15,13 +16,18 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import reverse
 
 from activities import roles
 from activities.models import Activity, RegionAssignment
 from initiatives.history import record_history
 from initiatives.models import Region
 
-URL = "http://127.0.0.1:8000/"
+# Where `make run` serves (its HOST and PORT, which it passes on).
+DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8000
+# A server listening on every address is reached from this machine at the loopback address.
+# (Addresses to print, not to bind to.)
+LISTEN_ON_ALL = {"0.0.0.0": "127.0.0.1", "::": "::1", "[::]": "::1"}  # noqa: S104 # nosec B104
 DEMO_FIXTURE = "demo"
 # Letters and digits that cannot be mistaken for one another when read off a screen.
 READABLE_CHARACTERS = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -58,6 +64,14 @@ DEMO_USERS = [
 ]
 
 
+def sign_in_url(host, port):
+    """The login page of a development server on `host`:`port`: http://127.0.0.1:8000/login/."""
+    host = LISTEN_ON_ALL.get(host, host).removeprefix("[").removesuffix("]")
+    if ":" in host:  # an IPv6 address
+        host = f"[{host}]"
+    return f"http://{host}:{port}{reverse(settings.LOGIN_URL)}"
+
+
 def readable_password():
     """A fresh random password such as `k7fm-3xqp-9hwd`: about 60 bits, easy to type."""
     groups = ("".join(secrets.choice(READABLE_CHARACTERS) for _ in range(4)) for _ in range(3))
@@ -73,16 +87,27 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--password",
-            help="The password of every demo user (default: a new random one on every run).",
+            help="The password of every demo user (default: DEMO_PASSWORD, else a new random "
+            "one on every run).",
+        )
+        parser.add_argument(
+            "--host", default=DEFAULT_HOST, help="The development server's host, for the address."
+        )
+        parser.add_argument(
+            "--port", type=int, default=DEFAULT_PORT, help="The development server's port."
         )
 
-    def handle(self, *args, password=None, **options):
+    def handle(self, *args, password=None, host=DEFAULT_HOST, port=DEFAULT_PORT, **options):
         if not settings.DEBUG:
             raise CommandError(
                 "seed_demo creates users with known passwords; it only runs with DEBUG=True."
             )
         if password is not None and not password.strip():
             raise CommandError("--password cannot be empty.")
+        if password is None and settings.DEMO_PASSWORD:
+            if not settings.DEMO_PASSWORD.strip():
+                raise CommandError("DEMO_PASSWORD cannot be blank: leave it unset for a new one.")
+            password = settings.DEMO_PASSWORD
         generated = password is None
         password = password or readable_password()
         self.check_reference_data()
@@ -93,7 +118,7 @@ class Command(BaseCommand):
             call_command("loaddata", DEMO_FIXTURE, stdout=self.stdout, verbosity=1)
             self.write_demo_history()
 
-        self.print_table(password, generated)
+        self.print_table(password, generated, sign_in_url(host, port))
 
     def check_reference_data(self):
         """Fail before creating anything when the roles or regions the users need are missing."""
@@ -142,7 +167,7 @@ class Command(BaseCommand):
             activity._history_date = activity.created_at
             record_history([activity], activity.created_by, reason="Demo data", created=True)
 
-    def print_table(self, password, generated):
+    def print_table(self, password, generated, url):
         header = ("username", "role", "regions", "password")
         rows = [(u.username, u.role_label, u.regions_label, password) for u in DEMO_USERS]
         widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
@@ -153,12 +178,12 @@ class Command(BaseCommand):
             ).rstrip()
 
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"Demo ready. Sign in at {URL}"))
+        self.stdout.write(self.style.SUCCESS(f"Demo ready. Sign in at {url}"))
         self.stdout.write("")
         self.stdout.write(line(header))
         self.stdout.write(line(["-" * width for width in widths]))
         for row in rows:
             self.stdout.write(line(row))
         self.stdout.write("")
-        again = "makes a new one" if generated else "sets it again"
+        again = "makes a new one (set DEMO_PASSWORD to keep one)" if generated else "sets it again"
         self.stdout.write(f"All demo users share this password; running seed_demo again {again}.")
