@@ -1,5 +1,5 @@
 """Admin for reference data: action plans, regions, countries and their designations, initiatives
-and their expected results.
+and their expected results, and the expected results' indicators with their targets.
 
 Every model keeps its history (django-simple-history), visible and revertable from its change
 page; a revert saves everything or nothing (initiatives.history_admin). Changelists fetch what their
@@ -9,6 +9,7 @@ columns show up front, so a page costs a few queries whatever its number of rows
 import datetime
 import re
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 
@@ -19,8 +20,10 @@ from initiatives.models import (
     CountryGroup,
     Designation,
     ExpectedResult,
+    Indicator,
     Initiative,
     Region,
+    Target,
 )
 
 # An expected result's display code, e.g. "ASP3.4": its initiative's code and its number.
@@ -131,6 +134,21 @@ class InitiativeAdmin(HistoryAdmin):
         return initiative.expected_result_count
 
 
+class IndicatorInline(admin.StackedInline):
+    """An expected result's indicators, under it. The computed ones every result has are
+    listed with the others; their measure says how they are counted."""
+
+    model = Indicator
+    fields = [
+        ("code", "name", "is_demo"),
+        ("measure", "unit", "direction", "aggregation"),
+        ("by_sex", "by_age", "by_disability", "by_country"),
+        ("baseline_value", "baseline_year", "baseline_source"),
+    ]
+    extra = 0
+    show_change_link = True  # its targets are edited on its own page
+
+
 @admin.register(ExpectedResult)
 class ExpectedResultAdmin(HistoryAdmin):
     list_display = ["code", "short_label", "action_plan", "initiative__region"]
@@ -138,6 +156,7 @@ class ExpectedResultAdmin(HistoryAdmin):
     search_fields = ["initiative__code", "text"]
     list_select_related = ["initiative__action_plan", "initiative__region"]
     autocomplete_fields = ["initiative"]
+    inlines = [IndicatorInline]
 
     @admin.display(description="code")
     def code(self, expected_result):
@@ -160,3 +179,78 @@ class ExpectedResultAdmin(HistoryAdmin):
                 initiative__code__iexact=match["initiative"], number=match["number"]
             )
         return found, may_have_duplicates
+
+
+class TargetForm(forms.ModelForm):
+    """A target, and why it changes: a changed value keeps its old one in the history, with who
+    changed it and this reason."""
+
+    reason = forms.CharField(
+        max_length=100,
+        required=False,
+        help_text="Why the target changes: required when an existing target's value changes.",
+    )
+
+    class Meta:
+        model = Target
+        fields = ["year", "value", "reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        revised = self.instance.pk is not None and "value" in self.changed_data
+        if revised and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Say why the target changes: the history keeps it.")
+        return cleaned
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    form = TargetForm
+    fields = ["year", "value", "reason"]
+    extra = 0
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(HistoryAdmin):
+    list_display = ["full_code", "name", "measure", "unit", "aggregation", "is_demo"]
+    list_filter = [
+        "measure",
+        "is_demo",
+        "expected_result__initiative__action_plan",
+        "expected_result__initiative__region",
+    ]
+    search_fields = ["name", "code", "expected_result__initiative__code"]
+    list_select_related = ["expected_result__initiative"]
+    autocomplete_fields = ["expected_result"]
+    inlines = [TargetInline]
+
+    @admin.display(description="code", ordering="expected_result")
+    def full_code(self, indicator):
+        return indicator.full_code
+
+    def save_formset(self, request, form, formset, change):
+        # Each revised target's history row keeps the reason given (simple-history reads
+        # `_change_reason` when it saves; the user comes from its request middleware).
+        if formset.model is Target:
+            for target_form in formset.forms:
+                reason = target_form.cleaned_data.get("reason") if target_form.is_valid() else ""
+                if reason:
+                    target_form.instance._change_reason = reason
+        super().save_formset(request, form, formset, change)
+
+
+@admin.register(Target)
+class TargetAdmin(HistoryAdmin):
+    """Targets, searchable and with their history (who changed what, and why)."""
+
+    form = TargetForm
+    fields = ["indicator", "year", "value", "reason"]
+    list_display = ["indicator", "year", "value"]
+    list_filter = ["year", "indicator__expected_result__initiative__region"]
+    search_fields = ["indicator__name", "indicator__expected_result__initiative__code"]
+    list_select_related = ["indicator__expected_result__initiative"]
+    autocomplete_fields = ["indicator"]
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = form.cleaned_data.get("reason", "")
+        super().save_model(request, obj, form, change)

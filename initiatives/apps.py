@@ -6,6 +6,6 @@ class InitiativesConfig(AppConfig):
     verbose_name = "Initiatives and reference data"
 
     def ready(self):
-        from initiatives import lookups
+        from initiatives import lookups, signals  # noqa: F401  (connects the receivers)
 
         lookups.register()

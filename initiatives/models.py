@@ -6,6 +6,7 @@ Every model has a natural key, so fixtures name rows by their codes and never by
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -453,3 +454,286 @@ class ExpectedResult(models.Model):
         if len(words) <= self.SHORT_LABEL_WORDS:
             return self.text
         return " ".join(words[: self.SHORT_LABEL_WORDS]) + " …"
+
+
+# --- Indicators: how far an expected result has come, against its targets ---------------------
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def get_by_natural_key(self, plan_code, initiative_code, number, code):
+        return self.get(
+            expected_result=ExpectedResult.objects.get_by_natural_key(
+                plan_code, initiative_code, number
+            ),
+            code=code,
+        )
+
+    def reported(self):
+        """The indicators whose values progress reports carry."""
+        return self.filter(measure=Indicator.Measure.REPORTED)
+
+    def computed(self):
+        """The indicators counted from the activities, by the dashboard's own rules."""
+        return self.exclude(measure=Indicator.Measure.REPORTED)
+
+    def add_computed(self, results):
+        """Give each of `results` (expected results) the computed indicators it lacks: every
+        expected result has them, at no typing. Returns how many were made."""
+        results = list(results)
+        have = set(
+            self.filter(expected_result__in=results)
+            .computed()
+            .values_list("expected_result_id", "measure")
+        )
+        made = [
+            Indicator(
+                expected_result=result,
+                code=measure.computed_code,
+                name=measure.label,
+                measure=measure,
+                aggregation=measure.computed_aggregation,
+            )
+            for result in results
+            for measure in Indicator.Measure
+            if measure != Indicator.Measure.REPORTED and (result.pk, measure) not in have
+        ]
+        self.bulk_create(made)
+        return len(made)
+
+
+class Indicator(models.Model):
+    """A measure of an expected result's progress, e.g. ASP3.4-1 "IXPs established" (its
+    `code`, "1", follows its expected result's).
+
+    *Computed* ones (countries reached, LDC/SIDS/LLDC reached, activities completed) every
+    expected result has, counted from the activities by the dashboard's own rules; *reported*
+    ones take their values from approved progress reports, added up as `aggregation` says
+    (reports.queries.indicators holds the counting rules).
+    """
+
+    class Measure(models.TextChoices):
+        REPORTED = "reported", "Reported in progress reports"
+        COUNTRIES_REACHED = "countries_reached", "Countries reached"
+        LDC_REACHED = "ldc_reached", "Least developed countries reached"
+        SIDS_REACHED = "sids_reached", "Small island developing states reached"
+        LLDC_REACHED = "lldc_reached", "Landlocked developing countries reached"
+        ACTIVITIES_COMPLETED = "activities_completed", "Activities completed"
+
+        @property
+        def computed_code(self):
+            """The suffix of a computed indicator's code: ASP3.4-CR."""
+            return {
+                "countries_reached": "CR",
+                "ldc_reached": "LDC",
+                "sids_reached": "SIDS",
+                "lldc_reached": "LLDC",
+                "activities_completed": "AC",
+            }[self.value]
+
+        @property
+        def computed_aggregation(self):
+            if self == Indicator.Measure.ACTIVITIES_COMPLETED:
+                return Indicator.Aggregation.SUM
+            return Indicator.Aggregation.COUNTRIES
+
+        @property
+        def group(self):
+            """The country group a "… reached" measure counts (LDC, SIDS, LLDC), else ""."""
+            return {"ldc_reached": "LDC", "sids_reached": "SIDS", "lldc_reached": "LLDC"}.get(
+                self.value, ""
+            )
+
+    class Unit(models.TextChoices):
+        NUMBER = "number", "Number"
+        PERCENT = "percent", "Percent"
+        YES_NO = "yes_no", "Yes or no"
+        MILESTONE = "milestone", "Milestone"
+
+    class Direction(models.TextChoices):
+        UP = "up", "Up is good"
+        DOWN = "down", "Down is good"
+
+    class Aggregation(models.TextChoices):
+        SUM = "sum", "Summed per period"
+        CUMULATIVE = "cumulative", "Cumulative since the plan began"
+        LATEST = "latest", "Latest value"
+        COUNTRIES = "countries", "Distinct countries"
+
+    # A milestone indicator's values: steps from 0 to 4.
+    MILESTONES = [
+        (0, "Not started"),
+        (1, "Drafted"),
+        (2, "Consulted"),
+        (3, "Adopted"),
+        (4, "Implemented"),
+    ]
+    UNIT_LIMITS = {"percent": 100, "yes_no": 1, "milestone": len(MILESTONES) - 1}
+
+    expected_result = models.ForeignKey(
+        ExpectedResult, on_delete=models.CASCADE, related_name="indicators"
+    )
+    code = models.CharField(
+        max_length=10,
+        help_text="After the expected result's: 1 for ASP3.4-1.",
+        validators=[validate_text],
+    )
+    name = models.CharField(max_length=300, validators=[validate_text])
+    measure = models.CharField(
+        max_length=30,
+        choices=Measure.choices,
+        default=Measure.REPORTED,
+        help_text="Reported: values come from approved progress reports. The others are "
+        "counted from the activities, as the dashboard counts them.",
+    )
+    unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.NUMBER)
+    direction = models.CharField(max_length=4, choices=Direction.choices, default=Direction.UP)
+    aggregation = models.CharField(
+        "how values add up",
+        max_length=10,
+        choices=Aggregation.choices,
+        default=Aggregation.SUM,
+        help_text="Summed per period: a year's value is the sum of its quarters' values. "
+        "Cumulative: the sum since the plan's first year. Latest value: each activity's latest "
+        "value. Distinct countries: the countries with a value above zero.",
+    )
+    by_sex = models.BooleanField("by sex", default=False)
+    by_age = models.BooleanField("by age group", default=False)
+    by_disability = models.BooleanField("persons with disabilities", default=False)
+    by_country = models.BooleanField("by country", default=False)
+    baseline_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    baseline_source = models.CharField(
+        max_length=300, blank=True, validators=[validate_text], help_text="Where it comes from."
+    )
+    is_demo = models.BooleanField(
+        default=False, help_text="Made up for the demonstration: not an official indicator."
+    )
+
+    history = HistoricalRecords()
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["expected_result", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["expected_result", "code"],
+                name="indicator_unique_code_in_result",
+                violation_error_message="This expected result already has an indicator of "
+                "this code.",
+            ),
+            models.CheckConstraint(
+                condition=Q(code__regex=CODE_REGEX),
+                name="indicator_code_url_safe",
+                violation_error_message=CODE_MESSAGE,
+            ),
+            models.UniqueConstraint(
+                fields=["expected_result", "measure"],
+                condition=~Q(measure="reported"),
+                name="indicator_one_computed_measure_per_result",
+                violation_error_message="This expected result already has this measure.",
+            ),
+            models.CheckConstraint(
+                condition=Q(measure="reported")
+                | Q(by_sex=False, by_age=False, by_disability=False, by_country=False),
+                name="indicator_computed_not_disaggregated",
+                violation_error_message="Only a reported indicator takes disaggregations.",
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_value__isnull=True) | Q(baseline_value__gte=0),
+                name="indicator_baseline_not_negative",
+                violation_error_message="A baseline cannot be negative.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.full_code} {self.name}"
+
+    def natural_key(self):
+        return (*self.expected_result.natural_key(), self.code)
+
+    natural_key.dependencies = ["initiatives.expectedresult"]
+
+    @property
+    def full_code(self):
+        """ASP3.4-1: the expected result's code and the indicator's."""
+        return f"{self.expected_result.code}-{self.code}"
+
+    @property
+    def is_computed(self):
+        return self.measure != self.Measure.REPORTED
+
+    @property
+    def disaggregations(self):
+        """The dimensions a value is broken down by, in the form's order."""
+        flags = {
+            "sex": self.by_sex,
+            "age": self.by_age,
+            "disability": self.by_disability,
+            "country": self.by_country,
+        }
+        return [dimension for dimension, on in flags.items() if on]
+
+    @property
+    def max_value(self):
+        """The highest value the unit allows (None: any number)."""
+        return self.UNIT_LIMITS.get(self.unit)
+
+
+class TargetManager(models.Manager):
+    def get_by_natural_key(self, plan_code, initiative_code, number, code, year):
+        indicator = Indicator.objects.get_by_natural_key(plan_code, initiative_code, number, code)
+        return self.get(indicator=indicator, year=year)
+
+
+class Target(models.Model):
+    """What an indicator is to reach in a year of the plan, or by the plan's end (`year`
+    empty). A change keeps the old value, who changed it and why (its history)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Empty: by the end of the plan."
+    )
+    value = models.DecimalField(max_digits=14, decimal_places=2)
+
+    history = HistoricalRecords()
+    objects = TargetManager()
+
+    class Meta:
+        ordering = ["indicator", F("year").asc(nulls_last=True)]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year"], name="target_unique_indicator_year"
+            ),
+            models.UniqueConstraint(
+                fields=["indicator"],
+                condition=Q(year__isnull=True),
+                name="target_unique_indicator_end_of_plan",
+                violation_error_message="This indicator already has a target for the plan's end.",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="target_value_not_negative",
+                violation_error_message="A target cannot be negative.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.full_code} {self.year or 'end of plan'}: {self.value}"
+
+    def natural_key(self):
+        return (*self.indicator.natural_key(), self.year)
+
+    natural_key.dependencies = ["initiatives.indicator"]
+
+    def clean(self):
+        indicator = getattr(self, "indicator", None)
+        if indicator is None:
+            return
+        plan = indicator.expected_result.initiative.action_plan
+        if self.year is not None and self.year not in plan.years:
+            raise ValidationError(
+                {"year": f"A year of the plan, {plan.start_year} to {plan.end_year}."}
+            )
+        limit = indicator.max_value
+        if limit is not None and self.value is not None and self.value > limit:
+            raise ValidationError({"value": f"At most {limit} for this indicator's unit."})

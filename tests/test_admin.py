@@ -10,7 +10,15 @@ from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from activities.models import Activity, NotificationPreference, ProgressReport, RegionAssignment
-from initiatives.models import ActionPlan, Country, ExpectedResult, Initiative, Region
+from initiatives.models import (
+    ActionPlan,
+    Country,
+    ExpectedResult,
+    Indicator,
+    Initiative,
+    Region,
+    Target,
+)
 from tests.factories import (
     ActivityFactory,
     NotificationPreferenceFactory,
@@ -85,7 +93,11 @@ def rows(db):
         activity=ActivityFactory(countries=["TON", "FJI"], expected_results=["ASP1.3", "ASP3.4"]),
         author=editor,
     )
+    people_trained = Indicator.objects.create(
+        expected_result=report.activity.expected_results.first(), code="1", name="People trained"
+    )
     return {
+        Target: Target.objects.create(indicator=people_trained, year=2026, value=40),
         Activity: report.activity,
         ProgressReport: report,
         RegionAssignment: editor.region_assignments.get(),

@@ -13,6 +13,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from initiatives.models import Indicator
+
 REGIONS = [
     ("AFR", "Africa"),
     ("AMS", "Americas"),
@@ -111,6 +113,25 @@ def country_fixtures(rows, other_names=None):
     return countries, designations
 
 
+def computed_indicators(result_key):
+    """The computed indicators every expected result has (`Indicator.objects.add_computed`
+    makes them for results saved later), for the result of natural key `result_key`."""
+    return [
+        {
+            "model": "initiatives.indicator",
+            "fields": {
+                "expected_result": result_key,
+                "code": measure.computed_code,
+                "name": measure.label,
+                "measure": measure.value,
+                "aggregation": measure.computed_aggregation.value,
+            },
+        }
+        for measure in Indicator.Measure
+        if measure != Indicator.Measure.REPORTED
+    ]
+
+
 def designation(iso3, group, end_date):
     return {
         "model": "initiatives.designation",
@@ -185,6 +206,7 @@ class Command(BaseCommand):
                         },
                     }
                 )
+                plan.extend(computed_indicators([ACTION_PLAN["code"], initiative["code"], number]))
         self.write(output / "wtdc25.json", plan)
         self.write(
             output / "target_groups.json",
