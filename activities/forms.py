@@ -6,6 +6,7 @@ that the admin shares (an activity's links belong to its region) live in `activi
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -15,7 +16,7 @@ from django.utils.html import format_html
 
 from activities import permissions, services, spreadsheets
 from activities.models import Activity, ProgressReport, TargetGroup, quarter_of
-from initiatives.models import ActionPlan, Country, ExpectedResult
+from initiatives.models import ActionPlan, Country, ExpectedResult, Indicator
 from initiatives.validators import validate_multiline_text
 
 # --- Activities -----------------------------------------------------------------------------
@@ -388,6 +389,246 @@ class ProgressReportForm(MergedEditForm, forms.ModelForm):
             report.period,
             report.get_absolute_url(),
         )
+
+
+@dataclass
+class IndicatorFields:
+    """One indicator's fields in `IndicatorValuesForm`, as the template shows them: its value,
+    its breakdown by dimension ((legend, [part fields])), the hidden field of the value as read,
+    and after an edit conflict a `note` on what someone else saved."""
+
+    indicator: Indicator
+    value: forms.BoundField
+    dimensions: list
+    read: forms.BoundField | None
+    note: str = ""
+
+    @property
+    def unit(self):
+        """The unit as the legend says it: "(number)", "(percent, 0 to 100)"."""
+        if self.indicator.unit == Indicator.Unit.PERCENT:
+            return "percent, 0 to 100"
+        return self.indicator.get_unit_display().lower()
+
+    def errors(self):
+        """(field id, what the field is, message) for each error of this indicator's fields."""
+        code = self.indicator.full_code
+        found = [(self.value.auto_id, f"{code} value", e) for e in self.value.errors]
+        for legend, parts in self.dimensions:
+            for part in parts:
+                found.extend(
+                    (part.auto_id, f"{code} {legend.lower()}: {part.label}", e) for e in part.errors
+                )
+        return found
+
+
+class IndicatorValuesForm(forms.Form):
+    """The values a progress report gives for the reported indicators of its activity's
+    expected results, for its quarter: per indicator a value (empty: not reported this quarter)
+    and, for each dimension it is broken down by, one part per category — optional, but once a
+    part of a dimension is given, its parts (empty: 0) add up to the value
+    (`services.indicator_value_errors`, which the write path asks again).
+
+    Fields are named after the indicator's id, under the prefix "indicators": `<id>-value`,
+    `<id>-<dimension>-<category>` and, when editing, `<id>-read`: the value as the form was
+    read, from which an edit conflict merges (`services.merge_indicator_values`). Indicators
+    of other expected results, and computed ones, have no field: a value posted for them is
+    ignored. A fixed number of queries, whatever the number of indicators.
+    """
+
+    prefix = "indicators"
+    DIMENSION_LEGENDS = {
+        "sex": "By sex",
+        "age": "By age group",
+        "disability": "By disability",
+        "country": "By country",
+    }
+    VALUE_HELP = {
+        Indicator.Unit.NUMBER: "A number, 0 or more. Empty: not reported this quarter.",
+        Indicator.Unit.PERCENT: "From 0 to 100. Empty: not reported this quarter.",
+    }
+
+    def __init__(self, activity, data=None, *, report=None, merge=None):
+        super().__init__(data)
+        self.activity = activity
+        self.indicators = list(
+            Indicator.objects.reported()
+            .filter(expected_result__in=activity.expected_results.all())
+            .select_related("expected_result__initiative")
+        )
+        self.countries = (
+            list(activity.countries.order_by("name"))
+            if any(indicator.by_country for indicator in self.indicators)
+            else []
+        )
+        editing = report is not None and report.pk is not None
+        saved = services.indicator_entries(report) if editing and self.indicators else {}
+        self._notes = {}
+        for indicator in self.indicators:
+            entry = saved.get(indicator.pk, services.NOT_REPORTED)
+            shown = merge.values[indicator] if merge is not None else entry
+            self._add_fields(indicator, shown)
+            if editing:
+                # A plain Field: whatever comes back, `services.parse_entry` reads or refuses.
+                self.fields[f"{indicator.pk}-read"] = forms.Field(
+                    widget=forms.HiddenInput, required=False, initial=entry.serialized()
+                )
+            if merge is not None and indicator in merge.conflicts:
+                self._notes[indicator] = (
+                    "You both changed this value: yours is in the form, and saved now is "
+                    f"{self._in_words(indicator, entry)}."
+                )
+            elif merge is not None and indicator in merge.theirs_changed:
+                self._notes[indicator] = "Someone else's change of this value is in the form."
+
+    def _add_fields(self, indicator, entry):
+        pk, unit = indicator.pk, indicator.unit
+        if unit in (Indicator.Unit.YES_NO, Indicator.Unit.MILESTONE):
+            options = (
+                [("1", "Yes"), ("0", "No")]
+                if unit == Indicator.Unit.YES_NO
+                else [(str(step), label) for step, label in Indicator.MILESTONES]
+            )
+            value = forms.TypedChoiceField(
+                label="Value",
+                choices=[("", "Not reported"), *options],
+                coerce=Decimal,
+                empty_value=None,
+                required=False,
+                error_messages={"invalid_choice": "Choose one of the list."},
+            )
+            initial = None if entry.value is None else str(int(entry.value))
+        else:
+            value = self._number_field(
+                "Value",
+                "A value cannot be negative.",
+                max_value=indicator.max_value,
+                max_message=services.limit_message(indicator),
+                help_text=self.VALUE_HELP.get(unit, ""),
+            )
+            initial = entry.value
+        self.fields[f"{pk}-value"] = value
+        self.initial[f"{pk}-value"] = initial
+        for dimension in indicator.disaggregations:
+            parts = entry.breakdown.get(dimension, {})
+            for category, label in services.categories_of(dimension, self.countries):
+                name = f"{pk}-{dimension}-{category}"
+                self.fields[name] = self._number_field(label, "A part cannot be negative.")
+                self.initial[name] = parts.get(category)
+
+    @staticmethod
+    def _number_field(label, negative, max_value=None, max_message="", help_text=""):
+        invalid = "Give a number, such as 12 or 12.5."
+        return forms.DecimalField(
+            label=label,
+            required=False,
+            min_value=0,
+            max_value=max_value,
+            max_digits=14,
+            decimal_places=2,
+            help_text=help_text,
+            error_messages={
+                "invalid": invalid,
+                "min_value": negative,
+                "max_value": max_message,
+                "max_digits": "This number is too large.",
+                "max_whole_digits": "This number is too large.",
+                "max_decimal_places": "At most two decimals.",
+            },
+        )
+
+    def indicator_fields(self):
+        """The indicators with their fields (`IndicatorFields`), in order, for the template."""
+        items = []
+        for indicator in self.indicators:
+            pk = indicator.pk
+            dimensions = [
+                (
+                    self.DIMENSION_LEGENDS[dimension],
+                    [
+                        self[f"{pk}-{dimension}-{category}"]
+                        for category, _label in services.categories_of(dimension, self.countries)
+                    ],
+                )
+                for dimension in indicator.disaggregations
+            ]
+            read = self[f"{pk}-read"] if f"{pk}-read" in self.fields else None
+            note = self._notes.get(indicator, "")
+            items.append(IndicatorFields(indicator, self[f"{pk}-value"], dimensions, read, note))
+        return items
+
+    def clean(self):
+        cleaned_data = super().clean()
+        codes = {country.iso3 for country in self.countries}
+        for indicator in self.indicators:
+            names = [name for name in self.fields if name.startswith(f"{indicator.pk}-")]
+            if any(self.has_error(name) for name in names):
+                continue  # a part that is not a number: nothing to add up yet
+            entry = self._entry(indicator, cleaned_data)
+            for message in services.indicator_value_errors(indicator, entry, codes):
+                self.add_error(f"{indicator.pk}-value", message)
+        return cleaned_data
+
+    def _entry(self, indicator, cleaned_data):
+        breakdown = {}
+        for dimension in indicator.disaggregations:
+            parts = {
+                category: cleaned_data.get(f"{indicator.pk}-{dimension}-{category}")
+                for category, _label in services.categories_of(dimension, self.countries)
+            }
+            if any(amount is not None for amount in parts.values()):
+                breakdown[dimension] = {
+                    category: Decimal(0) if amount is None else amount
+                    for category, amount in parts.items()
+                }
+        return services.IndicatorEntry(cleaned_data.get(f"{indicator.pk}-value"), breakdown)
+
+    def entries(self):
+        """{Indicator: IndicatorEntry} as the form was sent (once valid): what
+        `services.save_report` saves."""
+        return {
+            indicator: self._entry(indicator, self.cleaned_data) for indicator in self.indicators
+        }
+
+    def read_entries(self):
+        """{Indicator: IndicatorEntry} as the edit form was read (its `-read` fields), the base
+        of an edit conflict's merge: `services.UNKNOWN_ENTRY` where that cannot be read."""
+        return {
+            indicator: services.parse_entry(self.cleaned_data.get(f"{indicator.pk}-read") or "")
+            for indicator in self.indicators
+        }
+
+    def _in_words(self, indicator, entry):
+        """`entry`, a value of `indicator`, as the user reads it: "40 (by sex: Women 20, …)"."""
+        if entry.value is None:
+            return "no value"
+        labels = {
+            (dimension, code): label
+            for dimension in entry.breakdown
+            for code, label in services.categories_of(dimension, self.countries)
+        }
+        parts = "; ".join(
+            f"{self.DIMENSION_LEGENDS.get(dimension, dimension).lower()}: "
+            + ", ".join(
+                f"{labels.get((dimension, code), code)} {services.plain_number(amount)}"
+                for code, amount in amounts.items()
+            )
+            for dimension, amounts in entry.breakdown.items()
+        )
+        shown = indicator_value_in_words(indicator, entry.value)
+        return f"{shown} ({parts})" if parts else shown
+
+
+def indicator_value_in_words(indicator, value):
+    """A value of `indicator` as the user reads it: "1,200", "45%", "Yes", "Adopted"."""
+    if value is None:
+        return "—"
+    if indicator.unit == Indicator.Unit.YES_NO:
+        return "Yes" if value else "No"
+    if indicator.unit == Indicator.Unit.MILESTONE:
+        return dict(Indicator.MILESTONES).get(int(value), str(value))
+    shown = formats.number_format(services.plain_number(value), force_grouping=True)
+    return f"{shown}%" if indicator.unit == Indicator.Unit.PERCENT else shown
 
 
 class ReviewForm(forms.Form):

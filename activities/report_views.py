@@ -5,11 +5,17 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats
 from django.views.decorators.http import require_POST, require_safe
 
 from activities import history, permissions, services
-from activities.forms import ProgressReportForm, ReviewForm
-from activities.models import Activity, ProgressReport
+from activities.forms import (
+    IndicatorValuesForm,
+    ProgressReportForm,
+    ReviewForm,
+    indicator_value_in_words,
+)
+from activities.models import Activity, IndicatorBreakdown, ProgressReport
 from activities.views import require_form_methods
 
 # --- Progress reports: write, submit, review ------------------------------------------------
@@ -44,8 +50,47 @@ def _report_page(request, activity, report, review_form=None, status=200):
         "can_submit": State.SUBMITTED in moves,
         "can_review": State.APPROVED in moves,
         "review_form": review_form or ReviewForm(),
+        "indicator_values": _indicator_values(report, activity),
     }
     return render(request, "activities/report_detail.html", context, status=status)
+
+
+def _indicator_values(report, activity):
+    """The report's indicator values as the page shows them, a small table each: (the
+    indicator, its value in words, [(the dimension's legend, [(category, amount)])]). Three
+    queries: the values, their breakdowns, the activity's countries (for their names)."""
+    values = list(
+        report.indicator_values.select_related(
+            "indicator__expected_result__initiative"
+        ).prefetch_related("breakdown")
+    )
+    if not values:
+        return []
+    labels = {dimension: dict(parts) for dimension, parts in IndicatorBreakdown.CATEGORIES.items()}
+    labels["country"] = dict(activity.countries.values_list("iso3", "name"))
+    legends = IndicatorValuesForm.DIMENSION_LEGENDS
+    tables = []
+    for row in values:
+        dimensions = {dimension: [] for dimension in legends}  # in the form's order
+        for part in row.breakdown.all():
+            dimensions.setdefault(part.dimension, []).append(
+                (
+                    labels.get(part.dimension, {}).get(part.category, part.category),
+                    formats.number_format(services.plain_number(part.amount), force_grouping=True),
+                )
+            )
+        tables.append(
+            (
+                row.indicator,
+                indicator_value_in_words(row.indicator, row.value),
+                [
+                    (legends.get(dimension, dimension), parts)
+                    for dimension, parts in dimensions.items()
+                    if parts
+                ],
+            )
+        )
+    return tables
 
 
 @require_safe
@@ -69,9 +114,12 @@ def report_create(request, pk):
     # choices and checks decide whether it is one.
     period = {name: request.GET[name] for name in ("year", "quarter") if name in request.GET}
     form = ProgressReportForm(data, activity=activity, user=request.user, initial=period)
-    if form.is_bound and form.is_valid():
+    values_form = IndicatorValuesForm(activity, data)
+    if form.is_bound and all([form.is_valid(), values_form.is_valid()]):
         try:
-            report = services.save_report(request.user, form.instance)
+            report = services.save_report(
+                request.user, form.instance, indicator_values=values_form.entries()
+            )
         except ValidationError as error:
             form.add_error(None, error)
         except services.WorkflowError as error:
@@ -81,7 +129,8 @@ def report_create(request, pk):
             if request.POST.get("action") != "submit":
                 messages.success(request, f"Your report for {report.period} is saved as a draft.")
             return _after_save(request, report)
-    return render(request, "activities/report_form.html", {"form": form, "activity": activity})
+    context = {"form": form, "values_form": values_form, "activity": activity}
+    return render(request, "activities/report_form.html", context)
 
 
 @require_form_methods
@@ -89,7 +138,8 @@ def report_edit(request, pk, report_pk):
     """Edit a draft or a returned report (any report, for administrators). A save made by
     someone else since the form was read is never overwritten: the form comes back with their
     changes merged with the user's (`services.merge_report`), a choice for each field both
-    changed, and the new version."""
+    changed, and the new version; the indicator values merge the same way, each indicator's
+    value with its breakdown as one (`services.merge_indicator_values`)."""
     activity, report = _report_of(request, pk, report_pk)
     permissions.require(request.user.has_perm("activities.add_progressreport", activity))
     if activity.is_archived or not request.user.has_perm(
@@ -105,14 +155,19 @@ def report_edit(request, pk, report_pk):
     saved_period = report.period  # the form's validation writes the input onto the instance
     data = request.POST if request.method == "POST" else None
     form = ProgressReportForm(data, instance=report, activity=activity, user=request.user)
+    values_form = IndicatorValuesForm(activity, data, report=report)
     conflict = None
-    if form.is_bound and form.is_valid() and not form.has_changed():
+    valid = form.is_bound and all([form.is_valid(), values_form.is_valid()])
+    if valid and not form.has_changed() and not values_form.has_changed():
         messages.info(request, "Nothing to save: you changed no field.")
         return redirect(activity)
-    if form.is_bound and form.is_valid():
+    if valid:
         try:
             report = services.save_report(
-                request.user, form.instance, version=form.cleaned_data["version"]
+                request.user,
+                form.instance,
+                version=form.cleaned_data["version"],
+                indicator_values=values_form.entries(),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -125,6 +180,10 @@ def report_edit(request, pk, report_pk):
             form = ProgressReportForm(
                 instance=error.report, activity=activity, user=request.user, merge=merge
             )
+            values_merge = services.merge_indicator_values(
+                error.report, values_form.read_entries(), values_form.entries()
+            )
+            values_form = IndicatorValuesForm(activity, report=error.report, merge=values_merge)
         except services.WorkflowError as error:
             form.add_error(None, str(error))
         else:
@@ -132,6 +191,7 @@ def report_edit(request, pk, report_pk):
             return _after_save(request, report)
     context = {
         "form": form,
+        "values_form": values_form,
         "activity": activity,
         "report": report,
         "saved_period": saved_period,

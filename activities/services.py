@@ -5,13 +5,19 @@ A write runs in one transaction: it locks the row, compares its version with the
 read (an edit conflict otherwise: nobody's work is silently overwritten), checks every rule —
 the model's own (activities.models, activities.validators), the links' region, the archive, the
 user's permission (activities.permissions) — and saves the row, its links and one history row
-(activities.history), or nothing. The forms and the import ask the same functions
-(`activity_errors`, `link_errors`, `report_errors`) to show every mistake where the user is.
+(activities.history), or nothing. A progress report's indicator values are saved with it, in
+its transaction. The forms and the import ask the same functions (`activity_errors`,
+`link_errors`, `report_errors`, `indicator_value_errors`) to show every mistake where the user
+is.
 """
 
 import copy
+import decimal
+import json
 import logging
 import smtplib
+from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -21,7 +27,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from activities import history, permissions, signals
-from activities.models import Activity, ProgressReport
+from activities.models import Activity, IndicatorBreakdown, IndicatorValue, ProgressReport
 from initiatives.history import record_history
 
 logger = logging.getLogger(__name__)
@@ -414,6 +420,226 @@ def _set_archived_at(activity, user, archived_at, reason):
     _store([(activity, {}, current)], user, reason)
 
 
+# --- Progress reports: the values of their indicators ----------------------------------------
+
+
+class IndicatorEntry(NamedTuple):
+    """A report's value of one indicator as a writer gives it: `value` (a Decimal; None: not
+    reported this quarter) and its `breakdown`, {dimension: {category: amount}}, with only the
+    dimensions broken down (all of a dimension's categories, 0 where none)."""
+
+    value: Decimal | None
+    breakdown: dict
+
+    def serialized(self):
+        """The entry as text (JSON), to travel in a form and come back: `parse_entry`."""
+        return json.dumps(
+            {
+                "value": None if self.value is None else str(plain_number(self.value)),
+                "breakdown": {
+                    dimension: {category: str(plain_number(a)) for category, a in parts.items()}
+                    for dimension, parts in self.breakdown.items()
+                },
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+
+
+NOT_REPORTED = IndicatorEntry(None, {})
+# What an entry read back from text that is not one is: equal to no entry (see `Merge`).
+UNKNOWN_ENTRY = object()
+
+# How a message names each dimension: "the parts by age group".
+DIMENSION_WORDS = {
+    "sex": "sex",
+    "age": "age group",
+    "disability": "disability",
+    "country": "country",
+}
+
+
+def parse_entry(text):
+    """The IndicatorEntry that `IndicatorEntry.serialized` wrote as `text`; `UNKNOWN_ENTRY` for
+    any other text."""
+
+    def number(text):
+        number = Decimal(text)
+        if not number.is_finite():  # NaN, which no comparison may take
+            raise ValueError(text)
+        return number
+
+    try:
+        data = json.loads(text)
+        value = None if data["value"] is None else number(data["value"])
+        breakdown = {
+            str(dimension): {str(category): number(a) for category, a in parts.items()}
+            for dimension, parts in data["breakdown"].items()
+        }
+    except (
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        RecursionError,
+        decimal.InvalidOperation,
+    ):
+        return UNKNOWN_ENTRY
+    return IndicatorEntry(value, breakdown)
+
+
+def plain_number(number):
+    """`number` (a Decimal) without trailing zeros, never in exponent form: 40.00 → 40,
+    12.50 → 12.5."""
+    if number == number.to_integral_value():
+        return number.quantize(Decimal(1))
+    return number.normalize()
+
+
+def categories_of(dimension, countries):
+    """The categories of a breakdown by `dimension`, in order, as (code, label): the activity's
+    `countries` (Country rows) for "country"."""
+    if dimension == IndicatorBreakdown.Dimension.COUNTRY:
+        return [(country.iso3, country.name) for country in countries]
+    return IndicatorBreakdown.CATEGORIES[dimension]
+
+
+def limit_message(indicator):
+    """Why a value above `indicator`'s unit's maximum is refused."""
+    if indicator.unit == indicator.Unit.PERCENT:
+        return f"A percent is at most {indicator.max_value}."
+    return f"At most {indicator.max_value} for this indicator's unit."
+
+
+def indicator_value_errors(indicator, entry, country_codes):
+    """What is wrong with `entry` (an IndicatorEntry) as a value of `indicator`, for an activity
+    in the countries of `country_codes` (ISO alpha-3): a list of messages, empty when right.
+
+    A value is 0 or more, at most the unit's maximum; it is broken down only by the indicator's
+    dimensions, into their categories; the parts are 0 or more, and add up to the value.
+    """
+    messages = []
+    value = entry.value
+    if value is not None and value < 0:
+        messages.append("A value cannot be negative.")
+    limit = indicator.max_value
+    if value is not None and limit is not None and value > limit:
+        messages.append(limit_message(indicator))
+    for dimension, parts in entry.breakdown.items():
+        word = DIMENSION_WORDS.get(dimension, dimension)
+        if dimension not in indicator.disaggregations:
+            messages.append(f"This indicator is not broken down by {word}.")
+            continue
+        allowed = (
+            country_codes
+            if dimension == IndicatorBreakdown.Dimension.COUNTRY
+            else {code for code, _label in IndicatorBreakdown.CATEGORIES[dimension]}
+        )
+        unknown = sorted(set(parts) - set(allowed))
+        if unknown:
+            messages.append(f"{', '.join(unknown)}: not a part of the breakdown by {word}.")
+        if any(amount < 0 for amount in parts.values()):
+            messages.append("A part of a breakdown cannot be negative.")
+        total = sum(parts.values(), Decimal(0))
+        if value is None:
+            messages.append(
+                f"The parts by {word} are given without a value: give the value, or leave "
+                "the parts empty."
+            )
+        elif total != value:
+            messages.append(
+                f"The parts by {word} add up to {plain_number(total)}, not "
+                f"{plain_number(value)}: they must equal the value."
+            )
+    return messages
+
+
+def indicator_values_errors(activity, entries):
+    """Every mistake of `entries` ({Indicator: IndicatorEntry}) as values of a report of
+    `activity`: a list of messages, each naming its indicator. Only the reported indicators of
+    the expected results the activity advances take values."""
+    result_ids = set(activity.expected_results.values_list("pk", flat=True))
+    country_codes = set(activity.countries.values_list("iso3", flat=True))
+    messages = []
+    for indicator, entry in entries.items():
+        if indicator.is_computed or indicator.expected_result_id not in result_ids:
+            messages.append(
+                f"{indicator.full_code} is not an indicator that this activity reports on: "
+                "its value is not saved."
+            )
+            continue
+        messages.extend(
+            f"{indicator.full_code}: {message}"
+            for message in indicator_value_errors(indicator, entry, country_codes)
+        )
+    return messages
+
+
+def indicator_entries(report):
+    """{indicator id: IndicatorEntry} of the values `report` has saved (none for a new report).
+    Two queries."""
+    if report.pk is None:
+        return {}
+    entries = {}
+    for row in report.indicator_values.prefetch_related("breakdown"):
+        breakdown = {}
+        for part in row.breakdown.all():
+            breakdown.setdefault(part.dimension, {})[part.category] = part.amount
+        entries[row.indicator_id] = IndicatorEntry(row.value, breakdown)
+    return entries
+
+
+def merge_indicator_values(current, base, yours):
+    """The values of an edit form made on a stale copy of the report, merged with those of
+    `current`, the report as it is now, indicator by indicator (a value and its breakdown are
+    one): `base` and `yours` are {Indicator: IndicatorEntry}, as the form was read (an entry
+    may be `UNKNOWN_ENTRY`) and as it was sent. A `Merge` whose names are the indicators."""
+    saved = indicator_entries(current)
+    theirs = {indicator: saved.get(indicator.pk, NOT_REPORTED) for indicator in yours}
+    return Merge(base, theirs, yours)
+
+
+def _save_indicator_values(report, entries, user):
+    """Make `report`'s values of the indicators of `entries` ({Indicator: IndicatorEntry},
+    checked) those: a value emptied is deleted, a new or changed one saved (with its history
+    row, and its breakdown replaced when it changed), an unchanged one left as it is."""
+    saved = {
+        row.indicator_id: row
+        for row in report.indicator_values.filter(indicator__in=list(entries)).prefetch_related(
+            "breakdown"
+        )
+    }
+    new_parts = []
+    for indicator, entry in entries.items():
+        row = saved.get(indicator.pk)
+        if entry.value is None:
+            if row is not None:
+                row._history_user = user
+                row.delete()
+            continue
+        wanted = {
+            (dimension, category): amount
+            for dimension, parts in entry.breakdown.items()
+            for category, amount in parts.items()
+        }
+        if row is None:
+            row = IndicatorValue(report=report, indicator=indicator, value=entry.value)
+            had = {}
+        else:
+            had = {(part.dimension, part.category): part.amount for part in row.breakdown.all()}
+        if row.pk is None or row.value != entry.value:
+            row.value = entry.value
+            row._history_user = user
+            row.save()
+        if had != wanted:
+            row.breakdown.all().delete()
+            new_parts.extend(
+                IndicatorBreakdown(value=row, dimension=dimension, category=category, amount=a)
+                for (dimension, category), a in wanted.items()
+            )
+    IndicatorBreakdown.objects.bulk_create(new_parts, batch_size=SAVE_BATCH)
+
+
 # --- Progress reports: save, and the workflow draft → submitted → approved | returned ---------
 
 
@@ -464,16 +690,26 @@ def lock_report(pk, version=None):
     return current
 
 
-def save_report(user, report, *, version=None, fields=ProgressReport.EDITABLE_FIELDS, reason=""):
+def save_report(
+    user,
+    report,
+    *,
+    version=None,
+    fields=ProgressReport.EDITABLE_FIELDS,
+    reason="",
+    indicator_values=None,
+):
     """Save `report` as `user` has set its `fields`: a new draft (by `user`, unless it names
     its author), or an edit of the report, with one history row ("Created", "Edited", or
-    `reason`), or nothing.
+    `reason`), and its `indicator_values` ({Indicator: IndicatorEntry}, a value of None
+    deleted; None: the values left as they are) — all of it, or nothing.
 
     An edit locks the row and compares its version with `version`, the one the writer read
     (None: not compared): if someone saved in between, raises `ReportEditConflict`. Raises
     `NotAllowed` if `user` does not write the activity's reports, `WorkflowError` if the report
     left the editable states meanwhile (submitted, approved) or its activity is archived, and
-    `ValidationError` for any broken rule of the model.
+    `ValidationError` for any broken rule of the model or of the values
+    (`indicator_values_errors`).
     """
     try:
         with transaction.atomic():
@@ -502,7 +738,13 @@ def save_report(user, report, *, version=None, fields=ProgressReport.EDITABLE_FI
                     setattr(current, name, getattr(report, name))
                 current.version += 1
             current.full_clean(exclude=["version"])
+            if indicator_values is not None:
+                errors = indicator_values_errors(current.activity, indicator_values)
+                if errors:
+                    raise ValidationError(errors)
             _save_with_reason(current, user, reason or ("Created" if created else "Edited"))
+            if indicator_values is not None:
+                _save_indicator_values(current, indicator_values, user)
     except IntegrityError:
         # Two people creating the same period at once: the form checked, the database decides.
         raise WorkflowError(
