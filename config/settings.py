@@ -251,6 +251,9 @@ SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000" if DEBUG else "").
 # this many days after it closed; a report waiting for review more than this many days.
 REMINDER_DAYS_AFTER_QUARTER = env_int("REMINDER_DAYS_AFTER_QUARTER", 10)
 REVIEW_REMINDER_DAYS = env_int("REVIEW_REMINDER_DAYS", 5)
+# An indicator's status (reports/queries/indicators.py): its progress toward the year's target
+# as a share of the year elapsed — on track from `on_track`, at risk from `at_risk`.
+INDICATOR_STATUS_THRESHOLDS = {"on_track": 0.9, "at_risk": 0.6}
 
 # HTTPS protections: on whenever DEBUG is off, each one can be switched off behind a proxy
 # that already does it.

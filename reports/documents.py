@@ -101,7 +101,30 @@ def _average(figures):
     return f"{figures.percent_complete} % complete on average ({figures.percent_complete_base})"
 
 
-def _initiative(document, initiative, results):
+def _indicators(document, figures, results):
+    """The initiative's indicators against their targets, by expected result."""
+    document.add_heading("Indicators", level=2)
+    _table(
+        document,
+        ["Expected result", "Indicator", "Baseline", "Target", "Actual", "% of target", "Status"],
+        [
+            [
+                result.figures.result.code,
+                f"{row.indicator.full_code} {row.indicator.name}"
+                + (" (demo)" if row.indicator.is_demo else ""),
+                row.baseline,
+                row.target,
+                row.actual,
+                None if row.percent is None else f"{row.percent} %",
+                row.status_label,
+            ]
+            for result in results
+            for row in figures.indicators_by_result.get(result.figures.result.pk, [])
+        ],
+    )
+
+
+def _initiative(document, figures, initiative, results):
     heading = document.add_heading(
         _text(f"{initiative.initiative.code}: {initiative.initiative.title}"), level=1
     )
@@ -115,12 +138,15 @@ def _initiative(document, initiative, results):
         f"{len(initiative.results)} expected results covered; "
         f"{initiative.countries_reached.value:,} countries reached",
     )
+    _labelled(document, "Status", figures.initiative_status(initiative.initiative).label)
+    _indicators(document, figures, results)
     for result in results:
         document.add_heading(
             _text(f"{result.figures.result.code}: {result.figures.result.text}"), 2
         )
         if result.figures.percent_complete is not None:
             _labelled(document, "In figures", _average(result.figures))
+        _labelled(document, "Status", figures.result_status(result.figures.result).label)
         if not result.activities:
             document.add_paragraph(NO_ACTIVITY).runs[0].italic = True
         for progress in result.activities:
@@ -181,7 +207,7 @@ def report_docx(figures, generated_on):
     )
     _summary(document, figures)
     for initiative, results in figures.report_sections:
-        _initiative(document, initiative, results)
+        _initiative(document, figures, initiative, results)
     _annexes(document, figures)
     stream = io.BytesIO()
     document.save(stream)

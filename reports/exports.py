@@ -49,6 +49,13 @@ def _money(amount):
     return None if amount is None else amount.quantize(CENTS)
 
 
+def _amount(value):
+    """An indicator's decimal as a plain number: whole when it is (12, not 12.00)."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else value.normalize()
+
+
 def _yes_no(value):
     return YES if value else NO
 
@@ -121,6 +128,54 @@ def results_table(figures):
         for r in figures.results
     ]
     return Table("Expected results", header, rows)
+
+
+def indicators_table(figures):
+    """One row per indicator of each expected result, in the order of the results: baseline,
+    the year's target, actual, percent of target and status, with the result's status."""
+    header = [
+        "initiative",
+        "expected result",
+        "expected result status",
+        "indicator",
+        "name",
+        "measure",
+        "unit",
+        "how values add up",
+        "baseline",
+        "baseline year",
+        "target",
+        "actual",
+        "percent of target",
+        "status",
+        "change since last quarter",
+        "demo",
+    ]
+    rows = []
+    for result in figures.results:
+        for row in figures.indicators_by_result.get(result.result.pk, []):
+            indicator = row.indicator
+            rows.append(
+                [
+                    result.result.initiative.code,
+                    result.result.code,
+                    figures.result_status(result.result).label,
+                    indicator.full_code,
+                    indicator.name,
+                    indicator.get_measure_display(),
+                    indicator.get_unit_display(),
+                    indicator.get_aggregation_display(),
+                    _amount(row.baseline),
+                    indicator.baseline_year,
+                    _amount(row.target),
+                    _amount(row.actual),
+                    row.percent,
+                    row.status_label,
+                    _amount(row.change),
+                    _yes_no(indicator.is_demo),
+                ]
+            )
+    return Table("Indicators", header, rows)
 
 
 def matrix_table(figures):
@@ -208,6 +263,7 @@ def stale_table(figures):
 TABLES = {
     "initiatives": initiatives_table,
     "results": results_table,
+    "indicators": indicators_table,
     "matrix": matrix_table,
     "countries": countries_table,
     "unreached": unreached_table,
@@ -221,7 +277,7 @@ def table_filename(figures, name, file_format):
     return f"{figures.region.code}-{figures.year}-{name}.{file_format}"
 
 
-# --- The regional report's workbook: Summary, Activities, Matrix
+# --- The regional report's workbook: Summary, Indicators, Activities, Matrix
 
 
 def summary_rows(figures):
@@ -309,8 +365,13 @@ def matrix_by_initiative(figures):
 
 
 def report_tables(figures, generated_on):
-    """The regional report's workbook: its sheets Summary, Activities and Matrix."""
-    return [summary_table(figures, generated_on), activities_table(figures), matrix_table(figures)]
+    """The regional report's workbook: its sheets Summary, Indicators, Activities and Matrix."""
+    return [
+        summary_table(figures, generated_on),
+        indicators_table(figures),
+        activities_table(figures),
+        matrix_table(figures),
+    ]
 
 
 def report_filename(figures, file_format):

@@ -13,6 +13,11 @@ urlpatterns = [
     path("dashboard/<code:region_code>/countries/", views.country_list, name="country_list"),
     path("dashboard/<code:region_code>/results/", views.result_list, name="result_list"),
     path(
+        "dashboard/<code:region_code>/indicators/<int:pk>/",
+        views.indicator_actual,
+        name="indicator_actual",
+    ),
+    path(
         "dashboard/<code:region_code>/tables/<code:table>.<code:file_format>",
         views.table_download,
         name="table_download",

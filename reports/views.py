@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
-from activities.models import Activity
-from initiatives.models import Country, ExpectedResult, Initiative, Region
+from activities.models import Activity, ProgressReport
+from initiatives.models import Country, ExpectedResult, Indicator, Initiative, Region
 from reports import documents, exports
 from reports.cache import figures_cache
 from reports.charts import region_charts
 from reports.forms import CountryListForm, PeriodForm, ResultListForm, period_form
+from reports.queries.indicators import status_rule
 from reports.queries.region import all_region_figures, region_figures
 
 # --- Dashboards (all regions, a region, drill-down lists of countries and expected results)
@@ -80,6 +81,8 @@ def region_dashboard(request, region_code):
         "period": period,
         "figures": figures,
         "charts": SimpleLazyObject(lambda: region_charts(figures)),
+        "indicator_sections": SimpleLazyObject(lambda: _indicator_sections(figures)),
+        "status_rule": status_rule(),
         "period_query": urlencode(period.query),
         "figures_cache": cached,
     }
@@ -116,6 +119,157 @@ def result_list(request, region_code):
     """The region's expected results that a coverage figure counts: ?covered=yes|no,
     ?initiative=. Its length is the figure."""
     return _region_list(request, region_code, ResultListForm, "reports/result_list.html")
+
+
+# --- Indicators: how far each expected result has come against its targets
+
+
+@dataclass
+class ResultIndicators:
+    """An expected result as the indicator tables show it: its status (the worst of its
+    indicators') and its indicators' IndicatorFigures."""
+
+    result: ExpectedResult
+    status: str
+    indicators: list
+
+
+@dataclass
+class InitiativeIndicators:
+    """An initiative's status (the worst of its results') and its ResultIndicators."""
+
+    initiative: Initiative
+    status: str
+    results: list
+
+
+def _result_indicators(figures, result, every_one=True):
+    """The result's ResultIndicators: with `every_one` off, without the computed indicators
+    that have no target (every result has five: the dashboard would list 175 "no target"
+    rows for Asia-Pacific; the result's own page lists them all)."""
+    indicators = figures.indicators_by_result.get(result.pk, [])
+    if not every_one:
+        indicators = [f for f in indicators if not f.indicator.is_computed or f.target is not None]
+    return ResultIndicators(
+        result=result, status=figures.result_status(result), indicators=indicators
+    )
+
+
+def _indicator_sections(figures):
+    """InitiativeIndicators for each initiative of `figures`, in the results table's order:
+    the dashboard's, without the computed indicators that have no target."""
+    return [
+        InitiativeIndicators(
+            initiative=initiative.initiative,
+            status=figures.initiative_status(initiative.initiative),
+            results=[
+                _result_indicators(figures, r.result, every_one=False) for r in initiative.results
+            ],
+        )
+        for initiative in figures.initiatives
+    ]
+
+
+@dataclass
+class ValueLine:
+    """An approved report's value as the page of an actual lists it: the report (with its
+    activity), the value, and for distinct countries the countries it counts."""
+
+    report: ProgressReport
+    value: object  # a Decimal
+    countries: list
+
+
+def _how_it_adds_up(indicator, plan, year):
+    """What the page of an actual says of the values it lists, and its total's label: the
+    counting rules of reports.queries.indicators, in words."""
+    aggregation = Indicator.Aggregation(indicator.aggregation)
+    if aggregation == Indicator.Aggregation.CUMULATIVE:
+        return (
+            f"the values of every quarter since {plan.start_year}, up to the end of {year}, "
+            "summed.",
+            "Total since the plan began",
+        )
+    if aggregation == Indicator.Aggregation.COUNTRIES:
+        return (
+            f"the countries with a value above zero in {year} (a value's breakdown by country "
+            "when it has one, else its activity's countries), each counted once.",
+            "Countries counted",
+        )
+    if aggregation == Indicator.Aggregation.LATEST:
+        if indicator.unit == Indicator.Unit.NUMBER:
+            how, label = "summed", "Total of the latest values"
+        elif indicator.unit == Indicator.Unit.YES_NO:
+            how, label = "yes if any is yes", "Yes if any is yes"
+        else:
+            how, label = "averaged", "Average of the latest values"
+        return f"each activity's latest value up to the end of {year}, {how}.", label
+    return f"the values of {year}'s quarters, summed.", f"Total {year}"
+
+
+@require_safe
+def indicator_actual(request, region_code, pk):
+    """What a reported indicator's actual is made of in a year: the approved reports' values
+    that add up to it, and the total, the very actual the dashboard shows. A computed
+    indicator has no such page: its figure links to the dashboard's own list."""
+    region = _region(region_code)
+    indicator = get_object_or_404(
+        Indicator.objects.reported().select_related("expected_result__initiative"),
+        pk=pk,
+        expected_result__initiative__region=region,
+    )
+    period = _period(request)
+    context = {
+        "region": region,
+        "indicator": indicator,
+        "period": period,
+        "kept_filters": _kept_filters(request),
+    }
+    if not period.is_valid():
+        return render(request, "reports/indicator_actual.html", context, status=400)
+    plan, year = period.cleaned_data["plan"], period.cleaned_data["year"]
+    figures = region_figures(region, plan, year)
+    indicator_figures = next(
+        (
+            f
+            for f in figures.indicators_by_result.get(indicator.expected_result_id, [])
+            if f.indicator.pk == indicator.pk
+        ),
+        None,
+    )
+    if indicator_figures is None:
+        raise Http404(f"{indicator.full_code} is not an indicator of {plan.code}.")
+    actual = figures.indicator_actual(indicator_figures.indicator)
+    # Two queries at most, whatever the number of values: their reports, and the countries.
+    reports = ProgressReport.objects.select_related("activity").in_bulk(
+        {row.report_id for row in actual.rows}
+    )
+    countries = Country.objects.in_bulk(actual.countries)
+    by_name = sorted(countries.values(), key=lambda c: c.name)
+    lines = sorted(
+        (
+            ValueLine(
+                report=reports[row.report_id],
+                value=row.value,
+                countries=[c for c in by_name if c.pk in row.countries],
+            )
+            for row in actual.rows
+        ),
+        key=lambda line: (line.report.year, line.report.quarter, line.report.activity.title),
+    )
+    context |= {
+        "plan": plan,
+        "year": year,
+        "figures": figures,
+        "indicator": indicator_figures.indicator,
+        "indicator_figures": indicator_figures,
+        "lines": lines,
+        "countries": by_name,
+        "how_it_adds_up": _how_it_adds_up(indicator, plan, year),
+        "status_rule": status_rule(),
+        "period_query": urlencode(period.query),
+    }
+    return render(request, "reports/indicator_actual.html", context)
 
 
 # --- Downloads and the regional progress report
@@ -179,10 +333,24 @@ def regional_report(request, region_code, year):
         "region": region,
         "figures": figures,
         "matrix": SimpleLazyObject(lambda: exports.matrix_by_initiative(figures)),
+        "sections": SimpleLazyObject(lambda: _report_sections(figures)),
+        "status_rule": status_rule(),
+        "period_query": urlencode({"plan": plan.code, "year": year}),
         "generated_on": timezone.localdate(),
         "figures_cache": figures_cache(region.code, plan.code, year),
     }
     return render(request, "reports/regional_report.html", context)
+
+
+def _report_sections(figures):
+    """The report's body: (InitiativeFigures, [ResultProgress], InitiativeIndicators) for
+    each initiative, in order."""
+    return [
+        (initiative, results, indicators)
+        for (initiative, results), indicators in zip(
+            figures.report_sections, _indicator_sections(figures), strict=True
+        )
+    ]
 
 
 @require_safe
@@ -302,6 +470,8 @@ def result_detail(request, plan_code, code, number):
         "result_figures": next(f for f in figures.results if f.result.pk == result.pk),
         "rows": _activity_rows(activities, figures),
         "countries_reached": [(c, c.groups_during(year)) for c in reached],
+        "indicator_results": [_result_indicators(figures, result)],
+        "status_rule": status_rule(),
         "period_query": urlencode(period.query),
     }
     return render(request, "reports/result_detail.html", context)

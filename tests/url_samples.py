@@ -16,8 +16,8 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
-from activities.models import Activity, ImportBatch, ProgressReport
-from initiatives.models import Region
+from activities.models import Activity, ImportBatch, IndicatorValue, ProgressReport
+from initiatives.models import Indicator, Region
 from tests.factories import (
     ActivityFactory,
     ProgressReportFactory,
@@ -72,6 +72,7 @@ class World:
     afr_draft: ProgressReport  # the AFR editor's own
     afr_submitted: ProgressReport
     batch: ImportBatch  # the ASP editor's previewed import of one new ASP activity
+    indicator: Indicator  # reported, of ASP1.3, with a value in the approved report
 
     def client(self, persona, **kwargs):
         """A test client signed in as `persona` (not signed in for "anonymous")."""
@@ -166,7 +167,12 @@ def build_world():
             sha256="0" * 64,
             uploaded_by=users["asp_editor"],
         ),
+        indicator=Indicator.objects.create(
+            expected_result=asp_activity.expected_results.get(), code="1", name="People trained"
+        ),
     )
+    IndicatorValue.objects.create(report=world.approved, indicator=world.indicator, value=12)
+    IndicatorValue.objects.create(report=world.draft, indicator=world.indicator, value=99)
     return world
 
 
@@ -315,6 +321,9 @@ SAMPLES = {
         kwargs=lambda world: {"plan_code": "WTDC-25", "code": "ASP1", "number": 3}
     ),
     "reports:country_detail": Sample(kwargs=lambda world: {"iso3": "TON"}),
+    "reports:indicator_actual": Sample(
+        kwargs=lambda world: {"region_code": "ASP", "pk": world.indicator.pk}
+    ),
 }
 
 

@@ -19,6 +19,7 @@ from activities.models import Activity
 from initiatives.models import Country, CountryGroup, ExpectedResult, Initiative
 from reports.queries.expected_results import ExpectedResultsMixin
 from reports.queries.funding_people_stale import FundingPeopleStaleMixin
+from reports.queries.indicators import IndicatorsMixin
 from reports.queries.matrix import MatrixMixin
 from reports.queries.regional_report import RegionalReportMixin
 from reports.queries.scope import Figure, PlanScope, Rows, Scope
@@ -47,7 +48,11 @@ class GroupReach:
 
 
 class RegionFigures(
-    ExpectedResultsMixin, MatrixMixin, FundingPeopleStaleMixin, RegionalReportMixin
+    ExpectedResultsMixin,
+    IndicatorsMixin,
+    MatrixMixin,
+    FundingPeopleStaleMixin,
+    RegionalReportMixin,
 ):
     """A region's figures for a plan and a year; each property is computed once, on first use.
 
@@ -188,7 +193,17 @@ class RegionFigures(
             "activities_by_status": {
                 str(status): figure.value for status, _, figure in self.activities_by_status
             },
-            "expected_results": [result.as_json() for result in self.results],
+            "expected_results": [
+                {
+                    **result.as_json(),
+                    "status": self.result_status(result.result),
+                    "indicators": [
+                        figures.as_json()
+                        for figures in self.indicators_by_result.get(result.result.pk, [])
+                    ],
+                }
+                for result in self.results
+            ],
             "coverage": {"covered": covered.value, "total": total.value},
             "countries": countries,
             "unreached": {

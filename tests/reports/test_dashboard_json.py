@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from activities.models import Activity
 from initiatives.models import Country
+from reports.queries.indicators import Status
 from tests.factories import UserFactory
 from tests.reports.dashboard_pages import (
     assert_needs_login,
@@ -60,6 +61,30 @@ def test_it_answers_the_documented_shape_with_the_known_figures(signed_in, activ
     }
     results = {result["code"]: result for result in figures["expected_results"]}
     assert len(results) == 35
+    indicators = results["ASP1.3"].pop("indicators")
+    assert results["ASP1.3"].pop("status") == "no_target"
+    assert [i["code"] for i in indicators] == [
+        "ASP1.3-CR",
+        "ASP1.3-LDC",
+        "ASP1.3-SIDS",
+        "ASP1.3-LLDC",
+        "ASP1.3-AC",
+    ]
+    assert indicators[0] == {
+        "code": "ASP1.3-CR",
+        "name": "Countries reached",
+        "measure": "countries_reached",
+        "unit": "number",
+        "direction": "up",
+        "aggregation": "countries",
+        "baseline": None,
+        "baseline_year": None,
+        "target": None,
+        "actual": 2.0,
+        "percent_of_target": None,
+        "status": "no_target",
+        "change_since_last_quarter": None,
+    }
     assert results["ASP1.3"] == {
         "code": "ASP1.3",
         "activities": 2,
@@ -104,6 +129,7 @@ def test_every_number_of_the_json_is_the_number_the_page_shows(signed_in, activi
         cells = row.xpath("td")
         activities_, ongoing, completed, reached = numbers(row)
         percent, _, base = text(cells[4]).partition(" (")
+        status = text(cells[6]).split(" ", 1)[1]  # after its mark: "◌ No target"
         shown_results.append(
             {
                 "code": text(row.xpath("th//abbr")[0]),
@@ -114,9 +140,14 @@ def test_every_number_of_the_json_is_the_number_the_page_shows(signed_in, activi
                 "covered": text(cells[5]) == "✓ Covered",
                 "percent_complete": int(percent.rstrip("%")) if percent.endswith("%") else None,
                 "activities_reported": int(base.split(" of ")[0]) if base else 0,
+                "status": status,
             }
         )
-    assert shown_results == figures["expected_results"]
+    assert shown_results == [
+        {key: value for key, value in result.items() if key != "indicators"}
+        | {"status": Status(result["status"]).label}
+        for result in figures["expected_results"]
+    ]
 
     # Coverage and countries reached, from the headline tiles.
     tiles = [numbers(tile) for tile in tree.xpath("//ul[@class='tiles']/li")]

@@ -375,7 +375,7 @@ def test_the_report_workbook_has_a_summary_the_activities_and_the_matrix(viewer_
         'attachment; filename="ASP-2026-regional-report.xlsx"'
     )
     book = workbook(response)
-    assert book.sheetnames == ["Summary", "Activities", "Matrix"]
+    assert book.sheetnames == ["Summary", "Indicators", "Activities", "Matrix"]
 
     summary = {row[0]: tuple(row[1:]) for row in sheet_rows(book["Summary"])[1:]}
     assert summary["Year"] == (2026, None)
@@ -428,8 +428,9 @@ def test_the_report_document_holds_every_initiative_and_only_approved_text(viewe
     assert "Draft: not for anyone's eyes." not in text
     assert "Submitted: not reviewed yet." not in text
     assert text.count("No activity yet.") == 32
-    # Annexes: the summary, one matrix per initiative, the countries not reached.
-    assert len(document.tables) == 1 + 5 + 1
+    # The summary, the indicators of each initiative, one matrix per initiative, the countries
+    # not reached.
+    assert len(document.tables) == 1 + 5 + 5 + 1
     unreached = document.tables[-1]
     ldc = next(row for row in unreached.rows if row.cells[0].text == "LDC")
     assert "Afghanistan" in ldc.cells[2].text
@@ -513,3 +514,61 @@ def test_the_number_of_queries_does_not_grow_with_the_activities(viewer_client):
     few = queries()
     populate(190)
     assert queries() == few
+
+
+# --- Indicators
+
+
+@pytest.fixture
+def people_trained(activities):
+    """A reported indicator of ASP1.3 with a target for 2026, and two approved values."""
+    from activities.models import IndicatorValue
+    from initiatives.models import Indicator, Target
+
+    indicator = Indicator.objects.create(
+        expected_result=expected_result("ASP1.3"),
+        code="1",
+        name="People trained",
+        baseline_value=decimal.Decimal(12),
+        baseline_year=2025,
+    )
+    Target.objects.create(indicator=indicator, year=2026, value=100)
+    for quarter, amount in ((1, 30), (2, 15)):
+        report = approved_report(activities["ongoing"], 2026, quarter)
+        IndicatorValue.objects.create(report=report, indicator=indicator, value=amount)
+    return indicator
+
+
+def test_the_indicators_table_holds_each_indicator_with_its_target_and_actual(
+    viewer_client, people_trained
+):
+    from_csv, from_xlsx = download_table(viewer_client, "indicators")
+
+    header = from_xlsx[0]
+    rows = {row[3]: dict(zip(header, row, strict=True)) for row in from_xlsx[1:]}
+    row = rows["ASP1.3-1"]
+    figures = next(
+        f for f in asp_figures().indicators_by_result[people_trained.expected_result_id]
+        if f.indicator == people_trained
+    )  # fmt: skip
+    assert (row["baseline"], row["baseline year"], row["target"], row["actual"]) == (
+        12,
+        2025,
+        100,
+        45,
+    )
+    assert (row["percent of target"], row["status"]) == (figures.percent, figures.status_label)
+    assert rows["ASP1.3-CR"]["actual"] == 2  # Tonga and Fiji: the dashboard's own figure
+    assert len(from_xlsx) == 1 + 35 * 5 + 1  # every result's computed ones, and ours
+    assert from_csv == [[as_csv(value) for value in row] for row in from_xlsx]
+
+
+def test_the_report_document_gives_each_initiatives_indicators(viewer_client, people_trained):
+    response = viewer_client.get(report_url("docx"), {"plan": "WTDC-25"})
+
+    document = docx.Document(io.BytesIO(response.content))
+    cells = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
+    row = next(row for row in cells if row[1] == "ASP1.3-1 People trained")
+    assert row[:5] == ["ASP1.3", "ASP1.3-1 People trained", "12", "100", "45"]
+    book = workbook(viewer_client.get(report_url("xlsx"), {"plan": "WTDC-25"}))
+    assert "ASP1.3-1" in {row[3] for row in sheet_rows(book["Indicators"])}
