@@ -1,6 +1,7 @@
 """How the demo set becomes fixtures/demo.json: the shape of a demo activity and its reports
-(`Demo`, `Report`), the day the demo describes (AS_OF), the checks the data must pass, and the
-fixture objects built from it (`build`). The data itself is in demo.fixture_data; the command
+(`Demo`, `Report`), of the demo's indicators and the values reports give them (`Indicator`,
+`Value`), the day the demo describes (AS_OF), the checks the data must pass, and the fixture
+objects built from it (`build`). The data itself is in demo.fixture_data; the command
 `build_demo_fixture` writes the file.
 
 It reads no database: it checks the data against the reference fixtures (countries of ASP,
@@ -8,16 +9,24 @@ expected results of ASP initiatives) and writes natural keys only, so the demo l
 database that has the reference data and the demo users. The demo is a snapshot taken on AS_OF
 (end of November 2026): reports cover 2025-2026 quarters, every timestamp is on or before that
 day.
+
+The reference text sets no official indicators, so the demo's are made up: every one is marked
+`is_demo`, with an illustrative baseline and targets.
 """
 
 import datetime
 import json
+import re
 import uuid
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.management.base import CommandError
+
+from activities.models import IndicatorBreakdown
+from initiatives.models import Indicator as IndicatorModel
 
 # Changing the namespace or a title changes the activity's uid: a database that loaded the old
 # demo keeps the old row beside the new one.
@@ -27,6 +36,32 @@ AS_OF = datetime.date(2026, 11, 27)
 EDITOR = "asp.editor"
 REVIEWER = "asp.reviewer"
 PLAN = "WTDC-25"
+BASELINE_YEAR = 2025
+BASELINE_SOURCE = "Demo: illustrative baseline"
+# The years of an indicator's targets, in the order `Indicator.targets` gives them: None is the
+# end of the plan.
+TARGET_YEARS = (2026, 2027, None)
+INDICATOR_CODE = re.compile(r"^([A-Z]+\d+\.\d+)-(\d+)$")
+
+
+@dataclass
+class Value:
+    """A report's value of a demo indicator, and its breakdowns by dimension as {category:
+    amount} (a category left out is 0; a country is its ISO3 code). Parts add up to the value."""
+
+    value: int | float
+    sex: dict | None = None
+    age: dict | None = None
+    disability: dict | None = None
+    country: dict | None = None
+
+    def breakdown(self):
+        """{dimension: {category: amount}} of the dimensions given."""
+        return {
+            dimension: parts
+            for dimension in IndicatorBreakdown.Dimension.values
+            if (parts := getattr(self, dimension)) is not None
+        }
 
 
 @dataclass
@@ -45,6 +80,7 @@ class Report:
     comment: str = ""
     status: str = "ongoing"
     evidence: str = ""
+    values: dict = field(default_factory=dict)  # indicator code ("ASP3.4-1") → Value or number
 
 
 @dataclass
@@ -68,6 +104,50 @@ class Demo:
     men: int = 0
     reference: str = ""
     reports: list = field(default_factory=list)
+
+
+@dataclass
+class Indicator:
+    """A reported demo indicator of an ASP expected result, by its full code ("ASP3.4-1"):
+    its baseline (of BASELINE_YEAR) and its `targets` for TARGET_YEARS; `by` the dimensions its
+    values are broken down by."""
+
+    code: str
+    name: str
+    unit: str
+    aggregation: str
+    baseline: int | float
+    targets: tuple
+    by: tuple = ()
+    direction: str = "up"
+
+    @property
+    def result(self):
+        """The expected result's display code: "ASP3.4"."""
+        return self.code.rsplit("-", 1)[0]
+
+    @property
+    def number(self):
+        """The indicator's own code, after its result's: "1"."""
+        return self.code.rsplit("-", 1)[1]
+
+    @property
+    def max_value(self):
+        return IndicatorModel.UNIT_LIMITS.get(self.unit)
+
+    def natural_key(self):
+        initiative, number = self.result.split(".")
+        return [PLAN, initiative, int(number), self.number]
+
+
+def as_value(given):
+    """A report's value as `Value`, whether the data gives a Value or a bare number."""
+    return given if isinstance(given, Value) else Value(given)
+
+
+def decimal(number):
+    """A number as a fixture writes a DecimalField: "57.00"."""
+    return f"{Decimal(str(number)):.2f}"
 
 
 def quarter_end(year, quarter):
@@ -141,8 +221,101 @@ def load_reference(fixtures):
     return asp_countries, groups, results
 
 
-def check(demo, asp_countries, results):
-    """Refuse data the database or a reader would reject."""
+def check_indicators(indicators, results):
+    """Refuse indicators the database or a reader would reject, or that make no sense: each of
+    an ASP expected result, in units and ways of adding up the application knows, with a
+    baseline and targets within the unit's range that do not go backwards."""
+    problems = []
+    codes = Counter(i.code for i in indicators)
+    problems += [f"{code}: two indicators of this code" for code, n in codes.items() if n > 1]
+    for indicator in indicators:
+        wrong = []
+        if not INDICATOR_CODE.match(indicator.code):
+            wrong.append("a code such as ASP3.4-1")
+        elif indicator.result not in results:
+            wrong.append(f"{indicator.result} is not an ASP expected result")
+        if indicator.unit not in IndicatorModel.Unit.values:
+            wrong.append(f"unknown unit {indicator.unit}")
+        if indicator.aggregation not in IndicatorModel.Aggregation.values:
+            wrong.append(f"unknown aggregation {indicator.aggregation}")
+        if indicator.direction not in IndicatorModel.Direction.values:
+            wrong.append(f"unknown direction {indicator.direction}")
+        if (
+            indicator.aggregation == IndicatorModel.Aggregation.COUNTRIES
+            and indicator.unit != IndicatorModel.Unit.NUMBER
+        ):
+            wrong.append("a count of countries is a number")
+        unknown = set(indicator.by) - set(IndicatorBreakdown.Dimension.values)
+        if unknown or len(set(indicator.by)) != len(indicator.by):
+            wrong.append(f"dimensions must be distinct, of {IndicatorBreakdown.Dimension.values}")
+        if len(indicator.targets) != len(TARGET_YEARS):
+            wrong.append(f"needs {len(TARGET_YEARS)} targets, for {TARGET_YEARS}")
+        limit = indicator.max_value
+        named = [("baseline", indicator.baseline)] + [
+            (f"target {year or 'end of plan'}", target)
+            for year, target in zip(TARGET_YEARS, indicator.targets, strict=False)
+        ]
+        for what, number in named:
+            if number < 0 or (limit is not None and number > limit):
+                wrong.append(f"{what} {number} outside 0 to {limit or 'any'}")
+        ordered = list(indicator.targets)
+        if indicator.aggregation != IndicatorModel.Aggregation.SUM:
+            ordered = [indicator.baseline, *ordered]
+        if indicator.direction == IndicatorModel.Direction.DOWN:
+            ordered.reverse()
+        if ordered != sorted(ordered):
+            wrong.append("targets go the wrong way")
+        if wrong:
+            problems.append(f"{indicator.code}: " + "; ".join(wrong))
+    if problems:
+        raise DemoError("Indicators: " + " | ".join(problems))
+
+
+def value_problems(demo, report, indicators):
+    """What is wrong with `report`'s indicator values: of an indicator of a result the activity
+    advances, within the unit's range, broken down by the indicator's dimensions into known
+    categories whose parts add up to the value."""
+    problems = []
+    period = f"report {report.year} Q{report.quarter}"
+    for code, given in report.values.items():
+        where = f"{period}, {code}"
+        indicator = indicators.get(code)
+        if indicator is None:
+            problems.append(f"{where}: no such demo indicator")
+            continue
+        if indicator.result not in demo.results:
+            problems.append(f"{where}: a result the activity does not advance")
+        given = as_value(given)
+        value = Decimal(str(given.value))
+        limit = indicator.max_value
+        if value < 0 or (limit is not None and value > limit):
+            problems.append(f"{where}: {value} outside 0 to {limit or 'any'}")
+        if limit is not None and value != value.to_integral_value():
+            problems.append(f"{where}: a whole step for a {indicator.unit}")
+        for dimension, parts in given.breakdown().items():
+            if dimension not in indicator.by:
+                problems.append(f"{where}: not broken down by {dimension}")
+                continue
+            known = categories(dimension, demo.countries)
+            if unknown := set(parts) - set(known):
+                problems.append(f"{where}: unknown {dimension} parts {sorted(unknown)}")
+            if any(amount < 0 for amount in parts.values()):
+                problems.append(f"{where}: a negative part by {dimension}")
+            total = sum((Decimal(str(amount)) for amount in parts.values()), Decimal(0))
+            if total != value:
+                problems.append(f"{where}: parts by {dimension} add up to {total}, not {value}")
+    return problems
+
+
+def categories(dimension, countries):
+    """A dimension's categories in order: the activity's `countries` (ISO3) for "country"."""
+    if dimension == IndicatorBreakdown.Dimension.COUNTRY:
+        return list(countries)
+    return [code for code, _label in IndicatorBreakdown.CATEGORIES[dimension]]
+
+
+def check(demo, asp_countries, results, indicators):
+    """Refuse data the database or a reader would reject; `indicators` by code."""
     problems = []
     start = datetime.date.fromisoformat(demo.start)
     end = datetime.date.fromisoformat(demo.end) if demo.end else None
@@ -174,6 +347,7 @@ def check(demo, asp_countries, results):
             problems.append(f"report {r.year} Q{r.quarter}: returned without a comment")
         if r.state not in ("draft", "submitted", "approved", "returned"):
             problems.append(f"report {r.year} Q{r.quarter}: unknown state {r.state}")
+        problems += value_problems(demo, r, indicators)
     if (
         sum(r.women for r in demo.reports) > demo.women
         or sum(r.men for r in demo.reports) > demo.men
@@ -187,14 +361,18 @@ def activity_uid(demo):
     return str(uuid.uuid5(NAMESPACE, TITLE_PREFIX + demo.title))
 
 
-def build(demos, asp_countries, results):
-    """The fixture's objects for `demos` (Demo): activities, their links, then their reports."""
-    activities, links, reports = [], [], []
+def build(demos, indicators, asp_countries, results):
+    """The fixture's objects for `demos` (Demo) and `indicators` (Indicator): activities, their
+    links, their reports, then the indicators, their targets, and the reports' values of them
+    with their breakdowns."""
+    activities, links, reports, values = [], [], [], []
     titles = Counter(d.title for d in demos)
     if duplicates := [t for t, n in titles.items() if n > 1]:
         raise DemoError(f"Titles must be unique (they make the uid): {duplicates}")
+    check_indicators(indicators, results)
+    by_code = {indicator.code: indicator for indicator in indicators}
     for demo in demos:
-        check(demo, asp_countries, results)
+        check(demo, asp_countries, results, by_code)
         uid = activity_uid(demo)
         start = datetime.date.fromisoformat(demo.start)
         # Recorded some weeks before it starts; planned ones some weeks before AS_OF.
@@ -238,6 +416,7 @@ def build(demos, asp_countries, results):
                     },
                 }
             )
+            values += value_objects(demo, report, uid, by_code)
         activities.append(
             {
                 "model": "activities.activity",
@@ -290,4 +469,72 @@ def build(demos, asp_countries, results):
                     },
                 }
             )
-    return activities + links + reports
+    return activities + links + reports + indicator_objects(indicators) + values
+
+
+def indicator_objects(indicators):
+    """The fixture's indicators, each followed by its targets."""
+    objects = []
+    for indicator in indicators:
+        key = indicator.natural_key()
+        objects.append(
+            {
+                "model": "initiatives.indicator",
+                "fields": {
+                    "expected_result": key[:3],
+                    "code": indicator.number,
+                    "name": indicator.name,
+                    "measure": IndicatorModel.Measure.REPORTED,
+                    "unit": indicator.unit,
+                    "direction": indicator.direction,
+                    "aggregation": indicator.aggregation,
+                    **{f"by_{d}": d in indicator.by for d in IndicatorBreakdown.Dimension.values},
+                    "baseline_value": decimal(indicator.baseline),
+                    "baseline_year": BASELINE_YEAR,
+                    "baseline_source": BASELINE_SOURCE,
+                    "is_demo": True,
+                },
+            }
+        )
+        objects += [
+            {
+                "model": "initiatives.target",
+                "fields": {"indicator": key, "year": year, "value": decimal(target)},
+            }
+            for year, target in zip(TARGET_YEARS, indicator.targets, strict=True)
+        ]
+    return objects
+
+
+def value_objects(demo, report, uid, indicators):
+    """The fixture's values of `report` (of `demo`, whose uid is `uid`), each followed by its
+    breakdown: every category of a dimension given, 0 where the data leaves one out."""
+    objects = []
+    for code, given in report.values.items():
+        given = as_value(given)
+        indicator_key = indicators[code].natural_key()
+        objects.append(
+            {
+                "model": "activities.indicatorvalue",
+                "fields": {
+                    "report": [uid, report.year, report.quarter],
+                    "indicator": indicator_key,
+                    "value": decimal(given.value),
+                },
+            }
+        )
+        value_key = [uid, report.year, report.quarter, *indicator_key]
+        objects += [
+            {
+                "model": "activities.indicatorbreakdown",
+                "fields": {
+                    "value": value_key,
+                    "dimension": dimension,
+                    "category": category,
+                    "amount": decimal(parts.get(category, 0)),
+                },
+            }
+            for dimension, parts in given.breakdown().items()
+            for category in categories(dimension, demo.countries)
+        ]
+    return objects

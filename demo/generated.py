@@ -15,11 +15,13 @@ from activities.models import (
     Activity,
     ActivityCountry,
     ActivityExpectedResult,
+    IndicatorBreakdown,
+    IndicatorValue,
     ProgressReport,
     RegionAssignment,
 )
 from activities.signals import bulk_saved
-from initiatives.models import ActionPlan, ExpectedResult, Initiative
+from initiatives.models import ActionPlan, ExpectedResult, Indicator, Initiative, Target
 
 REFERENCE_PREFIX = "GEN-"
 USERNAME_PREFIX = "generated."
@@ -27,6 +29,8 @@ PLAN_CODE_PREFIX = "GEN-"
 # The first words of every generated initiative's objective: how `clear()` finds the ones it
 # added to a real plan.
 GENERATED_TEXT = "Generated for development and benchmarks"
+# The reported indicator `generate` gives each expected result its activities advance.
+GENERATED_INDICATOR_CODE = "GEN1"
 
 
 class DemoDataError(Exception):
@@ -60,6 +64,14 @@ def generated_initiatives():
 def generated_results():
     """The expected results of the initiatives `generate` made."""
     return ExpectedResult.objects.filter(initiative__in=generated_initiatives())
+
+
+def generated_indicators():
+    """The indicators `generate` gave the expected results its activities advance (demo ones
+    coded GENERATED_INDICATOR_CODE), and every indicator of the results it made."""
+    return Indicator.objects.filter(
+        Q(code=GENERATED_INDICATOR_CODE, is_demo=True) | Q(expected_result__in=generated_results())
+    )
 
 
 def generated_data_exists():
@@ -101,6 +113,10 @@ def clear():
     with transaction.atomic():
         _delete_history(Activity, id__in=activity_ids)
         _delete_history(ProgressReport, activity_id__in=activity_ids)
+        values = IndicatorValue.objects.filter(report__activity_id__in=activity_ids)
+        _delete_history(IndicatorValue, id__in=list(values.values_list("pk", flat=True)))
+        _delete(IndicatorBreakdown.objects.filter(value__in=values))
+        _delete(values)
         report_count = _delete(ProgressReport.objects.filter(activity_id__in=activity_ids))
         for link_model in (ActivityCountry, ActivityExpectedResult, Activity.target_groups.through):
             _delete(link_model.objects.filter(activity_id__in=activity_ids))
@@ -115,7 +131,13 @@ def clear():
         # Reference data last: the activities' links PROTECT it. Its history rows too, should
         # an administrator have edited it meanwhile.
         removed = {}
+        indicators = generated_indicators()
+        other_values = IndicatorValue.objects.filter(indicator__in=indicators)
+        _delete(IndicatorBreakdown.objects.filter(value__in=other_values))
+        _delete(other_values)
         for name, model, queryset in [
+            ("targets", Target, Target.objects.filter(indicator__in=indicators)),
+            ("indicators", Indicator, indicators),
             ("expected_results", ExpectedResult, generated_results()),
             ("initiatives", Initiative, generated_initiatives()),
             ("plans", ActionPlan, generated_plans()),

@@ -24,6 +24,7 @@ import itertools
 import random
 import time
 import uuid
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -40,12 +41,20 @@ from activities.models import (
     Activity,
     ActivityCountry,
     ActivityExpectedResult,
+    IndicatorBreakdown,
+    IndicatorValue,
     ProgressReport,
     RegionAssignment,
     TargetGroup,
 )
 from activities.signals import bulk_saved
-from demo.generated import REFERENCE_PREFIX, USERNAME_PREFIX, DemoDataError, current_plan
+from demo.generated import (
+    GENERATED_INDICATOR_CODE,
+    REFERENCE_PREFIX,
+    USERNAME_PREFIX,
+    DemoDataError,
+    current_plan,
+)
 from demo.reference_data import make_reference_data
 from demo.vocabulary import (
     ACHIEVEMENTS,
@@ -65,7 +74,7 @@ from demo.vocabulary import (
     TOPICS,
 )
 from initiatives.history import record_history
-from initiatives.models import ActionPlan, Country, ExpectedResult, Region
+from initiatives.models import ActionPlan, Country, ExpectedResult, Indicator, Region, Target
 
 MAX_ACTIVITIES = 1_000_000
 BATCH_SIZE = 2_000
@@ -123,6 +132,7 @@ class Summary:
     expected_results: int = 0
     statuses: Counter = field(default_factory=Counter)
     report_states: Counter = field(default_factory=Counter)
+    indicator_values: int = 0
     seconds: float = 0.0
 
     @property
@@ -146,6 +156,7 @@ def generate(count, seed=1, as_of=None, batch_size=BATCH_SIZE, progress=None):
     as_of = as_of or timezone.localdate()
     with transaction.atomic():
         plans, initiatives, results = make_reference_data(as_of)
+        indicator_of = make_indicators(plans)
         generator = Generator(seed, as_of, plans)
         summary = Summary(
             plan=plans[-1],
@@ -158,7 +169,7 @@ def generate(count, seed=1, as_of=None, batch_size=BATCH_SIZE, progress=None):
         numbers = range(start + 1, min(start + batch_size, count) + 1)
         drafts = [generator.activity(number) for number in numbers]
         with transaction.atomic():
-            _write(drafts)
+            summary.indicator_values += _write(drafts, indicator_of)
             bulk_saved.send(sender=Activity)
         summary.activities += len(drafts)
         for draft in drafts:
@@ -185,7 +196,86 @@ class Draft:
     reports: list
 
 
-def _write(drafts):
+def make_indicators(plans):
+    """Give every expected result of `plans` that lacks it the generated indicator — people
+    trained, by sex, summed per quarter, a demo one — with a target for each year of its plan.
+    Returns {expected result id: indicator id}."""
+    results = ExpectedResult.objects.filter(initiative__action_plan__in=plans).select_related(
+        "initiative__action_plan"
+    )
+    having = set(
+        Indicator.objects.filter(
+            expected_result__in=results, code=GENERATED_INDICATOR_CODE
+        ).values_list("expected_result_id", flat=True)
+    )
+    made = Indicator.objects.bulk_create(
+        Indicator(
+            expected_result=result,
+            code=GENERATED_INDICATOR_CODE,
+            name="People trained (generated)",
+            by_sex=True,
+            baseline_value=Decimal(0),
+            baseline_source="Generated for development and benchmarks",
+            is_demo=True,
+        )
+        for result in results
+        if result.pk not in having
+    )
+    if made and made[0].pk is None:
+        made = list(
+            Indicator.objects.filter(expected_result__in=results, code=GENERATED_INDICATOR_CODE)
+        )
+    plan_of = {result.pk: result.initiative.action_plan for result in results}
+    Target.objects.bulk_create(
+        Target(indicator_id=indicator.pk, year=year, value=Decimal(400))
+        for indicator in made
+        for year in plan_of[indicator.expected_result_id].years
+    )
+    return dict(
+        Indicator.objects.filter(
+            expected_result__in=results, code=GENERATED_INDICATOR_CODE
+        ).values_list("expected_result_id", "pk")
+    )
+
+
+def _indicator_values(drafts, indicator_of):
+    """The values of the generated indicator that the submitted and approved reports give:
+    for the first of the activity's results that has it, a number of people by sex. Drawn
+    from each report's own seed, so the main sequence of draws is the same with or without."""
+    values, breakdowns = [], []
+    for draft in drafts:
+        with_one = [indicator_of[pk] for pk in draft.result_ids if pk in indicator_of]
+        indicator_id = with_one[0] if with_one else None
+        if indicator_id is None:
+            continue
+        for report in draft.reports:
+            if report.state not in (ProgressReport.State.SUBMITTED, ProgressReport.State.APPROVED):
+                continue
+            seed = zlib.crc32(f"{draft.activity.uid}{report.period}".encode())
+            rng = random.Random(seed)  # noqa: S311 # nosec B311
+            women, men = rng.randint(0, 30), rng.randint(0, 30)
+            values.append(
+                IndicatorValue(report_id=report.pk, indicator_id=indicator_id, value=women + men)
+            )
+            breakdowns.append((women, men))
+    IndicatorValue.objects.bulk_create(values)
+    if values and values[0].pk is None:
+        pk_of = dict(
+            IndicatorValue.objects.filter(report_id__in=[v.report_id for v in values]).values_list(
+                "report_id", "pk"
+            )
+        )
+        for value in values:
+            value.pk = pk_of[value.report_id]
+    IndicatorBreakdown.objects.bulk_create(
+        IndicatorBreakdown(value_id=value.pk, dimension="sex", category=category, amount=amount)
+        for value, parts in zip(values, breakdowns, strict=True)
+        for category, amount in zip(("women", "men"), parts, strict=True)
+    )
+    return len(values)
+
+
+def _write(drafts, indicator_of):
     """Save a batch of drafts: activities, links, one history row each (with its links),
     reports, one history row each. A few dozen queries whatever the batch size."""
     activities = [draft.activity for draft in drafts]
@@ -225,7 +315,7 @@ def _write(drafts):
             report.activity_id = draft.activity.pk
             reports.append(report)
     if not reports:
-        return
+        return 0
     ProgressReport.objects.bulk_create(reports)
     if reports[0].pk is None:
         pk_of = {
@@ -239,6 +329,7 @@ def _write(drafts):
     for report in reports:
         report._history_user = report.author  # bulk_history_create reads it
     ProgressReport.history.bulk_history_create(reports, default_change_reason=CHANGE_REASON)
+    return _indicator_values(drafts, indicator_of)
 
 
 def _weighted(rng, weights):

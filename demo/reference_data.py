@@ -6,7 +6,7 @@ rows."""
 
 from activities.signals import bulk_saved
 from demo.generated import GENERATED_TEXT, PLAN_CODE_PREFIX, DemoDataError, current_plan
-from initiatives.models import ActionPlan, ExpectedResult, Initiative, Region
+from initiatives.models import ActionPlan, ExpectedResult, Indicator, Initiative, Region
 
 INITIATIVES_PER_REGION = 5
 RESULTS_PER_INITIATIVE = 7
@@ -91,4 +91,5 @@ def _make_initiatives(plan, regions):
         for initiative in made
         for number in range(1, RESULTS_PER_INITIATIVE + 1)
     )
+    Indicator.objects.add_computed(ExpectedResult.objects.filter(initiative__in=made))
     return len(missing) * INITIATIVES_PER_REGION

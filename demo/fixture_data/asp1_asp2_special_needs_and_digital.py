@@ -4,6 +4,7 @@ transformation: digital government, skills and inclusion, smart villages, AI and
 
 from demo.fixture import Demo
 from demo.fixture import Report as R
+from demo.fixture import Value as V
 
 # fmt: off
 ACTIVITIES = [
@@ -34,7 +35,8 @@ ACTIVITIES = [
         reports=[
             R(2026, 2, "approved", 100,
               "Roundtable held in Bangkok on 5-7 May: 129 participants, outcome statement on "
-              "collaborative regulation.", "", "", women=41, men=88, status="completed"),
+              "collaborative regulation.", "", "", women=41, men=88, status="completed",
+              values={"ASP1.2-1": V(129, sex={"women": 41, "men": 88})}),
         ],
     ),
     Demo(
@@ -48,7 +50,7 @@ ACTIVITIES = [
         reports=[
             R(2026, 3, "approved", 50,
               "Survey of 24 agencies, interviews and platform review completed.", "",
-              "Draft report."),
+              "Draft report.", values={"ASP2.1-1": 24}),
             R(2026, 4, "submitted", 70, "Draft report shared with the ministry.", "",
               "Validation workshop in January."),
         ],
@@ -74,11 +76,18 @@ ACTIVITIES = [
         reports=[
             R(2026, 2, "returned", 50, "Roll-out in 3 more districts.",
               comment="The numbers of women and men trained are missing; please add them and "
-              "the district names."),
+              "the district names.",
+              values={"ASP2.4-1": 310, "ASP4.4-1": V(80, country={"BGD": 80})}),
             R(2026, 3, "approved", 65,
               "Roll-out in Rangpur, Sylhet and Khulna divisions: 470 entrepreneurs trained; 120 "
               "now sell online.", "Power cuts during sessions.",
-              "Last two districts; follow-up survey.", women=455, men=15),
+              "Last two districts; follow-up survey.", women=455, men=15,
+              values={"ASP2.4-1": V(470, sex={"women": 455, "men": 15},
+                                    age={"under_25": 96, "25_64": 352, "65_over": 8,
+                                         "unknown": 14},
+                                    disability={"with": 9, "without": 461}),
+                      "ASP2.4-2": 74,
+                      "ASP4.4-1": V(120, country={"BGD": 120})}),
         ],
     ),
     Demo(
@@ -94,9 +103,18 @@ ACTIVITIES = [
         groups=["persons-with-disabilities"], women=215, men=190,
         reports=[
             R(2026, 2, "approved", 40, "Pilot courses in Colombo and Kandy for 160 learners.",
-              "", "Courses in the Northern Province.", women=88, men=72),
+              "", "Courses in the Northern Province.", women=88, men=72,
+              values={"ASP2.4-1": V(160, sex={"women": 88, "men": 72},
+                                    age={"under_25": 38, "25_64": 104, "65_over": 12,
+                                         "unknown": 6},
+                                    disability={"with": 160}),
+                      "ASP2.4-2": 71}),
             R(2026, 3, "approved", 60, "Courses in Jaffna and Vavuniya for 175 learners.",
-              "Few screen readers in Tamil.", "Train more trainers.", women=90, men=85),
+              "Few screen readers in Tamil.", "Train more trainers.", women=90, men=85,
+              values={"ASP2.4-1": V(175, sex={"women": 90, "men": 85},
+                                    age={"under_25": 41, "25_64": 115, "65_over": 19},
+                                    disability={"with": 175}),
+                      "ASP2.4-2": 82}),
         ],
     ),
     Demo(
@@ -111,7 +129,8 @@ ACTIVITIES = [
         groups=["older-persons"], women=48, men=31,
         reports=[
             R(2026, 3, "draft", 20,
-              "Course adapted from the ITU toolkit; 12 centres selected; first sessions held."),
+              "Course adapted from the ITU toolkit; 12 centres selected; first sessions held.",
+              values={"ASP2.4-1": V(79, sex={"women": 48, "men": 31}, age={"65_over": 79})}),
         ],
     ),
     Demo(
@@ -129,7 +148,7 @@ ACTIVITIES = [
               "Both villages connected; telehealth link with the district hospital and "
               "e-agriculture advisory service with FAO running; 185 villagers trained.",
               "Monsoon damage to one pole route.", "Training in the second village.",
-              women=92, men=93),
+              women=92, men=93, values={"ASP1.3-1": V(2, country={"NPL": 2})}),
             R(2026, 4, "draft", 65, "Training in the second village started."),
         ],
     ),
@@ -155,7 +174,8 @@ ACTIVITIES = [
         groups=["youth"],
         reports=[
             R(2026, 3, "approved", 75, "Costed plans for both countries drafted.",
-              "Kiribati outer-island costs depend on the new satellite tender.", "Validation."),
+              "Kiribati outer-island costs depend on the new satellite tender.", "Validation.",
+              values={"ASP2.3-1": V(515, country={"TLS": 420, "KIR": 95})}),
             R(2026, 4, "submitted", 90,
               "Validation workshops held in Dili (October) and Tarawa (November).", "",
               "Hand over the plans and the school map."),

@@ -4,6 +4,7 @@ IXPs and IPv6, community networks, satellite and broadband.
 
 from demo.fixture import REVIEWER, Demo
 from demo.fixture import Report as R
+from demo.fixture import Value as V
 
 # fmt: off
 ACTIVITIES = [
@@ -22,8 +23,12 @@ ACTIVITIES = [
               "Module 1 (spectrum planning, SMS4DC) held in Thimphu and module 2 (monitoring and "
               "interference) in Kathmandu.",
               "Monitoring van unavailable for the field exercise.", "Module 3 online.",
-              women=18, men=39),
-            R(2026, 4, "draft", 65, "Module 3 (WRC-27 agenda items) started online."),
+              women=18, men=39,
+              values={"ASP1.2-1": V(57, sex={"women": 18, "men": 39}),
+                      "ASP3.6-1": V(57, sex={"women": 18, "men": 39})}),
+            R(2026, 4, "draft", 65, "Module 3 (WRC-27 agenda items) started online.",
+              values={"ASP1.2-1": V(22, sex={"women": 7, "men": 15}),
+                      "ASP3.6-1": V(22, sex={"women": 7, "men": 15})}),
         ],
     ),
     Demo(
@@ -109,9 +114,11 @@ ACTIVITIES = [
             R(2026, 1, "approved", 20,
               "Three communities selected; free, prior and informed consent obtained; 15 "
               "future local technicians identified.", "",
-              "Installation at the first site.", women=6, men=9),
+              "Installation at the first site.", women=6, men=9,
+              values={"ASP3.4-2": 0}),
             R(2026, 2, "draft", 30, "First site installed.",
-              challenges="River access only in the dry season."),
+              challenges="River access only in the dry season.",
+              values={"ASP1.3-1": V(1, country={"MYS": 1}), "ASP3.4-2": 1}),
         ],
     ),
     Demo(
@@ -126,9 +133,11 @@ ACTIVITIES = [
         groups=["rural-and-remote-communities"], reference="DEMO-9TUV25003",
         reports=[
             R(2026, 1, "approved", 30, "Terminals and solar kits procured.",
-              "Shipping to the outer islands is monthly.", "Installation."),
+              "Shipping to the outer islands is monthly.", "Installation.",
+              values={"ASP1.3-1": 0}),
             R(2026, 3, "submitted", 45, "Three of eight sites installed and connected.",
-              "A vessel breakdown delayed installation on Nukulaelae.", "Remaining five sites."),
+              "A vessel breakdown delayed installation on Nukulaelae.", "Remaining five sites.",
+              values={"ASP1.3-1": V(3, country={"TUV": 3})}),
         ],
     ),
     Demo(
@@ -146,7 +155,8 @@ ACTIVITIES = [
               "and list the broadcasters consulted."),
             R(2026, 2, "approved", 100,
               "Roadmap and frequency plan adopted by the ministry after consultation with 9 "
-              "broadcasters; analogue switch-off set for 2028.", "", "", status="completed"),
+              "broadcasters; analogue switch-off set for 2028.", "", "", status="completed",
+              values={"ASP3.1-1": V(1, country={"KHM": 1})}),
         ],
     ),
     Demo(

@@ -2,6 +2,7 @@
 
 from demo.fixture import REVIEWER, Demo
 from demo.fixture import Report as R
+from demo.fixture import Value as V
 
 # fmt: off
 ACTIVITIES = [
@@ -19,7 +20,8 @@ ACTIVITIES = [
         reports=[
             R(2026, 1, "approved", 35,
               "40 startups selected from 310 applications; bootcamp in Jakarta.", "",
-              "Mentoring.", women=17, men=23),
+              "Mentoring.", women=17, men=23,
+              values={"ASP4.4-1": V(40, country={"IDN": 22, "PHL": 18})}),
             R(2026, 3, "approved", 70,
               "Mentoring with 22 mentors; demo day in Manila; 9 startups raised seed funding.",
               "", "Barriers report.", women=41, men=55),
@@ -51,10 +53,12 @@ ACTIVITIES = [
         reports=[
             R(2026, 2, "approved", 45,
               "Gap analysis of the Telecommunications Act 2005 delivered; public consultation "
-              "paper on licensing published.", "", "Draft amendments."),
+              "paper on licensing published.", "", "Draft amendments.",
+              values={"ASP1.1-1": 1}),
             R(2026, 3, "approved", 70,
               "Draft amendments and licensing rules sent to the Attorney General's office.",
-              "Legislative drafting capacity is thin.", "Hand-over notes; Cabinet paper."),
+              "Legislative drafting capacity is thin.", "Hand-over notes; Cabinet paper.",
+              values={"ASP1.1-1": 2}),
         ],
     ),
     Demo(
@@ -67,7 +71,8 @@ ACTIVITIES = [
         partners="GovTech Agency; Thimphu TechPark",
         focal_point=REVIEWER,
         reports=[
-            R(2026, 3, "approved", 45, "Zero draft of the strategy.", "", "Validation."),
+            R(2026, 3, "approved", 45, "Zero draft of the strategy.", "", "Validation.",
+              values={"ASP4.6-1": 1}),
         ],
     ),
 ]

@@ -4,6 +4,7 @@ child online protection, e-waste, emergency telecommunications and climate resil
 
 from demo.fixture import REVIEWER, Demo
 from demo.fixture import Report as R
+from demo.fixture import Value as V
 
 # fmt: off
 ACTIVITIES = [
@@ -24,13 +25,15 @@ ACTIVITIES = [
               "Tabletop exercise on a cable-cut scenario held with 38 participants; comments "
               "incorporated in the second draft of the NETP.",
               "Cabinet schedule may delay endorsement.",
-              "Validation workshop; submission to Cabinet.", women=17, men=21),
+              "Validation workshop; submission to Cabinet.", women=17, men=21,
+              values={"ASP5.4-1": 2}),
             R(2026, 2, "approved", 100,
               "NETP validated by stakeholders (37 participants) and endorsed by Cabinet on "
               "12 June 2026.", "",
               "Hand over; follow-up SOP training under the Pacific resilience programme.",
               women=17, men=20, status="completed",
-              evidence="https://example.org/demo/tonga-netp-endorsed.pdf"),
+              evidence="https://example.org/demo/tonga-netp-endorsed.pdf",
+              values={"ASP5.4-1": 3}),
         ],
     ),
     Demo(
@@ -51,7 +54,10 @@ ACTIVITIES = [
               "Two teams joined remotely over poor links.", "Follow-up drill in 2027.",
               women=22, men=47, status="completed",
               evidence="https://example.org/demo/pacific-cyberdrill-2025-report.pdf",
-              comment="Good report. Please keep the after-action report on file."),
+              comment="Good report. Please keep the after-action report on file.",
+              values={"ASP5.1-1": V(4, country={"FJI": 1, "TON": 1, "WSM": 1, "VUT": 1}),
+                      "ASP5.2-1": V(6, country={"FJI": 1, "TON": 1, "WSM": 1, "VUT": 1,
+                                                "PNG": 1, "SLB": 1})}),
         ],
     ),
     Demo(
@@ -67,13 +73,15 @@ ACTIVITIES = [
         reports=[
             R(2026, 1, "approved", 15,
               "Kick-off workshop in Honiara; steering committee nominated.",
-              "Slow nomination of agency focal points.", "National consultations in Q2."),
+              "Slow nomination of agency focal points.", "National consultations in Q2.",
+              values={"ASP5.1-1": 0}),
             R(2026, 3, "returned", 35,
               "National consultations held with government, operators and banks; outline of "
               "the strategy drafted.",
               "Consultations slipped from Q2 to Q3.", "Circulate the draft strategy.",
               comment="Percent complete jumps from 15 to 35 with no draft attached. Please add "
-              "the consultation report as evidence and say why there was no Q2 report."),
+              "the consultation report as evidence and say why there was no Q2 report.",
+              values={"ASP1.1-1": 1}),
         ],
     ),
     Demo(
@@ -101,10 +109,14 @@ ACTIVITIES = [
             R(2026, 2, "approved", 70,
               "Regional academy in Colombo, 5 days, 48 participants; mentor matching completed "
               "for the second cohort.",
-              "Visa delays for two Maldivian participants.", "Policy track.", women=48),
+              "Visa delays for two Maldivian participants.", "Policy track.", women=48,
+              values={"ASP2.4-1": V(48, sex={"women": 48}, age={"under_25": 7, "25_64": 41}),
+                      "ASP5.2-1": V(4, country={"BGD": 1, "NPL": 1, "LKA": 1, "BTN": 1})}),
             R(2026, 3, "approved", 85,
               "Policy track delivered online; 23 mentees presented capstone projects.", "",
-              "Closing event and evaluation in Q4."),
+              "Closing event and evaluation in Q4.",
+              values={"ASP5.2-1": V(5, country={"BGD": 1, "NPL": 1, "LKA": 1, "MDV": 1,
+                                                "BTN": 1})}),
             R(2026, 4, "draft", 90,
               "Evaluation survey sent to the 112 mentees; closing event in Dhaka set for "
               "10 December.", next_steps="Closing event; final evaluation report."),
@@ -130,7 +142,9 @@ ACTIVITIES = [
             R(2026, 3, "approved", 55,
               "Thai and Malay materials published and launched in Bangkok; sessions in 31 "
               "schools in Q2 and Q3 reached 1 090 pupils.",
-              "", "Sessions in Malaysia; parents' module.", women=560, men=530),
+              "", "Sessions in Malaysia; parents' module.", women=560, men=530,
+              values={"ASP5.3-1": V(1090, sex={"women": 560, "men": 530},
+                                    country={"PHL": 610, "IDN": 480})}),
         ],
     ),
     Demo(
@@ -164,7 +178,8 @@ ACTIVITIES = [
             R(2026, 3, "approved", 40,
               "E-waste statistics baseline compiled; field assessment in two recycling villages; "
               "consultation with producers' associations.",
-              "Data on informal recycling is scarce.", "Draft action plan."),
+              "Data on informal recycling is scarce.", "Draft action plan.",
+              values={"ASP5.9-1": 1}),
             R(2026, 4, "draft", 50, "First draft of the action plan under internal review."),
         ],
     ),
@@ -192,11 +207,13 @@ ACTIVITIES = [
         reports=[
             R(2026, 3, "approved", 45,
               "Alert gateway installed; first end-to-end test alert on both networks.",
-              "Coverage gaps on Tanna and Malekula.", "National public test in Q4."),
+              "Coverage gaps on Tanna and Malekula.", "National public test in Q4.",
+              values={"ASP5.6-1": 55}),
             R(2026, 4, "submitted", 55,
               "National public test on 12 November reached an estimated 78% of handsets.",
               "Older handsets did not display the alert.",
-              "Awareness campaign; accessible alert formats for persons with disabilities."),
+              "Awareness campaign; accessible alert formats for persons with disabilities.",
+              values={"ASP5.6-1": 78}),
         ],
     ),
     Demo(

@@ -20,6 +20,7 @@ from activities.models import (
     Activity,
     ActivityCountry,
     ActivityExpectedResult,
+    IndicatorValue,
     ProgressReport,
     RegionAssignment,
 )
@@ -36,7 +37,7 @@ from demo.generated import (
 )
 from demo.generator import EDITORS_PER_REGION, REVIEWERS_PER_REGION
 from demo.reference_data import INITIATIVES_PER_REGION
-from initiatives.models import ActionPlan, ExpectedResult, Initiative, Region
+from initiatives.models import ActionPlan, ExpectedResult, Indicator, Initiative, Region
 from tests.factories import (
     ActivityFactory,
     UserFactory,
@@ -189,10 +190,35 @@ def test_it_makes_every_status_modality_and_report_state():
     )
     states = ", ".join(f"{s.label.lower()} {reports.filter(state=s).count():,}" for s in State)
     assert f"Generated 300 activities ({statuses}), {reports.count():,} progress reports " in output
+    values = IndicatorValue.objects.filter(report__activity__in=activities)
     assert (
-        f"({states}), {USERS} users, {INITIATIVES} initiatives and {INITIATIVES * 7} expected "
-        "results in "
+        f"({states}) with {values.count():,} indicator values, {USERS} users, {INITIATIVES} "
+        f"initiatives and {INITIATIVES * 7} expected results in "
     ) in output
+
+
+def test_submitted_and_approved_reports_give_the_generated_indicator_by_sex():
+    generate("--activities", "200")
+
+    values = IndicatorValue.objects.filter(report__activity__in=generated_activities())
+    assert values.exists()
+    assert set(values.values_list("report__state", flat=True)) == {"submitted", "approved"}
+    assert set(values.values_list("indicator__code", "indicator__is_demo").distinct()) == {
+        ("GEN1", True)
+    }
+    for value in values.prefetch_related("breakdown"):
+        assert sum(part.amount for part in value.breakdown.all()) == value.value
+    # Each for an expected result its activity advances, with a target for each plan year.
+    assert not values.exclude(
+        report__activity__expected_results=F("indicator__expected_result")
+    ).exists()
+    indicator = values.first().indicator
+    plan = indicator.expected_result.initiative.action_plan
+    assert sorted(indicator.targets.values_list("year", flat=True)) == list(plan.years)
+
+    clear()
+    assert not IndicatorValue.objects.exists()
+    assert not Indicator.objects.filter(code="GEN1").exists()
 
 
 def test_every_region_gets_activities_weighted_by_its_countries():

@@ -1,5 +1,6 @@
-"""Write fixtures/demo.json — the demo activities of the Asia-Pacific office and their progress
-reports — from the data in demo.fixture_data (built and checked by demo.fixture).
+"""Write fixtures/demo.json — the demo activities of the Asia-Pacific office, their progress
+reports, and the demo indicators with the values reports give them — from the data in
+demo.fixture_data (built and checked by demo.fixture).
 
 Maintainers run this when they change the demo; users never need it, because the JSON it writes
 is committed and `seed_demo` loads it. It reads no database.
@@ -13,11 +14,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from demo.fixture import build, load_reference
-from demo.fixture_data import ACTIVITIES
+from demo.fixture_data import ACTIVITIES, INDICATORS
 
 
 class Command(BaseCommand):
-    help = "Write fixtures/demo.json from the demo activities and reports of demo.fixture_data."
+    help = (
+        "Write fixtures/demo.json from the demo activities, reports and indicators of "
+        "demo.fixture_data."
+    )
 
     def add_arguments(self, parser):
         fixtures = Path(settings.BASE_DIR) / "fixtures"
@@ -26,7 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args, output, **options):
         fixtures = Path(settings.BASE_DIR) / "fixtures"
         asp_countries, groups, results = load_reference(fixtures)
-        objects = build(ACTIVITIES, asp_countries, results)
+        objects = build(ACTIVITIES, INDICATORS, asp_countries, results)
         output.write_text(json.dumps(objects, indent=2, ensure_ascii=False) + "\n", "utf-8")
         self.stdout.write(f"Wrote {len(objects)} objects to {output}")
         self.summarize(asp_countries, groups, results)
@@ -50,3 +54,10 @@ class Command(BaseCommand):
             if c in groups and c not in reached
         )
         self.stdout.write(f"LDC/SIDS/LLDC not reached: {unreached}")
+        values = dict(Counter(r.state for r in reports for _ in r.values))
+        self.stdout.write(f"Demo indicators: {len(INDICATORS)}; values by report state: {values}")
+        unmeasured = sorted(used - {indicator.result for indicator in INDICATORS})
+        self.stdout.write(f"Expected results with activities but no indicator: {unmeasured}")
+        valued = {code for r in reports if r.state == "approved" for code in r.values}
+        unvalued = sorted(i.code for i in INDICATORS if i.code not in valued)
+        self.stdout.write(f"Indicators with no approved value: {unvalued}")

@@ -90,7 +90,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Generated {summary.activities:,} activities ({statuses}), "
-                f"{summary.reports:,} progress reports ({states}), {summary.users:,} users, "
+                f"{summary.reports:,} progress reports ({states}) with "
+                f"{summary.indicator_values:,} indicator values, {summary.users:,} users, "
                 f"{summary.initiatives:,} initiatives and {summary.expected_results:,} expected "
                 f"results in {summary.seconds:.1f} seconds."
             )
