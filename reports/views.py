@@ -16,7 +16,7 @@ from reports import documents, exports
 from reports.cache import figures_cache
 from reports.charts import region_charts
 from reports.forms import CountryListForm, PeriodForm, ResultListForm, period_form
-from reports.queries.indicators import status_rule
+from reports.queries.indicators import how_it_adds_up, status_rule
 from reports.queries.region import all_region_figures, region_figures
 
 # --- Dashboards (all regions, a region, drill-down lists of countries and expected results)
@@ -180,33 +180,6 @@ class ValueLine:
     countries: list
 
 
-def _how_it_adds_up(indicator, plan, year):
-    """What the page of an actual says of the values it lists, and its total's label: the
-    counting rules of reports.queries.indicators, in words."""
-    aggregation = Indicator.Aggregation(indicator.aggregation)
-    if aggregation == Indicator.Aggregation.CUMULATIVE:
-        return (
-            f"the values of every quarter since {plan.start_year}, up to the end of {year}, "
-            "summed.",
-            "Total since the plan began",
-        )
-    if aggregation == Indicator.Aggregation.COUNTRIES:
-        return (
-            f"the countries with a value above zero in {year} (a value's breakdown by country "
-            "when it has one, else its activity's countries), each counted once.",
-            "Countries counted",
-        )
-    if aggregation == Indicator.Aggregation.LATEST:
-        if indicator.unit == Indicator.Unit.NUMBER:
-            how, label = "summed", "Total of the latest values"
-        elif indicator.unit == Indicator.Unit.YES_NO:
-            how, label = "yes if any is yes", "Yes if any is yes"
-        else:
-            how, label = "averaged", "Average of the latest values"
-        return f"each activity's latest value up to the end of {year}, {how}.", label
-    return f"the values of {year}'s quarters, summed.", f"Total {year}"
-
-
 @require_safe
 def indicator_actual(request, region_code, pk):
     """What a reported indicator's actual is made of in a year: the approved reports' values
@@ -265,7 +238,7 @@ def indicator_actual(request, region_code, pk):
         "indicator_figures": indicator_figures,
         "lines": lines,
         "countries": by_name,
-        "how_it_adds_up": _how_it_adds_up(indicator, plan, year),
+        "how_it_adds_up": how_it_adds_up(indicator, plan.start_year, year),
         "status_rule": status_rule(),
         "period_query": urlencode(period.query),
     }

@@ -78,6 +78,33 @@ def status_rule():
     )
 
 
+def how_it_adds_up(indicator, plan_start_year, year):
+    """How a reported indicator's actual adds up its values, in words, and its total's label:
+    the rules of `reported_actual`, for the page of an actual."""
+    aggregation = Aggregation(indicator.aggregation)
+    if aggregation == Aggregation.CUMULATIVE:
+        return (
+            f"the values of every quarter since {plan_start_year}, up to the end of {year}, "
+            "summed.",
+            "Total since the plan began",
+        )
+    if aggregation == Aggregation.COUNTRIES:
+        return (
+            f"the countries with a value above zero in {year} (a value's breakdown by country "
+            "when it has one, else its activity's countries), each counted once.",
+            "Countries counted",
+        )
+    if aggregation == Aggregation.LATEST:
+        if indicator.unit == Indicator.Unit.NUMBER:
+            how, label = "summed", "Total of the latest values"
+        elif indicator.unit == Indicator.Unit.YES_NO:
+            how, label = "yes if any is yes", "Yes if any is yes"
+        else:
+            how, label = "averaged", "Average of the latest values"
+        return f"each activity's latest value up to the end of {year}, {how}.", label
+    return f"the values of {year}'s quarters, summed.", f"Total {year}"
+
+
 def _thresholds():
     thresholds = settings.INDICATOR_STATUS_THRESHOLDS
     return Decimal(str(thresholds["on_track"])), Decimal(str(thresholds["at_risk"]))
