@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count
 
+from initiatives import target_spreadsheet
 from initiatives.history_admin import HistoryAdmin
 from initiatives.models import (
     ActionPlan,
@@ -241,7 +242,8 @@ class IndicatorAdmin(HistoryAdmin):
 
 @admin.register(Target)
 class TargetAdmin(HistoryAdmin):
-    """Targets, searchable and with their history (who changed what, and why)."""
+    """Targets, searchable and with their history (who changed what, and why). The list links
+    to the targets spreadsheet, to set or revise all of them at once (target_spreadsheet)."""
 
     form = TargetForm
     fields = ["indicator", "year", "value", "reason"]
@@ -254,3 +256,8 @@ class TargetAdmin(HistoryAdmin):
     def save_model(self, request, obj, form, change):
         obj._change_reason = form.cleaned_data.get("reason", "")
         super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        # The targets spreadsheet (download, import, confirm), before the admin's own URLs,
+        # whose "<object id>/" would take "import/".
+        return target_spreadsheet.admin_urls(self) + super().get_urls()
