@@ -65,3 +65,25 @@ def test_a_user_is_assigned_regions():
         str(RegionAssignment.objects.filter(user=user, region=Region.objects.get(code="ASP")).get())
         == f"{user} – ASP"
     )
+
+
+def test_the_migrated_roles_hold_exactly_the_table(db):
+    """Every permission of the table exists once all migrations ran: none left out."""
+    from activities.roles import ROLE_PERMISSIONS
+
+    for name, table in ROLE_PERMISSIONS.items():
+        group = Group.objects.get(name=name)
+        held = set(group.permissions.values_list("content_type__app_label", "codename"))
+        assert held == set(table), name
+
+
+def test_an_administrator_keeps_indicators_and_targets_and_everyone_reads_them(db):
+    administrator = UserFactory(role="Administrator")
+    assert {
+        "initiatives.add_indicator",
+        "initiatives.change_target",
+        "initiatives.add_target",
+        "activities.view_notificationpreference",
+    } <= perms(administrator)
+    viewer = UserFactory(role="Viewer")
+    assert {"initiatives.view_indicator", "initiatives.view_target"} <= perms(viewer)
