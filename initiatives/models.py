@@ -638,6 +638,14 @@ class Indicator(models.Model):
                 name="indicator_computed_not_disaggregated",
                 violation_error_message="Only a reported indicator takes disaggregations.",
             ),
+            # Parts add up to a count; a percent, a yes/no or a milestone step does not.
+            models.CheckConstraint(
+                condition=Q(unit="number")
+                | Q(by_sex=False, by_age=False, by_disability=False, by_country=False),
+                name="indicator_only_numbers_disaggregated",
+                violation_error_message="Only an indicator counted in numbers is broken down: "
+                "the parts of a percent, a yes/no or a milestone do not add up.",
+            ),
             models.CheckConstraint(
                 condition=Q(baseline_value__isnull=True) | Q(baseline_value__gte=0),
                 name="indicator_baseline_not_negative",

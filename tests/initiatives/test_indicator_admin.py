@@ -122,3 +122,24 @@ def test_a_new_expected_result_gets_its_computed_indicators(admin_client):
     ]
     result.save()  # saved again: still once each
     assert result.indicators.count() == 5
+
+
+def test_only_a_number_indicator_takes_a_breakdown(admin_client):
+    result = ExpectedResult.objects.get_by_natural_key("WTDC-25", "ASP1", 3)
+    data = {
+        "expected_result": result.pk,
+        "code": "2",
+        "name": "Coverage",
+        "measure": "reported",
+        "unit": "percent",
+        "direction": "up",
+        "aggregation": "latest",
+        "by_sex": "on",
+        **inline_data("targets", []),
+    }
+
+    response = admin_client.post(reverse("admin:initiatives_indicator_add"), data)
+
+    assert response.status_code == 200
+    assert "Only an indicator counted in numbers is broken down" in response.text
+    assert not Indicator.objects.filter(expected_result=result, code="2").exists()
