@@ -149,8 +149,8 @@ class ActivityForm(MergedEditForm, forms.ModelForm):
         labels = {
             "reference": "Reference code",
             "budget_amount": "Budget",
-            "people_reached_women": "Women reached",
-            "people_reached_men": "Men reached",
+            "planned_participants_women": "Planned participants: women",
+            "planned_participants_men": "Planned participants: men",
         }
         help_texts = {
             "countries": "One for a national activity, several for a multi-country or "
@@ -159,6 +159,8 @@ class ActivityForm(MergedEditForm, forms.ModelForm):
             "initiatives of its region.",
             "end_date": "Leave empty if the activity runs on.",
             "partners": "Organizations working with ITU on this activity.",
+            "planned_participants_women": "How many the activity plans to reach. The people "
+            "it reaches are given in its progress reports.",
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -171,6 +173,8 @@ class ActivityForm(MergedEditForm, forms.ModelForm):
             "currency": forms.TextInput(attrs={"size": 3, "maxlength": 3}),
         }
         error_messages = {
+            "planned_participants_women": {"min_value": "Give a number of people, 0 or more."},
+            "planned_participants_men": {"min_value": "Give a number of people, 0 or more."},
             "countries": {"required": "Choose at least one country."},
             "expected_results": {"required": "Choose at least one expected result."},
         }
@@ -391,6 +395,98 @@ class ProgressReportForm(MergedEditForm, forms.ModelForm):
         )
 
 
+def number_field(label, negative, max_value=None, max_message="", help_text=""):
+    """An optional field of a number of an indicator: 0 or more, at most two decimals."""
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=max_value,
+        max_digits=14,
+        decimal_places=2,
+        help_text=help_text,
+        error_messages={
+            "invalid": "Give a number, such as 12 or 12.5.",
+            "min_value": negative,
+            "max_value": max_message,
+            "max_digits": "This number is too large.",
+            "max_whole_digits": "This number is too large.",
+            "max_decimal_places": "At most two decimals.",
+        },
+    )
+
+
+def indicator_value_field(indicator, label, empty_label, help_text=""):
+    """The optional field of a value of `indicator`, by its unit: a list for a yes/no or a
+    milestone (`empty_label` its empty choice), else a number up to the unit's maximum."""
+    if indicator.unit in (Indicator.Unit.YES_NO, Indicator.Unit.MILESTONE):
+        options = (
+            [("1", "Yes"), ("0", "No")]
+            if indicator.unit == Indicator.Unit.YES_NO
+            else [(str(step), step_label) for step, step_label in Indicator.MILESTONES]
+        )
+        return forms.TypedChoiceField(
+            label=label,
+            choices=[("", empty_label), *options],
+            coerce=Decimal,
+            empty_value=None,
+            required=False,
+            error_messages={"invalid_choice": "Choose one of the list."},
+        )
+    return number_field(
+        label,
+        "A value cannot be negative.",
+        max_value=indicator.max_value,
+        max_message=services.limit_message(indicator),
+        help_text=help_text,
+    )
+
+
+def indicator_field_value(indicator, value):
+    """A saved value of `indicator` as its field (`indicator_value_field`) shows it."""
+    if value is not None and indicator.unit in (Indicator.Unit.YES_NO, Indicator.Unit.MILESTONE):
+        return str(int(value))
+    return value
+
+
+class PlannedContributionsForm(forms.Form):
+    """What an activity plans to contribute, over its life, to each reported indicator of the
+    expected results it advances (`services.offered_indicators`): a field per indicator,
+    named `<indicator id>`, empty for none planned; and the activity's version as read, so that
+    a save made meanwhile by someone else is never overwritten (`services.save_activity`)."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"required": "The form lost its version number: reload the page."},
+    )
+
+    def __init__(self, activity, indicators, data=None):
+        super().__init__(data)
+        self.activity, self.indicators = activity, indicators
+        saved = services.planned_contributions(activity)
+        self.initial["version"] = activity.version
+        for indicator in indicators:
+            name = str(indicator.pk)
+            self.fields[name] = indicator_value_field(
+                indicator,
+                f"{indicator.full_code} {indicator.name}",
+                "Not planned",
+                help_text=f"{indicator.get_unit_display()}. Empty: no contribution planned.",
+            )
+            self.initial[name] = indicator_field_value(indicator, saved.get(indicator.pk))
+
+    def contributions(self):
+        """{Indicator: value or None} as sent (once valid): what `save_activity` saves."""
+        return {indicator: self.cleaned_data[str(indicator.pk)] for indicator in self.indicators}
+
+    def refreshed(self, activity):
+        """After an edit conflict: the form as sent, with `activity`'s version as it is now,
+        so that saving it again (once the user has looked) saves it."""
+        data = self.data.copy()
+        data["version"] = activity.version
+        return PlannedContributionsForm(activity, self.indicators, data)
+
+
 @dataclass
 class IndicatorFields:
     """One indicator's fields in `IndicatorValuesForm`, as the template shows them: its value,
@@ -482,60 +578,17 @@ class IndicatorValuesForm(forms.Form):
                 self._notes[indicator] = "Someone else's change of this value is in the form."
 
     def _add_fields(self, indicator, entry):
-        pk, unit = indicator.pk, indicator.unit
-        if unit in (Indicator.Unit.YES_NO, Indicator.Unit.MILESTONE):
-            options = (
-                [("1", "Yes"), ("0", "No")]
-                if unit == Indicator.Unit.YES_NO
-                else [(str(step), label) for step, label in Indicator.MILESTONES]
-            )
-            value = forms.TypedChoiceField(
-                label="Value",
-                choices=[("", "Not reported"), *options],
-                coerce=Decimal,
-                empty_value=None,
-                required=False,
-                error_messages={"invalid_choice": "Choose one of the list."},
-            )
-            initial = None if entry.value is None else str(int(entry.value))
-        else:
-            value = self._number_field(
-                "Value",
-                "A value cannot be negative.",
-                max_value=indicator.max_value,
-                max_message=services.limit_message(indicator),
-                help_text=self.VALUE_HELP.get(unit, ""),
-            )
-            initial = entry.value
-        self.fields[f"{pk}-value"] = value
-        self.initial[f"{pk}-value"] = initial
+        pk = indicator.pk
+        self.fields[f"{pk}-value"] = indicator_value_field(
+            indicator, "Value", "Not reported", self.VALUE_HELP.get(indicator.unit, "")
+        )
+        self.initial[f"{pk}-value"] = indicator_field_value(indicator, entry.value)
         for dimension in indicator.disaggregations:
             parts = entry.breakdown.get(dimension, {})
             for category, label in services.categories_of(dimension, self.countries):
                 name = f"{pk}-{dimension}-{category}"
-                self.fields[name] = self._number_field(label, "A part cannot be negative.")
+                self.fields[name] = number_field(label, "A part cannot be negative.")
                 self.initial[name] = parts.get(category)
-
-    @staticmethod
-    def _number_field(label, negative, max_value=None, max_message="", help_text=""):
-        invalid = "Give a number, such as 12 or 12.5."
-        return forms.DecimalField(
-            label=label,
-            required=False,
-            min_value=0,
-            max_value=max_value,
-            max_digits=14,
-            decimal_places=2,
-            help_text=help_text,
-            error_messages={
-                "invalid": invalid,
-                "min_value": negative,
-                "max_value": max_message,
-                "max_digits": "This number is too large.",
-                "max_whole_digits": "This number is too large.",
-                "max_decimal_places": "At most two decimals.",
-            },
-        )
 
     def indicator_fields(self):
         """The indicators with their fields (`IndicatorFields`), in order, for the template."""

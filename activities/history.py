@@ -115,8 +115,6 @@ def _diff(older, newer):
 
 HISTORY_LABELS = {
     "budget_amount": "Budget",
-    "people_reached_women": "People reached (women)",
-    "people_reached_men": "People reached (men)",
     "archived_at": "Archived on",
 }
 

@@ -5,10 +5,10 @@ A write runs in one transaction: it locks the row, compares its version with the
 read (an edit conflict otherwise: nobody's work is silently overwritten), checks every rule —
 the model's own (activities.models, activities.validators), the links' region, the archive, the
 user's permission (activities.permissions) — and saves the row, its links and one history row
-(activities.history), or nothing. A progress report's indicator values are saved with it, in
-its transaction. The forms and the import ask the same functions (`activity_errors`,
-`link_errors`, `report_errors`, `indicator_value_errors`) to show every mistake where the user
-is.
+(activities.history), or nothing. A progress report's indicator values, and an activity's
+planned contributions to indicators, are saved with it, in its transaction. The forms and the
+import ask the same functions (`activity_errors`, `link_errors`, `report_errors`,
+`indicator_value_errors`, `contribution_errors`) to show every mistake where the user is.
 """
 
 import copy
@@ -27,8 +27,15 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from activities import history, permissions, signals
-from activities.models import Activity, IndicatorBreakdown, IndicatorValue, ProgressReport
+from activities.models import (
+    Activity,
+    IndicatorBreakdown,
+    IndicatorValue,
+    PlannedContribution,
+    ProgressReport,
+)
 from initiatives.history import record_history
+from initiatives.models import Indicator
 
 logger = logging.getLogger(__name__)
 
@@ -254,11 +261,13 @@ def save_activity(
     countries=None,
     expected_results=None,
     target_groups=None,
+    contributions=None,
     version=None,
     reason="",
 ):
     """Save `activity` as `user` has set its fields, with these links (None: left as they are),
-    and one history row (with `reason` when given), or nothing.
+    its planned `contributions` ({Indicator: Decimal, or None for none planned}; None: left as
+    they are), and one history row (with `reason` when given), or nothing.
 
     A change locks the row and compares its version with `version`, the one the writer read
     (None: not compared, the writer read it in this transaction): if someone else saved in
@@ -286,6 +295,10 @@ def save_activity(
             expected_results=expected_results,
             current=current,
         )
+        if contributions is not None:
+            messages = contribution_errors(expected_results, contributions)
+            if messages:
+                errors.setdefault(NON_FIELD_ERRORS, []).extend(messages)
         if errors:
             raise ValidationError(errors)
         links = {
@@ -293,7 +306,13 @@ def save_activity(
             "expected_results": expected_results,
             "target_groups": target_groups,
         }
+        if contributions is not None and activity.pk is not None:
+            changed = _changed_contributions(activity, contributions)
+            if changed and not reason:
+                reason = _clipped("Planned contributions changed: " + ", ".join(changed))
         _store([(activity, links, current)], user, reason)
+        if contributions is not None:
+            _save_contributions(activity, contributions, user)
     return activity
 
 
@@ -388,6 +407,90 @@ def _replace_links(changes):
                 for target_id in wanted - had[activity_id]
             )
         through.objects.bulk_create(new_rows, batch_size=SAVE_BATCH)
+
+
+# --- Activities: their planned contributions to indicators ------------------------------------
+
+
+def offered_indicators(expected_results):
+    """The indicators an activity advancing `expected_results` may plan to contribute to, or
+    its reports give values of: the reported ones of those results, in order. One query."""
+    return list(
+        Indicator.objects.reported()
+        .filter(expected_result__in=expected_results)
+        .select_related("expected_result__initiative")
+        .order_by("expected_result__initiative__code", "expected_result__number", "code")
+    )
+
+
+def contribution_errors(expected_results, contributions):
+    """What is wrong with `contributions` ({Indicator: Decimal or None}) as the planned
+    contributions of an activity advancing `expected_results`: messages, empty when right.
+    The same rules as a report's value (`indicator_value_errors`), without a breakdown."""
+    result_ids = {result.pk for result in expected_results}
+    messages = []
+    for indicator, value in contributions.items():
+        if indicator.is_computed or indicator.expected_result_id not in result_ids:
+            messages.append(
+                f"{indicator.full_code} is not an indicator of the expected results this "
+                "activity advances: plan contributions to those only."
+            )
+            continue
+        entry = IndicatorEntry(value, {})
+        messages.extend(
+            f"{indicator.full_code}: {message}"
+            for message in indicator_value_errors(indicator, entry, set())
+        )
+    return messages
+
+
+def planned_contributions(activity):
+    """{indicator id: value} of `activity`'s planned contributions. One query."""
+    if activity.pk is None:
+        return {}
+    return dict(activity.planned_contributions.values_list("indicator_id", "value"))
+
+
+def _changed_contributions(activity, contributions):
+    """The full codes of the indicators whose planned contribution `contributions` changes."""
+    saved = planned_contributions(activity)
+    return [
+        indicator.full_code
+        for indicator, value in contributions.items()
+        if saved.get(indicator.pk) != value
+    ]
+
+
+def _save_contributions(activity, contributions, user):
+    """Make `activity`'s planned contributions to the indicators of `contributions` (checked)
+    those: one emptied is deleted, a new or changed one saved with its history row."""
+    saved = {
+        row.indicator_id: row
+        for row in activity.planned_contributions.filter(indicator__in=list(contributions))
+    }
+    for indicator, value in contributions.items():
+        row = saved.get(indicator.pk)
+        if value is None:
+            if row is not None:
+                row._history_user = user
+                row.delete()
+            continue
+        if row is None:
+            row = PlannedContribution(activity=activity, indicator=indicator, value=value)
+        elif row.value == value:
+            continue
+        row.value = value
+        row._history_user = user
+        row.save()
+
+
+HISTORY_REASON_LENGTH = 100  # simple-history's history_change_reason
+
+
+def _clipped(reason):
+    if len(reason) <= HISTORY_REASON_LENGTH:
+        return reason
+    return reason[: HISTORY_REASON_LENGTH - 1] + "…"
 
 
 def archive_activity(activity, user):

@@ -30,6 +30,11 @@ urlpatterns = [
     path("activities/new/", views.activity_create, name="activity_create"),
     path("activities/<int:pk>/", views.activity_detail, name="activity_detail"),
     path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
+    path(
+        "activities/<int:pk>/contributions/",
+        views.activity_contributions,
+        name="activity_contributions",
+    ),
     path("activities/<int:pk>/archive/", views.activity_archive, name="activity_archive"),
     path("activities/<int:pk>/restore/", views.activity_restore, name="activity_restore"),
     path("activities/<int:pk>/history/", views.activity_history, name="activity_history"),

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from activities import history, permissions, services
 from activities.cache import data_version, list_cache_key
 from activities.filters import ActivityFilter, list_page
-from activities.forms import ActivityForm
-from activities.models import Activity
-from initiatives.models import Country, ExpectedResult
+from activities.forms import ActivityForm, PlannedContributionsForm, indicator_value_in_words
+from activities.models import Activity, ProgressReport
+from initiatives.models import Country, ExpectedResult, Indicator
 
 # A page with a form answers GET (the form) and POST (its submission); any other method, 405.
 require_form_methods = require_http_methods(["GET", "HEAD", "POST"])
@@ -104,7 +104,8 @@ def activity_detail(request, pk):
 
 def _activity_page_shared(pk):
     """The parts of an activity's page that are the same for everyone, rendered: its fields,
-    expected results and countries (`facts`), and its `latest_changes`."""
+    expected results, countries, people reached and planned contributions (`facts`), and its
+    `latest_changes`."""
     activity = Activity.objects.select_related(
         "region", "focal_point", "created_by", "updated_by"
     ).prefetch_related(
@@ -119,9 +120,25 @@ def _activity_page_shared(pk):
     )
     activity = activity.get(pk=pk)
     entries = history.history_entries(activity, count=LATEST_CHANGES)
+    reached = ProgressReport.objects.approved().filter(activity=activity).people_reached()
+    contributions = [
+        (row.indicator, indicator_value_in_words(row.indicator, row.value))
+        for row in activity.planned_contributions.filter(
+            indicator__in=Indicator.objects.reported().filter(
+                expected_result__in=activity.expected_results.all()
+            )
+        )
+        .select_related("indicator__expected_result__initiative")
+        .order_by(
+            "indicator__expected_result__initiative__code",
+            "indicator__expected_result__number",
+            "indicator__code",
+        )
+    ]
     return {
         "facts": render_to_string(
-            "activities/includes/activity_facts.html", {"activity": activity}
+            "activities/includes/activity_facts.html",
+            {"activity": activity, "reached": reached, "contributions": contributions},
         ),
         "latest_changes": render_to_string(
             "activities/includes/history_entries.html", {"entries": entries}
@@ -188,6 +205,53 @@ def activity_edit(request, pk):
             return redirect(activity)
     context = {"form": form, "activity": activity, "saved_title": saved_title, "conflict": conflict}
     return render(request, "activities/activity_form.html", context)
+
+
+@require_form_methods
+def activity_contributions(request, pk):
+    """What an activity plans to contribute, over its life, to the reported indicators of the
+    expected results it advances. Saved through the activity's write path: a save made by
+    someone else since the form was read is never overwritten: the form comes back with the
+    user's input and, beside each field, the value saved now."""
+    activity = _activity_to_change(request, pk)
+    if activity.is_archived:
+        messages.error(request, "This activity is archived: restore it before editing it.")
+        return redirect(activity)
+    indicators = services.offered_indicators(activity.expected_results.all())
+    data = request.POST if request.method == "POST" else None
+    form = PlannedContributionsForm(activity, indicators, data)
+    conflict, saved_now = None, {}
+    if form.is_bound and form.is_valid() and not form.has_changed():
+        messages.info(request, "Nothing to save: you changed no planned contribution.")
+        return redirect(activity)
+    if form.is_bound and form.is_valid():
+        try:
+            services.save_activity(
+                request.user,
+                activity,
+                contributions=form.contributions(),
+                version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        except services.ActivityArchived as error:
+            messages.error(request, str(error))
+            return redirect(activity)
+        except services.EditConflict as error:
+            conflict, form = error, form.refreshed(error.activity)
+            saved_now = services.planned_contributions(error.activity)
+        else:
+            messages.success(request, f"The planned contributions of “{activity}” are saved.")
+            return redirect(activity)
+    fields = [
+        (
+            form[str(indicator.pk)],
+            indicator_value_in_words(indicator, saved_now.get(indicator.pk)) if conflict else "",
+        )
+        for indicator in indicators
+    ]
+    context = {"activity": activity, "form": form, "fields": fields, "conflict": conflict}
+    return render(request, "activities/activity_contributions.html", context)
 
 
 @require_POST

@@ -322,8 +322,8 @@ class SimulatedUser:
             "funding_source": "",
             "partners": "",
             "focal_point": self.user_id,
-            "people_reached_women": activity.women,
-            "people_reached_men": 0,
+            "planned_participants_women": activity.women,
+            "planned_participants_men": 0,
         }
 
     async def create_activity(self):
@@ -361,7 +361,7 @@ class SimulatedUser:
         data = {
             **self.activity_data(activity, token),
             "description": description,
-            "people_reached_women": activity.women + 1,
+            "planned_participants_women": activity.women + 1,
             "version": version,
         }
         response = await self.request("activity edit", "POST", url, 302, data=data)
@@ -492,7 +492,7 @@ def check_writes(ledger):
     edited_ids = {pk for pk, *_ in ledger.edits}
     history = set(
         Activity.history.filter(id__in=edited_ids).values_list(
-            "id", "version", "description", "people_reached_women"
+            "id", "version", "description", "planned_participants_women"
         )
     )
     for edit in ledger.edits:
@@ -503,7 +503,7 @@ def check_writes(ledger):
         if edit[1] > latest.get(edit[0], (0, 0))[1]:
             latest[edit[0]] = edit
     now = Activity.objects.filter(pk__in=edited_ids).values_list(
-        "pk", "version", "description", "people_reached_women"
+        "pk", "version", "description", "planned_participants_women"
     )
     for row in now:
         if row != latest[row[0]]:

@@ -113,8 +113,8 @@ def create_activities(count):
                     funding_source=funding[n % len(funding)],
                     partners="APNIC; ISOC; the national regulator",
                     focal_point=focal_point,
-                    people_reached_women=n % 200,
-                    people_reached_men=n % 150,
+                    planned_participants_women=n % 200,
+                    planned_participants_men=n % 150,
                 )
                 for n in range(start, min(start + BATCH, count))
             )

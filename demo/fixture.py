@@ -16,10 +16,11 @@ The reference text sets no official indicators, so the demo's are made up: every
 
 import datetime
 import json
+import math
 import re
 import uuid
 import zlib
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -100,7 +101,7 @@ class Demo:
     partners: str = ""
     groups: list = field(default_factory=list)
     focal_point: str = EDITOR
-    women: int = 0
+    women: int = 0  # the planned participants; the people reached are its reports'
     men: int = 0
     reference: str = ""
     reports: list = field(default_factory=list)
@@ -352,7 +353,7 @@ def check(demo, asp_countries, results, indicators):
         sum(r.women for r in demo.reports) > demo.women
         or sum(r.men for r in demo.reports) > demo.men
     ):
-        problems.append("reports reach more people than the activity")
+        problems.append("reports reach more people than the activity plans")
     if problems:
         raise DemoError(f"{demo.title}: " + "; ".join(problems))
 
@@ -417,6 +418,7 @@ def build(demos, indicators, asp_countries, results):
                 }
             )
             values += value_objects(demo, report, uid, by_code)
+        values += contribution_objects(demo, uid, by_code)
         activities.append(
             {
                 "model": "activities.activity",
@@ -436,8 +438,8 @@ def build(demos, indicators, asp_countries, results):
                     "partners": demo.partners,
                     "target_groups": [[code] for code in demo.groups],
                     "focal_point": [demo.focal_point],
-                    "people_reached_women": demo.women,
-                    "people_reached_men": demo.men,
+                    "planned_participants_women": demo.women,
+                    "planned_participants_men": demo.men,
                     "is_demo": True,
                     "archived_at": None,
                     "created_by": [EDITOR],
@@ -504,6 +506,28 @@ def indicator_objects(indicators):
             for year, target in zip(TARGET_YEARS, indicator.targets, strict=True)
         ]
     return objects
+
+
+def contribution_objects(demo, uid, indicators):
+    """The fixture's planned contributions of `demo` (whose uid is `uid`): to each indicator in
+    numbers that its reports give values of, a quarter more than they give in all, rounded up
+    to a multiple of 5 — a plan that its reports approach."""
+    given = defaultdict(Decimal)
+    for report in demo.reports:
+        for code, value in report.values.items():
+            if indicators[code].unit == "number":
+                given[code] += Decimal(str(as_value(value).value))
+    return [
+        {
+            "model": "activities.plannedcontribution",
+            "fields": {
+                "activity": [uid],
+                "indicator": indicators[code].natural_key(),
+                "value": decimal(math.ceil(total * Decimal("1.25") / 5) * 5),
+            },
+        }
+        for code, total in sorted(given.items())
+    ]
 
 
 def value_objects(demo, report, uid, indicators):

@@ -17,6 +17,7 @@ from activities.models import (
     ActivityExpectedResult,
     IndicatorBreakdown,
     IndicatorValue,
+    PlannedContribution,
     ProgressReport,
     RegionAssignment,
 )
@@ -117,6 +118,9 @@ def clear():
         _delete_history(IndicatorValue, id__in=list(values.values_list("pk", flat=True)))
         _delete(IndicatorBreakdown.objects.filter(value__in=values))
         _delete(values)
+        planned = PlannedContribution.objects.filter(activity_id__in=activity_ids)
+        _delete_history(PlannedContribution, id__in=list(planned.values_list("pk", flat=True)))
+        _delete(planned)
         report_count = _delete(ProgressReport.objects.filter(activity_id__in=activity_ids))
         for link_model in (ActivityCountry, ActivityExpectedResult, Activity.target_groups.through):
             _delete(link_model.objects.filter(activity_id__in=activity_ids))
@@ -135,6 +139,7 @@ def clear():
         other_values = IndicatorValue.objects.filter(indicator__in=indicators)
         _delete(IndicatorBreakdown.objects.filter(value__in=other_values))
         _delete(other_values)
+        _delete(PlannedContribution.objects.filter(indicator__in=indicators))
         for name, model, queryset in [
             ("targets", Target, Target.objects.filter(indicator__in=indicators)),
             ("indicators", Indicator, indicators),

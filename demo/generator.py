@@ -43,6 +43,7 @@ from activities.models import (
     ActivityExpectedResult,
     IndicatorBreakdown,
     IndicatorValue,
+    PlannedContribution,
     ProgressReport,
     RegionAssignment,
     TargetGroup,
@@ -241,13 +242,21 @@ def make_indicators(plans):
 def _indicator_values(drafts, indicator_of):
     """The values of the generated indicator that the submitted and approved reports give:
     for the first of the activity's results that has it, a number of people by sex. Drawn
-    from each report's own seed, so the main sequence of draws is the same with or without."""
-    values, breakdowns = [], []
+    from each report's own seed, so the main sequence of draws is the same with or without.
+    The activity plans to contribute 40 people a report to it (at least 40)."""
+    values, breakdowns, planned = [], [], []
     for draft in drafts:
         with_one = [indicator_of[pk] for pk in draft.result_ids if pk in indicator_of]
         indicator_id = with_one[0] if with_one else None
         if indicator_id is None:
             continue
+        planned.append(
+            PlannedContribution(
+                activity_id=draft.activity.pk,
+                indicator_id=indicator_id,
+                value=Decimal(40 * max(1, len(draft.reports))),
+            )
+        )
         for report in draft.reports:
             if report.state not in (ProgressReport.State.SUBMITTED, ProgressReport.State.APPROVED):
                 continue
@@ -258,6 +267,7 @@ def _indicator_values(drafts, indicator_of):
                 IndicatorValue(report_id=report.pk, indicator_id=indicator_id, value=women + men)
             )
             breakdowns.append((women, men))
+    PlannedContribution.objects.bulk_create(planned)
     IndicatorValue.objects.bulk_create(values)
     if values and values[0].pk is None:
         pk_of = dict(
@@ -515,9 +525,9 @@ class Generator:
             ),
             reports=self._reports(activity, pool, editor, reference),
         )
-        approved = [r for r in draft.reports if r.state == State.APPROVED]
-        activity.people_reached_women = sum(r.people_reached_women for r in approved)
-        activity.people_reached_men = sum(r.people_reached_men for r in approved)
+        # What it plans to reach: what all its reports give, approved or not.
+        activity.planned_participants_women = sum(r.people_reached_women for r in draft.reports)
+        activity.planned_participants_men = sum(r.people_reached_men for r in draft.reports)
         return draft
 
     def _results(self, pool, plan):

@@ -472,6 +472,12 @@ class IndicatorQuerySet(models.QuerySet):
         """The indicators whose values progress reports carry."""
         return self.filter(measure=Indicator.Measure.REPORTED)
 
+    def from_reports(self):
+        """The indicators whose actual adds up approved reports' figures (`from_reports`)."""
+        return self.filter(
+            measure__in=[Indicator.Measure.REPORTED, Indicator.Measure.PEOPLE_REACHED]
+        )
+
     def computed(self):
         """The indicators counted from the activities, by the dashboard's own rules."""
         return self.exclude(measure=Indicator.Measure.REPORTED)
@@ -505,8 +511,9 @@ class Indicator(models.Model):
     """A measure of an expected result's progress, e.g. ASP3.4-1 "IXPs established" (its
     `code`, "1", follows its expected result's).
 
-    *Computed* ones (countries reached, LDC/SIDS/LLDC reached, activities completed) every
-    expected result has, counted from the activities by the dashboard's own rules; *reported*
+    *Computed* ones (countries reached, LDC/SIDS/LLDC reached, activities completed, people
+    reached) every expected result has, counted by the dashboard's own rules from the
+    activities (people reached: from their approved reports' women and men); *reported*
     ones take their values from approved progress reports, added up as `aggregation` says
     (reports.queries.indicators holds the counting rules).
     """
@@ -518,6 +525,7 @@ class Indicator(models.Model):
         SIDS_REACHED = "sids_reached", "Small island developing states reached"
         LLDC_REACHED = "lldc_reached", "Landlocked developing countries reached"
         ACTIVITIES_COMPLETED = "activities_completed", "Activities completed"
+        PEOPLE_REACHED = "people_reached", "People reached"
 
         @property
         def computed_code(self):
@@ -528,11 +536,12 @@ class Indicator(models.Model):
                 "sids_reached": "SIDS",
                 "lldc_reached": "LLDC",
                 "activities_completed": "AC",
+                "people_reached": "PR",
             }[self.value]
 
         @property
         def computed_aggregation(self):
-            if self == Indicator.Measure.ACTIVITIES_COMPLETED:
+            if self in (Indicator.Measure.ACTIVITIES_COMPLETED, Indicator.Measure.PEOPLE_REACHED):
                 return Indicator.Aggregation.SUM
             return Indicator.Aggregation.COUNTRIES
 
@@ -669,6 +678,12 @@ class Indicator(models.Model):
     @property
     def is_computed(self):
         return self.measure != self.Measure.REPORTED
+
+    @property
+    def from_reports(self):
+        """Whether its actual adds up approved progress reports' figures (a reported one's
+        values, or the people reached), so that a page can list the reports behind it."""
+        return self.measure in (self.Measure.REPORTED, self.Measure.PEOPLE_REACHED)
 
     @property
     def disaggregations(self):

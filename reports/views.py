@@ -178,16 +178,18 @@ class ValueLine:
     report: ProgressReport
     value: object  # a Decimal
     countries: list
+    by_sex: tuple = ()  # people reached: (women, men)
 
 
 @require_safe
 def indicator_actual(request, region_code, pk):
-    """What a reported indicator's actual is made of in a year: the approved reports' values
-    that add up to it, and the total, the very actual the dashboard shows. A computed
-    indicator has no such page: its figure links to the dashboard's own list."""
+    """What a reported indicator's actual (or the people reached) is made of in a year: the
+    approved reports' values that add up to it, and the total, the very actual the dashboard
+    shows. The other computed indicators have no such page: their figures link to the
+    dashboard's own lists."""
     region = _region(region_code)
     indicator = get_object_or_404(
-        Indicator.objects.reported().select_related("expected_result__initiative"),
+        Indicator.objects.from_reports().select_related("expected_result__initiative"),
         pk=pk,
         expected_result__initiative__region=region,
     )
@@ -225,6 +227,7 @@ def indicator_actual(request, region_code, pk):
                 report=reports[row.report_id],
                 value=row.value,
                 countries=[c for c in by_name if c.pk in row.countries],
+                by_sex=row.by_sex,
             )
             for row in actual.rows
         ),

@@ -143,8 +143,8 @@ def activity_form_data(activity=None, **changes):
             "partners": "",
             "target_groups": [],
             "focal_point": "",
-            "people_reached_women": 0,
-            "people_reached_men": 0,
+            "planned_participants_women": 0,
+            "planned_participants_men": 0,
         }
     else:
         values = {
@@ -164,8 +164,8 @@ def activity_form_data(activity=None, **changes):
             "partners": activity.partners,
             "target_groups": [g.code for g in activity.target_groups.all()],
             "focal_point": activity.focal_point_id or "",
-            "people_reached_women": activity.people_reached_women,
-            "people_reached_men": activity.people_reached_men,
+            "planned_participants_women": activity.planned_participants_women,
+            "planned_participants_men": activity.planned_participants_men,
             "version": activity.version,
         }
     values.update(changes)
@@ -284,3 +284,16 @@ class NotificationPreferenceFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     reminders = False
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    """A reported indicator counted in numbers, of ASP3.4 unless told: `result="ASP1.3"`."""
+
+    class Meta:
+        model = "initiatives.Indicator"
+        exclude = ["result"]
+
+    result = "ASP3.4"
+    expected_result = factory.LazyAttribute(lambda o: expected_result(o.result))
+    code = factory.Sequence(lambda n: str(n + 1))
+    name = factory.Sequence(lambda n: f"People trained {n + 1}")

@@ -187,8 +187,8 @@ def test_adding_an_activity_records_who_and_its_countries_and_results(admin_clie
         modality=Activity.Modality.CAPACITY_BUILDING,
         start_date="2026-03-01",
         currency="USD",
-        people_reached_women=0,
-        people_reached_men=0,
+        planned_participants_women=0,
+        planned_participants_men=0,
     )
     data["activitycountry_set-0-country"] = Country.objects.get(iso3="TON").pk
     data["activityexpectedresult_set-0-expected_result"] = expected_result("ASP3.4").pk

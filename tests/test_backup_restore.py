@@ -61,7 +61,7 @@ def work_data(reference_data, client):
             target_groups=["youth", "women-and-girls"],
             budget_amount="25000.50",
             funding_source=Activity.FundingSource.ICT_DF,
-            people_reached_women=12,
+            planned_participants_women=12,
         ),
     )
     study = ActivityFactory(title="IXP study", countries=["WSM"], focal_point=editor)

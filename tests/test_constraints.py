@@ -133,7 +133,7 @@ class TestActivities:
         assert rejected(lambda: ActivityFactory(budget_amount=-1))
         activity = ActivityFactory()
         assert rejected(
-            lambda: Activity.objects.filter(pk=activity.pk).update(people_reached_women=-5)
+            lambda: Activity.objects.filter(pk=activity.pk).update(planned_participants_women=-5)
         )
 
     def test_a_country_is_linked_to_an_activity_once(self, db):

@@ -28,8 +28,8 @@ def activity(asp_editor):
         budget_amount=decimal.Decimal("60000.50"),
         currency="USD",
         funding_source=Activity.FundingSource.ICT_DF,
-        people_reached_women=1200,
-        people_reached_men=15,
+        planned_participants_women=1200,
+        planned_participants_men=15,
     )
 
 
@@ -108,7 +108,7 @@ def test_the_xlsx_shows_dates_and_numbers_as_the_pages_do(client, viewer, activi
 
     assert row["start date"].is_date and row["start date"].number_format == "d mmm yyyy"
     assert row["budget"].value == 60000.5 and row["budget"].number_format == "#,##0.00"
-    assert row["people reached women"].number_format == "#,##0"
+    assert row["planned participants women"].number_format == "#,##0"
 
 
 def test_the_writer_keeps_years_and_quarters_plain():

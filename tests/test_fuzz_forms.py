@@ -187,8 +187,8 @@ def activity_fields(user):
             st.sampled_from([Value("", None), Value(str(user.pk), user)]),
             garbage(any_number()),
         ),
-        "people_reached_women": (number_value(0, 2**31 - 1), garbage(any_number())),
-        "people_reached_men": (number_value(0, 2**31 - 1), garbage(any_number())),
+        "planned_participants_women": (number_value(0, 2**31 - 1), garbage(any_number())),
+        "planned_participants_men": (number_value(0, 2**31 - 1), garbage(any_number())),
     }
 
 
@@ -211,8 +211,8 @@ def stored_activity(activity):
         "partners": activity.partners,
         "target_groups": set(activity.target_groups.values_list("pk", flat=True)),
         "focal_point": activity.focal_point,
-        "people_reached_women": activity.people_reached_women,
-        "people_reached_men": activity.people_reached_men,
+        "planned_participants_women": activity.planned_participants_women,
+        "planned_participants_men": activity.planned_participants_men,
     }
 
 

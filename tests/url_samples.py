@@ -264,6 +264,12 @@ SAMPLES = {
         post=lambda world: activity_form_data(world.asp_activity, title="Changed by the walk"),
         writer="asp_editor",
     ),
+    "activities:activity_contributions": Sample(
+        kwargs=_activity("asp_activity"),
+        get=EDITORS_ONLY,
+        post=lambda world: {"version": world.asp_activity.version, str(world.indicator.pk): "40"},
+        writer="asp_editor",
+    ),
     "activities:activity_archive": Sample(
         kwargs=_activity("asp_activity"), get=POST_ONLY, writer="asp_editor"
     ),

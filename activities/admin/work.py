@@ -239,7 +239,7 @@ class ActivityAdmin(VersionedHistoryAdmin):
                 "fields": [
                     "focal_point",
                     "target_groups",
-                    ("people_reached_women", "people_reached_men"),
+                    ("planned_participants_women", "planned_participants_men"),
                 ]
             },
         ),

@@ -1,7 +1,7 @@
 """Work data: the activities that regional offices run (`activity`) and their progress reports
 (`report`), the regions each user works in (`region_assignment`), the spreadsheets uploaded
-for import (`import_batch`), the indicator values reports give (`indicator_value`), and the
-e-mail reminders sent and wanted (`reminder`)."""
+for import (`import_batch`), the indicator values reports give and activities plan
+(`indicator_value`), and the e-mail reminders sent and wanted (`reminder`)."""
 
 from activities.models.activity import (
     Activity,
@@ -13,7 +13,11 @@ from activities.models.activity import (
     quarter_of,
 )
 from activities.models.import_batch import ImportBatch
-from activities.models.indicator_value import IndicatorBreakdown, IndicatorValue
+from activities.models.indicator_value import (
+    IndicatorBreakdown,
+    IndicatorValue,
+    PlannedContribution,
+)
 from activities.models.region_assignment import RegionAssignment
 from activities.models.reminder import NotificationPreference, Reminder
 from activities.models.report import ProgressReport, ProgressReportQuerySet
@@ -27,6 +31,7 @@ __all__ = [
     "IndicatorBreakdown",
     "IndicatorValue",
     "NotificationPreference",
+    "PlannedContribution",
     "ProgressReport",
     "ProgressReportQuerySet",
     "RegionAssignment",

@@ -359,8 +359,12 @@ class Activity(models.Model):
         blank=True,
         related_name="focal_point_activities",
     )
-    people_reached_women = models.PositiveIntegerField(default=0)
-    people_reached_men = models.PositiveIntegerField(default=0)
+    # What the activity plans: the people it reaches are counted from its approved progress
+    # reports (ProgressReport.people_reached_women and _men), one source of truth.
+    planned_participants_women = models.PositiveIntegerField(
+        "planned participants (women)", default=0
+    )
+    planned_participants_men = models.PositiveIntegerField("planned participants (men)", default=0)
     is_demo = models.BooleanField(default=False, help_text="Part of the demo data set.")
     archived_at = models.DateTimeField(null=True, blank=True)
 
@@ -402,8 +406,8 @@ class Activity(models.Model):
         "partners",
         "target_groups",
         "focal_point",
-        "people_reached_women",
-        "people_reached_men",
+        "planned_participants_women",
+        "planned_participants_men",
     ]
     # Its links: the many-to-many fields, saved and kept in its history with the row.
     LINK_FIELDS = ["countries", "expected_results", "target_groups"]
@@ -499,5 +503,5 @@ class Activity(models.Model):
         return self.archived_at is not None
 
     @property
-    def people_reached(self):
-        return self.people_reached_women + self.people_reached_men
+    def planned_participants(self):
+        return self.planned_participants_women + self.planned_participants_men

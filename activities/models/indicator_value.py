@@ -1,6 +1,7 @@
 """The values a progress report gives for the reported indicators of its activity's expected
 results, for its quarter, each with its breakdowns (by sex, age group, disability, country):
 a breakdown's parts add up to the value. Only approved reports count (reports.queries.indicators).
+And what an activity plans to contribute to those indicators over its life.
 """
 
 from django.db import models
@@ -118,3 +119,51 @@ class IndicatorBreakdown(models.Model):
         return (*self.value.natural_key(), self.dimension, self.category)
 
     natural_key.dependencies = ["activities.indicatorvalue"]
+
+
+class PlannedContributionManager(models.Manager):
+    def get_by_natural_key(self, activity_uid, *indicator_key):
+        return self.get(
+            activity__uid=activity_uid,
+            indicator=Indicator.objects.get_by_natural_key(*indicator_key),
+        )
+
+
+class PlannedContribution(models.Model):
+    """What an activity plans to add, over its life, to a reported indicator of an expected
+    result it advances: e.g. 40 of ASP3.4-2 "people trained". Saved with the activity, through
+    its one write path (`services.save_activity`)."""
+
+    activity = models.ForeignKey(
+        "activities.Activity", on_delete=models.CASCADE, related_name="planned_contributions"
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="planned_contributions"
+    )
+    value = models.DecimalField(max_digits=14, decimal_places=2)
+
+    history = HistoricalRecords()
+    objects = PlannedContributionManager()
+
+    class Meta:
+        ordering = ["indicator__expected_result", "indicator__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "indicator"],
+                name="plannedcontribution_unique_activity_indicator",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="plannedcontribution_not_negative",
+                violation_error_message="A planned contribution cannot be negative.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.full_code}: {self.value} planned"
+
+    def natural_key(self):
+        """The activity's uid and the indicator's key: fixtures (the demo's) name no ids."""
+        return (str(self.activity.uid), *self.indicator.natural_key())
+
+    natural_key.dependencies = ["activities.activity", "initiatives.indicator"]

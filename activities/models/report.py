@@ -6,7 +6,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils import formats, timezone
 from simple_history.models import HistoricalRecords
@@ -26,6 +26,23 @@ class ProgressReportQuerySet(models.QuerySet):
     def approved(self):
         """The reports that count: dashboards and staleness read only these."""
         return self.filter(state=ProgressReport.State.APPROVED)
+
+    def people_reached(self):
+        """The people these reports reached, by sex, and how many activities they are of:
+        {"women", "men", "total", "activities"}. One query. What the tracker counts as people
+        reached, on every page: the approved reports' figures, never the activities' plans."""
+        totals = self.aggregate(
+            women=Sum("people_reached_women"),
+            men=Sum("people_reached_men"),
+            activities=Count("activity", distinct=True),
+        )
+        women, men = totals["women"] or 0, totals["men"] or 0
+        return {
+            "women": women,
+            "men": men,
+            "total": women + men,
+            "activities": totals["activities"],
+        }
 
     def visible_to(self, user):
         """Every report but other people's drafts."""

@@ -158,7 +158,8 @@ def shortened(text, length=40):
 
 
 # The model fields' own limits, so that no number reaches the database that it cannot hold:
-# a budget has at most 14 digits, 2 of them decimals; people reached are a PositiveIntegerField.
+# a budget has at most 14 digits, 2 of them decimals; planned participants are
+# PositiveIntegerFields.
 _BUDGET_FIELD = Activity._meta.get_field("budget_amount")
 BUDGET_LIMIT = decimal.Decimal(10) ** (_BUDGET_FIELD.max_digits - _BUDGET_FIELD.decimal_places)
 CENTS = decimal.Decimal(1).scaleb(-_BUDGET_FIELD.decimal_places)
@@ -215,8 +216,8 @@ CLEAN_VALUES = {
     "start_date": _clean_date,
     "end_date": _clean_date,
     "budget": _clean_budget,
-    "people_reached_women": _clean_people,
-    "people_reached_men": _clean_people,
+    "planned_participants_women": _clean_people,
+    "planned_participants_men": _clean_people,
     "currency": _clean_currency,
     "focal_point_email": _clean_focal_point,
 }

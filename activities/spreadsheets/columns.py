@@ -23,6 +23,7 @@ class Column:
     required: bool
     explanation: str
     example: str
+    former_headers: tuple = ()  # what files of earlier versions call it: still read
 
 
 COLUMNS = [
@@ -106,18 +107,21 @@ COLUMNS = [
         "focal.point@itu.int",
     ),
     Column(
-        "people_reached_women",
-        "people reached women",
+        "planned_participants_women",
+        "planned participants women",
         False,
-        "A whole number, 0 or more; 0 if empty.",
+        "How many women the activity plans to reach: a whole number, 0 or more; 0 if empty. "
+        "The people reached are given in progress reports.",
         "120",
+        former_headers=("people reached women",),
     ),
     Column(
-        "people_reached_men",
-        "people reached men",
+        "planned_participants_men",
+        "planned participants men",
         False,
-        "A whole number, 0 or more; 0 if empty.",
+        "How many men the activity plans to reach: a whole number, 0 or more; 0 if empty.",
         "95",
+        former_headers=("people reached men",),
     ),
 ]
 
@@ -139,8 +143,8 @@ FIELD_OF_COLUMN = {
     "funding_source": "funding_source",
     "partners": "partners",
     "focal_point_email": "focal_point",
-    "people_reached_women": "people_reached_women",
-    "people_reached_men": "people_reached_men",
+    "planned_participants_women": "planned_participants_women",
+    "planned_participants_men": "planned_participants_men",
 }
 COLUMN_OF_FIELD = {name: key for key, name in FIELD_OF_COLUMN.items()}
 
@@ -155,8 +159,8 @@ WIDTHS = {  # in characters; the rest get DEFAULT_WIDTH
     "partners": 30,
     "target_groups": 30,
     "focal_point_email": 28,
-    "people_reached_women": 12,
-    "people_reached_men": 12,
+    "planned_participants_women": 12,
+    "planned_participants_men": 12,
 }
 DEFAULT_WIDTH = 14
 COLUMN_WIDTHS = [WIDTHS.get(column.key, DEFAULT_WIDTH) for column in COLUMNS]

@@ -86,8 +86,8 @@ ROW_FIELDS = [
     "funding_source",
     "partners",
     "focal_point__email",
-    "people_reached_women",
-    "people_reached_men",
+    "planned_participants_women",
+    "planned_participants_men",
 ]
 
 
@@ -122,8 +122,8 @@ def export_rows(activities):
             funding_source,
             partners,
             focal_point_email,
-            people_reached_women,
-            people_reached_men,
+            planned_participants_women,
+            planned_participants_men,
         ) in chunk:
             cells = {
                 "tracker_id": str(uid),
@@ -142,8 +142,8 @@ def export_rows(activities):
                 "partners": partners,
                 "target_groups": groups.get(pk, ""),
                 "focal_point_email": focal_point_email or "",
-                "people_reached_women": people_reached_women,
-                "people_reached_men": people_reached_men,
+                "planned_participants_women": planned_participants_women,
+                "planned_participants_men": planned_participants_men,
             }
             yield [cells[key] for key in column_keys]
 

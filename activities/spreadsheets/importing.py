@@ -141,7 +141,9 @@ def _columns_of(headers):
     Headers match case-insensitively, ignoring surrounding spaces. Raises `SpreadsheetError`
     listing the missing required columns and the headers found.
     """
-    by_header = {column.header: column for column in COLUMNS}
+    by_header = {
+        header: column for column in COLUMNS for header in (column.header, *column.former_headers)
+    }
     columns, warnings = {}, []
     for index, header in enumerate(headers):
         name = " ".join(header.split()).casefold()

@@ -99,7 +99,7 @@ def _add_validations(sheet, ranges):
         )
         validation.add(_rows_range(key))
         sheet.add_data_validation(validation)
-    for key in ("people_reached_women", "people_reached_men"):
+    for key in ("planned_participants_women", "planned_participants_men"):
         validation = DataValidation(
             type="whole",
             operator="greaterThanOrEqual",

@@ -63,22 +63,15 @@ class FundingPeopleStaleMixin:
     @cached_property
     def people_reached(self):
         """People reached in the year by sex, from approved reports of the year's quarters."""
-        totals = (
+        reached = (
             ProgressReport.objects.approved()
             .filter(year=self.year, activity__in=self.scope.activities())
-            .aggregate(
-                women=Sum("people_reached_women"),
-                men=Sum("people_reached_men"),
-                activities=Count("activity", distinct=True),
-            )
+            .people_reached()
         )
-        return {
-            "women": totals["women"] or 0,
-            "men": totals["men"] or 0,
-            "total": (totals["women"] or 0) + (totals["men"] or 0),
+        return reached | {
             "activities": Figure(
-                totals["activities"], self.scope.activity_list_url(reported=self.year)
-            ),
+                reached["activities"], self.scope.activity_list_url(reported=self.year)
+            )
         }
 
     @cached_property

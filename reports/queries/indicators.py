@@ -6,7 +6,9 @@ The counting rules, each written once:
 
 - **Computed indicators** are the dashboard's own figures for the expected result, so they never
   disagree with it: countries reached, LDC/SIDS/LLDC reached (a country counts in a group when
-  it was in it on any day of the year), activities completed.
+  it was in it on any day of the year), activities completed, and people reached: the women and
+  men of the year's approved reports of the activities the dashboard counts for the result,
+  summed (the dashboard's "People reached" adds up the same reports, each once).
 - **Reported indicators** add up the values of approved progress reports — of activities neither
   archived nor cancelled that advance the indicator's expected result — as the indicator's
   `aggregation` says:
@@ -42,6 +44,7 @@ from activities.models import (
     ActivityExpectedResult,
     IndicatorBreakdown,
     IndicatorValue,
+    PlannedContribution,
     ProgressReport,
     quarter_of,
 )
@@ -79,9 +82,14 @@ def status_rule():
 
 
 def how_it_adds_up(indicator, plan_start_year, year):
-    """How a reported indicator's actual adds up its values, in words, and its total's label:
+    """How an indicator's actual adds up the reports' values, in words, and its total's label:
     the rules of `reported_actual`, for the page of an actual."""
     aggregation = Aggregation(indicator.aggregation)
+    if indicator.measure == Measure.PEOPLE_REACHED:
+        return (
+            f"the women and men that each approved report of {year}'s quarters gives, summed.",
+            f"Total {year}",
+        )
     if aggregation == Aggregation.CUMULATIVE:
         return (
             f"the values of every quarter since {plan_start_year}, up to the end of {year}, "
@@ -179,6 +187,7 @@ class ValueRow:
     quarter: int
     value: Decimal
     countries: frozenset = frozenset()  # country ids with a value above zero
+    by_sex: tuple = ()  # people reached: (women, men)
 
     @property
     def period(self):
@@ -226,14 +235,19 @@ def _summed(rows):
 def _latest(indicator, rows):
     if not rows:
         return IndicatorActual(None)
-    values = [r.value for r in rows]
+    return IndicatorActual(combined(indicator, [r.value for r in rows]), rows)
+
+
+def combined(indicator, values):
+    """Several activities' values of `indicator` as one: summed for a number, "yes" if any is
+    yes for a yes/no, averaged for a percent or a milestone; None for none."""
+    if not values:
+        return None
     if indicator.unit == Indicator.Unit.NUMBER:
-        value = sum(values, Decimal(0))
-    elif indicator.unit == Indicator.Unit.YES_NO:
-        value = max(values)
-    else:
-        value = (sum(values, Decimal(0)) / len(values)).quantize(CENT, ROUND_HALF_UP)
-    return IndicatorActual(value, rows)
+        return sum(values, Decimal(0))
+    if indicator.unit == Indicator.Unit.YES_NO:
+        return max(values)
+    return (sum(values, Decimal(0)) / len(values)).quantize(CENT, ROUND_HALF_UP)
 
 
 def approved_value_rows(indicators, until_year):
@@ -305,6 +319,7 @@ class IndicatorFigures:
     url: str  # the page listing what the actual is made of
     trend: list = field(default_factory=list)  # (quarter, actual by its end) of the year
     change: Decimal | None = None  # since the end of the previous quarter
+    planned: Decimal | None = None  # the activities' planned contributions, combined
 
     @property
     def baseline(self):
@@ -339,6 +354,7 @@ class IndicatorFigures:
             "percent_of_target": self.percent,
             "status": self.status,
             "change_since_last_quarter": number(self.change),
+            "planned_by_activities": number(self.planned),
         }
 
 
@@ -366,6 +382,58 @@ class IndicatorsMixin:
         return approved_value_rows(reported, self.year) if reported else {}
 
     @cached_property
+    def _people_rows(self):
+        """Expected result id → the ValueRows of people reached: the year's approved reports
+        of the activities counted for the result, valued women + men. One query."""
+        if not any(i.measure == Measure.PEOPLE_REACHED for i in self._indicators):
+            return {}
+        reports = (
+            ProgressReport.objects.approved()
+            .filter(year=self.year, activity__region=self.region)
+            .values_list(
+                "pk", "activity_id", "quarter", "people_reached_women", "people_reached_men"
+            )
+        )
+        rows = defaultdict(list)
+        for report_id, activity_id, quarter, women, men in reports:
+            if activity_id not in self.activity_ids:
+                continue
+            row = ValueRow(
+                None,
+                report_id,
+                activity_id,
+                self.year,
+                quarter,
+                Decimal(women + men),
+                by_sex=(women, men),
+            )
+            for result_id in self.rows.results_of[activity_id]:
+                rows[result_id].append(row)
+        return rows
+
+    @cached_property
+    def _planned(self):
+        """Indicator id → the planned contributions to it of the activities counted for its
+        expected result (`combined` makes them one). One query."""
+        reported = [i for i in self._indicators if not i.is_computed]
+        if not reported:
+            return {}
+        planned = defaultdict(list)
+        rows = PlannedContribution.objects.filter(
+            indicator__in=reported, activity__region=self.region
+        ).values_list("indicator_id", "indicator__expected_result_id", "activity_id", "value")
+        for indicator_id, result_id, activity_id, value in rows:
+            if activity_id in self._activities_of_result.get(result_id, ()):
+                planned[indicator_id].append(value)
+        return planned
+
+    def _rows_of(self, indicator):
+        """The ValueRows an indicator's actual adds up (its `from_reports`)."""
+        if indicator.measure == Measure.PEOPLE_REACHED:
+            return self._people_rows.get(indicator.expected_result_id, [])
+        return self._value_rows.get(indicator.pk, [])
+
+    @cached_property
     def indicators_by_result(self):
         """Expected result id → its IndicatorFigures: reported ones by code, then computed."""
         today = timezone.localdate()
@@ -378,10 +446,10 @@ class IndicatorsMixin:
         )
         for indicator in indicators:
             target = self._target(indicator)
-            if indicator.is_computed:
-                actual, trend, change = self._computed_actual(indicator), [], None
-            else:
+            if indicator.from_reports:
                 actual, trend, change = self._reported(indicator, today)
+            else:
+                actual, trend, change = self._computed_actual(indicator), [], None
             figures[indicator.expected_result_id].append(
                 IndicatorFigures(
                     indicator=indicator,
@@ -392,6 +460,7 @@ class IndicatorsMixin:
                     url=self._actual_url(indicator),
                     trend=trend,
                     change=change,
+                    planned=combined(indicator, self._planned.get(indicator.pk, [])),
                 )
             )
         return figures
@@ -412,7 +481,7 @@ class IndicatorsMixin:
         return None
 
     def _reported(self, indicator, today):
-        rows = self._value_rows.get(indicator.pk, [])
+        rows = self._rows_of(indicator)
         start = self.plan.start_year
         trend = []
         for quarter in range(1, 5):
@@ -448,7 +517,7 @@ class IndicatorsMixin:
             return self.scope.activity_list_url(
                 statuses=[Activity.Status.COMPLETED], result=result.code
             )
-        if indicator.is_computed:
+        if not indicator.from_reports:
             group = Measure(indicator.measure).group
             filters = {"result": result.code, "reached": "yes"}
             return self.scope.country_list_url(**({"group": group} | filters if group else filters))
@@ -456,6 +525,7 @@ class IndicatorsMixin:
         return f"{path}?plan={self.plan.code}&year={self.year}"
 
     def indicator_actual(self, indicator):
-        """The IndicatorActual of a reported `indicator` of the region, rows included."""
-        rows = self._value_rows.get(indicator.pk, [])
+        """The IndicatorActual of an indicator of the region whose actual adds up reports (its
+        `from_reports`), rows included."""
+        rows = self._rows_of(indicator)
         return reported_actual(indicator, rows, self.year, self.plan.start_year)

@@ -58,8 +58,8 @@ def test_it_creates_the_activity_with_its_links_and_one_history_row(client, asp_
         budget_amount="25000.50",
         currency="chf",
         focal_point=asp_editor.pk,
-        people_reached_women=12,
-        people_reached_men=9,
+        planned_participants_women=12,
+        planned_participants_men=9,
     )
 
     activity = Activity.objects.get(title="Spectrum management training for Pacific regulators")
@@ -71,7 +71,7 @@ def test_it_creates_the_activity_with_its_links_and_one_history_row(client, asp_
     assert {g.code for g in activity.target_groups.all()} == {"youth", "women-and-girls"}
     assert activity.budget_amount == Decimal("25000.50") and activity.currency == "CHF"
     assert activity.start_date == datetime.date(2026, 3, 1)
-    assert (activity.people_reached_women, activity.people_reached_men) == (12, 9)
+    assert (activity.planned_participants_women, activity.planned_participants_men) == (12, 9)
     assert activity.created_by == activity.updated_by == activity.focal_point == asp_editor
     assert activity.version == 1
 
@@ -157,7 +157,11 @@ def test_it_refuses_a_reference_another_activity_has(client, asp_editor):
     [
         ({"budget_amount": "-1"}, "budget_amount", "The budget cannot be negative."),
         ({"currency": "US"}, "currency", "three-letter ISO code"),
-        ({"people_reached_women": "-3"}, "people_reached_women", "greater than or equal to 0"),
+        (
+            {"planned_participants_women": "-3"},
+            "planned_participants_women",
+            "Give a number of people, 0 or more.",
+        ),
         ({"title": ""}, "title", "This field is required."),
         ({"start_date": ""}, "start_date", "This field is required."),
         ({"start_date": "31/02/2026"}, "start_date", "Enter a valid date."),

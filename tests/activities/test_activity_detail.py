@@ -15,6 +15,7 @@ from tests.factories import (
     ProgressReportFactory,
     UserFactory,
     activity_form_data,
+    approved_report,
 )
 
 
@@ -32,8 +33,8 @@ def test_it_shows_every_field(client, viewer):
         funding_source=Activity.FundingSource.ICT_DF,
         partners="APNIC",
         focal_point=focal_point,
-        people_reached_women=14,
-        people_reached_men=11,
+        planned_participants_women=14,
+        planned_participants_men=11,
     )
     activity.target_groups.set(TargetGroup.objects.filter(code="youth"))
     client.force_login(viewer)
@@ -54,9 +55,29 @@ def test_it_shows_every_field(client, viewer):
         "APNIC",
         "Youth",
         "Sione Tupou",
+        "Planned participants",
         "14 women, 11 men (25 in all)",
     ]:
         assert text in page, text
+
+
+def test_people_reached_are_its_approved_reports_and_the_plan_is_apart(client, viewer):
+    activity = ActivityFactory(planned_participants_women=40, planned_participants_men=30)
+    for quarter in (1, 2):
+        approved_report(
+            activity, 2026, quarter, people_reached_women=10 * quarter, people_reached_men=quarter
+        )
+    for quarter, state in [(3, "submitted"), (4, "draft")]:
+        ProgressReportFactory(
+            activity=activity, year=2026, quarter=quarter, state=state, people_reached_women=99
+        )
+    client.force_login(viewer)
+
+    page = client.get(activity.get_absolute_url()).text
+
+    assert "40 women, 30 men (70 in all)</dd>" in page  # the plan
+    # Reached: Q1 and Q2 only, the reports waiting for review or drafts do not count.
+    assert "30 women, 3 men (33 in all), from its approved progress reports" in page
 
 
 def test_it_shows_the_expected_results_and_countries_with_their_badges(client, viewer):
@@ -144,7 +165,7 @@ def test_the_number_of_queries_does_not_grow(client, asp_editor, django_assert_m
     client.get(small.get_absolute_url())  # the session and permissions, once
 
     cache.clear()  # each page is computed, not read from the cache
-    with django_assert_max_num_queries(18) as small_page:
+    with django_assert_max_num_queries(19) as small_page:
         client.get(small.get_absolute_url())
     with django_assert_max_num_queries(len(small_page.captured_queries)):
         response = client.get(large.get_absolute_url())

@@ -82,8 +82,8 @@ def full_activity():
         funding_source=Activity.FundingSource.ICT_DF,
         partners="APNIC, Tonga MEIDECC",
         focal_point=focal_point,
-        people_reached_women=120,
-        people_reached_men=95,
+        planned_participants_women=120,
+        planned_participants_men=95,
     )
     activity.target_groups.set(TargetGroup.objects.filter(code__in=["youth", "women-and-girls"]))
     return activity
@@ -133,7 +133,7 @@ def test_empty_optional_columns_export_as_empty_cells(client, viewer):
 
     assert values["end date"] == values["budget"] == values["funding source"] == ""
     assert values["focal point e-mail"] == values["target groups"] == values["reference"] == ""
-    assert values["people reached women"] == values["people reached men"] == "0"
+    assert values["planned participants women"] == values["planned participants men"] == "0"
 
 
 def test_the_xlsx_has_the_same_rows_with_dates_and_numbers_as_such(client, viewer):
@@ -159,7 +159,7 @@ def test_the_xlsx_has_the_same_rows_with_dates_and_numbers_as_such(client, viewe
     assert row["start date"] == datetime.datetime(2026, 3, 5)
     assert row["end date"] == datetime.datetime(2026, 12, 31)
     assert row["budget"] == 25000.5
-    assert row["people reached women"] == 120 and row["people reached men"] == 95
+    assert row["planned participants women"] == 120 and row["planned participants men"] == 95
     assert row["countries"] == "FJI; TON" and row["status"] == "Ongoing"
     assert row["focal point e-mail"] == "Mele.Tonga@example.org"
     # The header is bold and frozen; dates and numbers show as on the pages.
@@ -173,7 +173,7 @@ def test_the_xlsx_has_the_same_rows_with_dates_and_numbers_as_such(client, viewe
         return sheet.cell(row=row_number, column=HEADERS.index(header) + 1)
 
     assert cell("budget").number_format == "#,##0.00"  # 25,000.50
-    assert cell("people reached women").number_format == "#,##0"
+    assert cell("planned participants women").number_format == "#,##0"
     assert sheet.column_dimensions["C"].width == 40
 
 
@@ -322,8 +322,8 @@ def row_of(activity):
         activity.partners,
         "; ".join(group.name for group in activity.target_groups.order_by("order", "name")),
         focal_point.email if focal_point else "",
-        activity.people_reached_women,
-        activity.people_reached_men,
+        activity.planned_participants_women,
+        activity.planned_participants_men,
     ]
     return [spreadsheets.escape_formula(c) if isinstance(c, str) else c for c in cells]
 
@@ -381,8 +381,8 @@ def varied_activities():
             funding_source=funding_sources[n % len(funding_sources)],
             partners=DANGEROUS["partners"] if n == 3 else 'APNIC, "ISOC"; the regulator',
             focal_point=signs if n % 2 else None,
-            people_reached_women=n,
-            people_reached_men=1000 * n,
+            planned_participants_women=n,
+            planned_participants_men=1000 * n,
             countries=[["TON", "FJI", "WSM"], [], ["PNG"]][n % 3],
             expected_results=[["ASP3.4", "ASP1.3"], [], ["ASP5.1"]][n % 3],
         )

@@ -154,8 +154,8 @@ def test_confirm_creates_the_activities_with_their_links_and_one_history_row(cli
         partners="APNIC",
         target_groups="Youth; women-and-girls",
         focal_point_email="focal.point@ITU.int",
-        people_reached_women="120",
-        people_reached_men="95",
+        planned_participants_women="120",
+        planned_participants_men="95",
     )
     response = import_file(
         client,
@@ -178,7 +178,7 @@ def test_confirm_creates_the_activities_with_their_links_and_one_history_row(cli
     assert activity.funding_source == Activity.FundingSource.ICT_DF
     assert sorted(g.code for g in activity.target_groups.all()) == ["women-and-girls", "youth"]
     assert activity.focal_point == focal
-    assert (activity.people_reached_women, activity.people_reached_men) == (120, 95)
+    assert (activity.planned_participants_women, activity.planned_participants_men) == (120, 95)
     assert activity.created_by == activity.updated_by == asp_editor
     assert activity.version == 1
     history = list(activity.history.all())
@@ -331,8 +331,11 @@ def test_confirm_checks_again_and_saves_nothing_when_the_data_changed(client, as
         ),
         ({"budget": "-5"}, "row 2, budget: -5 is negative"),
         ({"budget": "lots"}, "row 2, budget: “lots” is not a number"),
-        ({"people_reached_men": "12.5"}, "row 2, people reached men: 12.5 is not a whole number"),
-        ({"people_reached_women": "-1"}, "row 2, people reached women: -1 is negative"),
+        (
+            {"planned_participants_men": "12.5"},
+            "row 2, planned participants men: 12.5 is not a whole number",
+        ),
+        ({"planned_participants_women": "-1"}, "row 2, planned participants women: -1 is negative"),
         (
             {"currency": "US$"},
             "row 2, currency: Give the currency's three-letter ISO code, e.g. USD.",
@@ -493,8 +496,8 @@ def test_numbers_are_read_from_number_cells_and_text(client, asp_editor):
             [
                 import_row(
                     budget=1234.5,
-                    people_reached_women=12,
-                    people_reached_men="1,200",
+                    planned_participants_women=12,
+                    planned_participants_men="1,200",
                     reference=2026014,
                 )
             ]
@@ -502,7 +505,7 @@ def test_numbers_are_read_from_number_cells_and_text(client, asp_editor):
     )
     activity = Activity.objects.get()
     assert activity.budget_amount == decimal.Decimal("1234.50")
-    assert (activity.people_reached_women, activity.people_reached_men) == (12, 1200)
+    assert (activity.planned_participants_women, activity.planned_participants_men) == (12, 1200)
     assert activity.reference == "2026014"
 
 
@@ -530,7 +533,7 @@ def test_a_5000_row_import_creates_every_activity(client, asp_editor):
             budget=str(n * 10),
             target_groups="Youth",
             focal_point_email="focal@itu.int",
-            people_reached_women=str(n % 50),
+            planned_participants_women=str(n % 50),
         )
         for n in range(5000)
     ]
@@ -547,7 +550,7 @@ def test_a_5000_row_import_creates_every_activity(client, asp_editor):
     assert sorted(r.code for r in sample.expected_results.all()) == ["ASP1.3", "ASP3.4"]
     assert sample.budget_amount == 43210
     assert sample.focal_point == focal
-    assert sample.people_reached_women == 4321 % 50
+    assert sample.planned_participants_women == 4321 % 50
     assert Activity.objects.get(reference="ASP-00007").title == "Activity 7"
     assert Activity.history.count() == history_rows + 5000
 

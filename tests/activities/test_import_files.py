@@ -217,7 +217,7 @@ def test_merged_cells_are_refused_with_where_they_are(editor_client):
 
 def test_a_formula_gives_its_calculated_value(editor_client):
     def formula(sheet):
-        sheet.cell(2, HEADERS.index("people reached women") + 1).value = "=10+20"
+        sheet.cell(2, HEADERS.index("planned participants women") + 1).value = "=10+20"
 
     data = xlsx_file([import_row()], prepare=formula)
     data = rewrite_sheet(
@@ -226,16 +226,18 @@ def test_a_formula_gives_its_calculated_value(editor_client):
     response = upload(editor_client, data)
     plan = response.context["plan"]
     assert not plan.has_errors, plan.error_rows[0].messages
-    assert plan.rows[0].activity.people_reached_women == 30
+    assert plan.rows[0].activity.planned_participants_women == 30
 
 
 def test_a_formula_without_a_value_is_an_error(editor_client):
     def formula(sheet):
-        sheet.cell(2, HEADERS.index("people reached women") + 1).value = "=10+20"
+        sheet.cell(2, HEADERS.index("planned participants women") + 1).value = "=10+20"
 
     response = upload(editor_client, xlsx_file([import_row()], prepare=formula))
     messages = [m for row in response.context["plan"].error_rows for m in row.messages]
-    assert messages == ["row 2, people reached women: a formula without a value; type the value"]
+    assert messages == [
+        "row 2, planned participants women: a formula without a value; type the value"
+    ]
 
 
 def test_a_sheet_declared_huge_reads_only_its_cells(editor_client):

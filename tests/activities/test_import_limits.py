@@ -125,8 +125,11 @@ def test_an_xlsx_value_beyond_the_headers_is_an_error_with_its_row_and_column(ed
     ("key", "message"),
     [
         ("budget", "budget: {n} is too large for a budget; at most 999,999,999,999.99"),
-        ("people_reached_women", "people reached women: {n} is too large; at most"),
-        ("people_reached_men", "people reached men: {n} is too large; at most 2,147,483,647"),
+        ("planned_participants_women", "planned participants women: {n} is too large; at most"),
+        (
+            "planned_participants_men",
+            "planned participants men: {n} is too large; at most 2,147,483,647",
+        ),
         ("tracker_id", "tracker id: “{n}” is not a tracker id"),
         ("countries", "countries: “{n}” is not a country"),
         ("expected_results", "expected results: {n} does not exist"),

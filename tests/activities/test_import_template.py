@@ -66,7 +66,7 @@ def test_it_has_the_header_row_and_no_data(client, viewer):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows == [tuple(HEADERS)]
     assert HEADERS[:3] == ["tracker id", "reference", "title"]
-    assert HEADERS[-2:] == ["people reached women", "people reached men"]
+    assert HEADERS[-2:] == ["planned participants women", "planned participants men"]
     assert len(HEADERS) == 18
     assert all(cell.font.b for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
@@ -127,7 +127,7 @@ def test_the_list_type_columns_show_a_hint(client, viewer, header):
 def test_people_reached_accept_whole_numbers_only(client, viewer):
     client.force_login(viewer)
 
-    validation = validation_of(download(client)["Activities"], "people reached women")
+    validation = validation_of(download(client)["Activities"], "planned participants women")
 
     assert validation.type == "whole"
     assert validation.operator == "greaterThanOrEqual" and validation.formula1 == "0"

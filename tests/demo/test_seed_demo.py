@@ -268,12 +268,14 @@ class TestTheDemoFixture:
         assert activities.filter(budget_amount__isnull=True).exists()
         assert not ProgressReport.objects.exclude(year__in=[2025, 2026]).exists()
 
-    def test_capacity_building_activities_report_people_reached_by_sex(self):
+    def test_capacity_building_activities_plan_participants_by_sex(self):
         training = Activity.objects.filter(
             modality=Activity.Modality.CAPACITY_BUILDING, status__in=["ongoing", "completed"]
         )
         assert training.exists()
-        assert not training.filter(people_reached_women=0, people_reached_men=0).exists()
+        assert not training.filter(
+            planned_participants_women=0, planned_participants_men=0
+        ).exists()
 
     def test_loading_it_a_second_time_changes_nothing(self):
         before = demo_state()

@@ -67,6 +67,8 @@ def test_no_page_scrolls_sideways(page, live_server, asp_editor, asp_work, login
         "activity form": "/activities/new/",
         "progress report": report.get_absolute_url(),
         "progress reports": "/progress-reports/",
+        "planned contributions": f"/activities/{activity.pk}/contributions/",
+        "expected result": f"/initiatives/WTDC-25/ASP3/results/4/?year={YEAR}",
     }
     wide = {}
     for name, path in pages.items():

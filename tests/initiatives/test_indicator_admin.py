@@ -118,10 +118,11 @@ def test_a_new_expected_result_gets_its_computed_indicators(admin_client):
         "CR",
         "LDC",
         "LLDC",
+        "PR",
         "SIDS",
     ]
     result.save()  # saved again: still once each
-    assert result.indicators.count() == 5
+    assert result.indicators.count() == 6
 
 
 def test_only_a_number_indicator_takes_a_breakdown(admin_client):

@@ -69,6 +69,7 @@ def test_it_answers_the_documented_shape_with_the_known_figures(signed_in, activ
         "ASP1.3-SIDS",
         "ASP1.3-LLDC",
         "ASP1.3-AC",
+        "ASP1.3-PR",
     ]
     assert indicators[0] == {
         "code": "ASP1.3-CR",
@@ -84,7 +85,10 @@ def test_it_answers_the_documented_shape_with_the_known_figures(signed_in, activ
         "percent_of_target": None,
         "status": "no_target",
         "change_since_last_quarter": None,
+        "planned_by_activities": None,
     }
+    # People reached: the approved Q2 report of the cable activity, 25 women and 10 men.
+    assert (indicators[-1]["measure"], indicators[-1]["actual"]) == ("people_reached", 35.0)
     assert results["ASP1.3"] == {
         "code": "ASP1.3",
         "activities": 2,

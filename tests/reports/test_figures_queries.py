@@ -14,14 +14,15 @@ pytestmark = pytest.mark.django_db
 # Every figure of a region: 1 for the ids of the plan's expected results of the region, 3 for the
 # activities' rows, 2 for the initiatives and their results, 2 for the countries and their
 # designations, 1 each for percent complete, funding and people reached, 2 for the stale
-# activities (their count and the first ones); 2 for the indicators of the expected results
-# and their targets (the JSON's; 3 more, the same whatever the data, once a reported indicator
-# has approved values: the values, their activities' countries and their breakdowns).
-REGION_FIGURES_QUERIES = 15
+# activities (their count and the first ones); 3 for the indicators of the expected results,
+# their targets and the approved reports of people reached (the JSON's; 3 more, the same
+# whatever the data, once a reported indicator has approved values: the values, their
+# activities' countries and their breakdowns).
+REGION_FIGURES_QUERIES = 16
 # All regions at once: the same rows, initiatives and countries, fetched once for all of them;
-# the indicators and their targets are fetched per region (2 for each region with initiatives:
-# Asia-Pacific only in the fixtures).
-ALL_REGION_FIGURES_QUERIES = 10
+# the indicators, their targets and the reports of people reached are fetched per region (3 for
+# each region with initiatives: Asia-Pacific only in the fixtures).
+ALL_REGION_FIGURES_QUERIES = 11
 
 
 def count_queries(compute, *args):

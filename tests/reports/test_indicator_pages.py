@@ -243,7 +243,7 @@ def test_the_trend_is_an_svg_that_reads_out_the_quarters(viewer_client, ixp_work
     assert b"style=" not in response.content  # the Content-Security-Policy allows none
     # A computed indicator has no quarterly trend: said, not drawn.
     computed = indicator_rows(page_tree(viewer_client.get(RESULT_PAGE)))["ASP3.4-CR"]
-    assert text(computed.xpath("td")[-1]) == "— no trend"
+    assert text(computed.xpath("td[@class='indicator-trend-cell']")[0]) == "— no trend"
 
 
 # --- Each actual leads to what makes it up ----------------------------------------------------
@@ -354,6 +354,54 @@ def test_every_computed_actual_opens_the_dashboards_list_of_as_many(viewer_clien
     completed = rows["ASP3.4-AC"].xpath(".//a[@class='indicator-actual']")[0].get("href")
     response = viewer_client.get(completed)
     assert response.context["paginator"].count == number(shown(rows["ASP3.4-AC"])["actual"])
+
+
+def test_people_reached_is_an_indicator_of_each_result_adding_up_its_approved_reports(
+    viewer_client,
+):
+    pacific = activity("IXP in Tonga and Fiji", ["TON", "FJI"])
+    lao = activity("IXP in Lao PDR", ["LAO"], results=("ASP3.4", "ASP1.3"))
+    cancelled = activity("Cancelled IXP in Nepal", ["NPL"], status=Activity.Status.CANCELLED)
+    approved_report(pacific, YEAR, 1, people_reached_women=12, people_reached_men=8)
+    approved_report(lao, YEAR, 2, people_reached_women=5, people_reached_men=0)
+    approved_report(pacific, 2025, 4, people_reached_women=100)  # last year
+    approved_report(cancelled, YEAR, 1, people_reached_women=100)  # cancelled: never counts
+    ProgressReportFactory(
+        activity=lao, year=YEAR, quarter=3, state="submitted", people_reached_women=100
+    )  # waiting for review: not yet
+
+    rows = indicator_rows(page_tree(viewer_client.get(RESULT_PAGE)))
+    page = actual_page(viewer_client, rows["ASP3.4-PR"])
+
+    assert shown(rows["ASP3.4-PR"])["actual"] == "25"
+    lines = [
+        [text(line.xpath("th")[0]), *(text(td) for td in line.xpath("td"))]
+        for line in page.xpath("//tr[@class='indicator-value-row']")
+    ]
+    assert lines == [
+        ["IXP in Tonga and Fiji", "2026 Q1", "20", "12 women, 8 men"],
+        ["IXP in Lao PDR", "2026 Q2", "5", "5 women, 0 men"],
+    ]
+    assert text(page.xpath("//td[contains(@class, 'indicator-total')]")[0]) == "25"
+    # The same reports as the dashboard's people reached, each counted once there.
+    assert figures_2026().people_reached["total"] == 25
+    other = indicator_rows(page_tree(viewer_client.get("/initiatives/WTDC-25/ASP1/results/3/")))
+    assert shown(other["ASP1.3-PR"])["actual"] == "5"  # Lao PDR's only
+
+
+def test_the_activitys_planned_participants_are_not_people_reached(viewer_client):
+    planned = activity("IXP in Tonga", ["TON"], planned_participants_women=400)
+
+    approved_report(planned, YEAR, 1, people_reached_women=3, people_reached_men=4)
+
+    rows = indicator_rows(page_tree(viewer_client.get(RESULT_PAGE)))
+    assert shown(rows["ASP3.4-PR"])["actual"] == "7"
+    assert figures_2026().people_reached == {
+        "women": 3,
+        "men": 4,
+        "total": 7,
+        "activities": figures_2026().people_reached["activities"],
+    }
 
 
 # --- Who sees what; what does not exist -------------------------------------------------------
@@ -486,6 +534,7 @@ def test_the_json_has_each_results_status_and_indicators(viewer_client, ixp_work
         "percent_of_target": 60,
         "status": None,
         "change_since_last_quarter": None,
+        "planned_by_activities": None,
     }
     # Every indicator's figures are the page's.
     for code, row in rows.items():
