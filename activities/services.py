@@ -25,6 +25,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from activities import history, permissions, signals
 from activities.models import (
@@ -735,12 +736,16 @@ def _save_indicator_values(report, entries, user):
             row._history_user = user
             row.save()
         if had != wanted:
-            row.breakdown.all().delete()
+            for part in row.breakdown.all():  # each with its history row, by `user`
+                part._history_user = user
+                part.delete()
             new_parts.extend(
                 IndicatorBreakdown(value=row, dimension=dimension, category=category, amount=a)
                 for (dimension, category), a in wanted.items()
             )
-    IndicatorBreakdown.objects.bulk_create(new_parts, batch_size=SAVE_BATCH)
+    bulk_create_with_history(
+        new_parts, IndicatorBreakdown, batch_size=SAVE_BATCH, default_user=user
+    )
 
 
 # --- Progress reports: save, and the workflow draft → submitted → approved | returned ---------

@@ -96,6 +96,7 @@ class IndicatorBreakdown(models.Model):
     category = models.CharField(max_length=12, validators=[validate_text])
     amount = models.DecimalField(max_digits=14, decimal_places=2)
 
+    history = HistoricalRecords()
     objects = IndicatorBreakdownManager()
 
     class Meta:

@@ -356,6 +356,28 @@ def test_a_changed_value_is_saved_with_the_report(client, asp_editor, report, tr
     assert report.version == 2  # values are part of the report: a save of it
 
 
+def test_a_changed_breakdown_keeps_its_old_parts_in_its_history(
+    client, asp_editor, report, trained
+):
+    client.force_login(asp_editor)
+    _form, values_form = edit_form(client, report)
+    changed = {
+        name(trained): "45",
+        name(trained, "sex-men"): "20",
+        name(trained, "country-TON"): "45",
+    }
+    data = {**progress_report_form_data(report), **as_posted(values_form, **changed)}
+
+    assert client.post(edit_url(report), data).status_code == 302
+
+    rows = IndicatorBreakdown.history.filter(dimension="sex", category="men")
+    assert [(row.history_type, row.amount) for row in rows.order_by("history_date")] == [
+        ("-", 15),
+        ("+", 20),
+    ]
+    assert {row.history_user for row in IndicatorBreakdown.history.all()} == {asp_editor}
+
+
 def test_emptying_a_value_deletes_it_and_its_breakdown(client, asp_editor, report, trained):
     client.force_login(asp_editor)
     _form, values_form = edit_form(client, report)
