@@ -419,6 +419,8 @@ async def first_after_writes(client, write_ids, result):
         for name, value in form_fields(form.text, having="version"):
             data.setdefault(name, []).append(value)
         data["status"] = ["completed"]
+        if not any(data.get("end_date", [])):  # a completed activity needs an end date
+            data["end_date"] = [datetime.date.today().isoformat()]
         saved = await client.post(edit_url, data=data)
         if saved.status_code != 302 or saved.headers.get("location") != f"/activities/{pk}/":
             measure.errors.append(
