@@ -250,15 +250,37 @@ def combined(indicator, values):
     return (sum(values, Decimal(0)) / len(values)).quantize(CENT, ROUND_HALF_UP)
 
 
-def approved_value_rows(indicators, until_year):
-    """Indicator id → the ValueRows of approved reports up to `until_year` for `indicators`,
-    of activities neither archived nor cancelled that advance the indicator's expected result.
-    Three queries: the values, the activities' countries, the values' breakdowns by country."""
+def summed_actual(indicator, sums, year, plan_start_year, until_quarter=4):
+    """The actual of a summed-per-period or cumulative `indicator` from its approved values'
+    `sums` by period ({(year, quarter): total}, `approved_period_sums`): what `reported_actual`
+    makes of the rows, without them."""
+    until = (year, until_quarter)
+    if indicator.aggregation == Aggregation.CUMULATIVE:
+        periods = [period for period in sums if (plan_start_year, 1) <= period <= until]
+    else:
+        periods = [(y, q) for y, q in sums if y == year and q <= until_quarter]
+    if not periods:
+        return None
+    return sum((sums[period] for period in periods), Decimal(0))
+
+
+def is_summed(indicator):
+    """Whether a reported indicator's actual is a sum of its values (summed per period or
+    cumulative): the dashboard adds those up in the database, by period."""
+    return not indicator.is_computed and indicator.aggregation in (
+        Aggregation.SUM,
+        Aggregation.CUMULATIVE,
+    )
+
+
+def approved_values(indicators, until_year):
+    """The values that count for `indicators` up to `until_year`: of approved reports, of
+    activities neither archived nor cancelled that advance the indicator's expected result."""
     advances = ActivityExpectedResult.objects.filter(
         activity=OuterRef("report__activity"),
         expected_result=OuterRef("indicator__expected_result"),
     )
-    values = list(
+    return (
         IndicatorValue.objects.filter(
             indicator__in=indicators,
             report__state=ProgressReport.State.APPROVED,
@@ -267,7 +289,30 @@ def approved_value_rows(indicators, until_year):
         )
         .exclude(report__activity__status=Activity.Status.CANCELLED)
         .filter(Exists(advances))
-        .values_list(
+    )
+
+
+def approved_period_sums(indicators, until_year):
+    """Indicator id → {(year, quarter): the sum of its `approved_values`}. One query, a row per
+    indicator and quarter whatever the number of values."""
+    sums = defaultdict(dict)
+    rows = (
+        approved_values(indicators, until_year)
+        .order_by()
+        .values("indicator_id", "report__year", "report__quarter")
+        .annotate(total=models.Sum("value"))
+        .values_list("indicator_id", "report__year", "report__quarter", "total")
+    )
+    for indicator_id, year, quarter, total in rows:
+        sums[indicator_id][(year, quarter)] = total
+    return sums
+
+
+def approved_value_rows(indicators, until_year):
+    """Indicator id → the ValueRows of `approved_values` up to `until_year` for `indicators`.
+    Three queries: the values, the activities' countries, the values' breakdowns by country."""
+    values = list(
+        approved_values(indicators, until_year).values_list(
             "pk",
             "indicator_id",
             "report_id",
@@ -378,8 +423,16 @@ class IndicatorsMixin:
 
     @cached_property
     def _value_rows(self):
-        reported = [i for i in self._indicators if not i.is_computed]
-        return approved_value_rows(reported, self.year) if reported else {}
+        """Indicator id → ValueRows, for the reported indicators whose actual needs its values
+        one by one (latest value, distinct countries)."""
+        by_value = [i for i in self._indicators if not i.is_computed and not is_summed(i)]
+        return approved_value_rows(by_value, self.year) if by_value else {}
+
+    @cached_property
+    def _period_sums(self):
+        """Indicator id → its values' sums by period, for the summed and cumulative ones."""
+        summed = [i for i in self._indicators if is_summed(i)]
+        return approved_period_sums(summed, self.year) if summed else {}
 
     @cached_property
     def _people_rows(self):
@@ -481,19 +534,24 @@ class IndicatorsMixin:
         return None
 
     def _reported(self, indicator, today):
-        rows = self._rows_of(indicator)
-        start = self.plan.start_year
         trend = []
         for quarter in range(1, 5):
             if (self.year, quarter) > quarter_of(today):
                 break
-            value = reported_actual(indicator, rows, self.year, start, quarter).value
-            trend.append((quarter, value))
-        actual = reported_actual(indicator, rows, self.year, start).value
+            trend.append((quarter, self._actual_until(indicator, quarter)))
+        actual = self._actual_until(indicator, 4)
         change = None
         if len(trend) >= 2 and trend[-1][1] is not None:
             change = trend[-1][1] - (trend[-2][1] or Decimal(0))
         return actual, trend, change
+
+    def _actual_until(self, indicator, quarter):
+        """An indicator's actual counting the year's quarters up to `quarter`."""
+        start = self.plan.start_year
+        if is_summed(indicator):
+            sums = self._period_sums.get(indicator.pk, {})
+            return summed_actual(indicator, sums, self.year, start, quarter)
+        return reported_actual(indicator, self._rows_of(indicator), self.year, start, quarter).value
 
     def _computed_actual(self, indicator):
         result_id = indicator.expected_result_id
@@ -527,5 +585,8 @@ class IndicatorsMixin:
     def indicator_actual(self, indicator):
         """The IndicatorActual of an indicator of the region whose actual adds up reports (its
         `from_reports`), rows included."""
-        rows = self._rows_of(indicator)
+        if is_summed(indicator):  # the dashboard has its sums only: its rows, for its page
+            rows = approved_value_rows([indicator], self.year).get(indicator.pk, [])
+        else:
+            rows = self._rows_of(indicator)
         return reported_actual(indicator, rows, self.year, self.plan.start_year)

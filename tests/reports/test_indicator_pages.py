@@ -455,8 +455,11 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client, ixp_work):
 def test_the_dashboard_takes_as_many_queries_with_many_indicators_and_reports_as_with_one(
     viewer_client,
 ):
+    # One of each way the dashboard reads values: summed by period, and one by one.
     first = indicator("1", "IXPs established", target=10)
     Reports().value(activity("IXP in Tonga", ["TON"]), YEAR, 1, first, 1)
+    latest = indicator("2", "Readiness", target=1, aggregation=Aggregation.LATEST)
+    Reports().value(activity("IXP in Samoa", ["WSM"]), YEAR, 1, latest, 1)
     queries_of(viewer_client, DASHBOARD)  # the session, once
     Reports().value(activity("IXP in Fiji", ["FJI"]), YEAR, 1, first, 1)  # a write: not cached
     with_one = queries_of(viewer_client, DASHBOARD)
@@ -472,12 +475,14 @@ def test_the_dashboard_takes_as_many_queries_with_many_indicators_and_reports_as
     with_many = queries_of(viewer_client, DASHBOARD)
 
     assert with_many == with_one
-    assert len(indicator_rows(page_tree(viewer_client.get(DASHBOARD)))) == 9  # none computed
+    assert len(indicator_rows(page_tree(viewer_client.get(DASHBOARD)))) == 10  # none computed
 
 
 def test_the_result_page_takes_as_many_queries_with_many_indicators_as_with_one(viewer_client):
     first = indicator("1", "IXPs established", target=10)
     Reports().value(activity("IXP in Tonga", ["TON"]), YEAR, 1, first, 1)
+    latest = indicator("2", "Readiness", aggregation=Aggregation.LATEST)
+    Reports().value(activity("IXP in Samoa", ["WSM"]), YEAR, 1, latest, 1)
     queries_of(viewer_client, RESULT_PAGE)
     with_one = queries_of(viewer_client, RESULT_PAGE)
 
