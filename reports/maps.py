@@ -264,16 +264,17 @@ def _on_map(ring, project, width, height):
 
 
 def _path(rings, project):
-    """SVG path data of rings, in pixels to a tenth, leaving out points under half a pixel
-    from the one before; a ring that shrinks to fewer than three points is left out."""
+    """SVG path data of rings, in whole pixels (a map 800 pixels wide needs no finer: the page
+    stays light), leaving out points under a pixel from the one before; a ring that shrinks to
+    fewer than three points is left out."""
     parts = []
     for ring in rings:
         points = []
         for lon, lat in ring:
-            x, y = project(lon, lat)
-            if not points or abs(x - points[-1][0]) + abs(y - points[-1][1]) >= 0.5:
+            x, y = (round(value) for value in project(lon, lat))
+            if not points or abs(x - points[-1][0]) + abs(y - points[-1][1]) >= 1:
                 points.append((x, y))
         if len(points) >= 3:
-            coordinates = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+            coordinates = " ".join(f"{x},{y}" for x, y in points)
             parts.append(f"M{coordinates}Z")
     return "".join(parts)

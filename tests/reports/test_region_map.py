@@ -198,3 +198,12 @@ def test_the_asset_names_its_source_and_licence_and_stays_small():
     assert "world-atlas 2.0.2" in asset["source"]
     assert "Public domain" in asset["licence"]
     assert maps.SHAPES_FILE.stat().st_size < 1_000_000
+
+
+def test_no_regions_map_weighs_down_its_pages(db):
+    """Whole pixels and no point closer than a pixel to the one before: the largest region's
+    outlines stay well under the 150 KB the whole dashboard should weigh (issue #18)."""
+    for region in Region.objects.prefetch_related("countries"):
+        codes = tuple(sorted(country.m49 for country in region.countries.all()))
+        outlines = maps.region_geometry(codes).outlines.values()
+        assert sum(len(outline.path) for outline in outlines) < 70_000, region.code
