@@ -547,11 +547,7 @@ class IndicatorValuesForm(forms.Form):
     def __init__(self, activity, data=None, *, report=None, merge=None):
         super().__init__(data)
         self.activity = activity
-        self.indicators = list(
-            Indicator.objects.reported()
-            .filter(expected_result__in=activity.expected_results.all())
-            .select_related("expected_result__initiative")
-        )
+        self.indicators = services.offered_indicators(activity.expected_results.all())
         self.countries = (
             list(activity.countries.order_by("name"))
             if any(indicator.by_country for indicator in self.indicators)

@@ -21,13 +21,7 @@ ASP_COUNTRIES = 39
 
 
 @pytest.fixture
-def signed_in(client, viewer):
-    client.force_login(viewer)
-    return client
-
-
-@pytest.fixture
-def activities(db):
+def reach(db):
     """Tonga, Nepal and Tuvalu reached (ongoing, completed); Afghanistan only planned and
     Kiribati only suspended: not reached."""
     ActivityFactory(countries=["TON", "NPL"], expected_results=["ASP3.4"], status="ongoing")
@@ -49,8 +43,8 @@ def classes(element):
     return set(element.get("class").split())
 
 
-def test_the_dashboard_map_draws_every_country_of_the_region_once(signed_in, activities):
-    links = map_links(signed_in.get(DASHBOARD))
+def test_the_dashboard_map_draws_every_country_of_the_region_once(viewer_client, reach):
+    links = map_links(viewer_client.get(DASHBOARD))
 
     asp = Country.objects.filter(region__code="ASP")
     assert len(links) == ASP_COUNTRIES
@@ -59,8 +53,8 @@ def test_the_dashboard_map_draws_every_country_of_the_region_once(signed_in, act
         assert link.get("href") == f"/countries/{iso3}/{PERIOD}"
 
 
-def test_tuvalu_and_nauru_are_dots_and_large_countries_outlines(signed_in, activities):
-    links = map_links(signed_in.get(DASHBOARD))
+def test_tuvalu_and_nauru_are_dots_and_large_countries_outlines(viewer_client, reach):
+    links = map_links(viewer_client.get(DASHBOARD))
 
     for iso3 in ["TUV", "NRU", "TON", "KIR"]:
         assert links[iso3].xpath("circle"), iso3
@@ -70,8 +64,8 @@ def test_tuvalu_and_nauru_are_dots_and_large_countries_outlines(signed_in, activ
         assert path.get("d").startswith("M"), iso3
 
 
-def test_reached_countries_are_marked_as_the_dashboard_counts_them(signed_in, activities):
-    response = signed_in.get(DASHBOARD)
+def test_reached_countries_are_marked_as_the_dashboard_counts_them(viewer_client, reach):
+    response = viewer_client.get(DASHBOARD)
     links = map_links(response)
 
     reached = {c.country.iso3 for c in response.context["figures"].countries if c.reached}
@@ -83,8 +77,8 @@ def test_reached_countries_are_marked_as_the_dashboard_counts_them(signed_in, ac
     assert text(links["AFG"].xpath("title")[0]) == "Afghanistan: not reached in 2026, LDC, LLDC"
 
 
-def test_ldc_sids_and_lldc_are_marked_by_class_and_named_in_the_title(signed_in, activities):
-    response = signed_in.get(DASHBOARD)
+def test_ldc_sids_and_lldc_are_marked_by_class_and_named_in_the_title(viewer_client, reach):
+    response = viewer_client.get(DASHBOARD)
     links = map_links(response)
 
     for figures in response.context["figures"].countries:
@@ -96,12 +90,14 @@ def test_ldc_sids_and_lldc_are_marked_by_class_and_named_in_the_title(signed_in,
     assert {"map-ldc", "map-sids"} <= classes(links["KIR"])
     # Lao PDR graduates from LDC in November 2026: still an LDC in 2026, not in 2027.
     assert {"map-ldc", "map-lldc"} <= classes(links["LAO"])
-    in_2027 = map_links(signed_in.get("/dashboard/ASP/?plan=WTDC-25&year=2027"))
+    in_2027 = map_links(viewer_client.get("/dashboard/ASP/?plan=WTDC-25&year=2027"))
     assert "map-ldc" not in classes(in_2027["LAO"])
 
 
-def test_the_legend_names_each_mark_in_words(signed_in, activities):
-    legend = page_tree(signed_in.get(DASHBOARD)).xpath("//ul[contains(@class, 'map-legend')]")[0]
+def test_the_legend_names_each_mark_in_words(viewer_client, reach):
+    legend = page_tree(viewer_client.get(DASHBOARD)).xpath("//ul[contains(@class, 'map-legend')]")[
+        0
+    ]
 
     items = [text(item) for item in legend.xpath("li")]
     assert items == [
@@ -114,8 +110,8 @@ def test_the_legend_names_each_mark_in_words(signed_in, activities):
     ]
 
 
-def test_the_map_sits_in_the_countries_reached_section_before_its_table(signed_in, activities):
-    tree = page_tree(signed_in.get(DASHBOARD))
+def test_the_map_sits_in_the_countries_reached_section_before_its_table(viewer_client, reach):
+    tree = page_tree(viewer_client.get(DASHBOARD))
 
     reach = tree.xpath("//section[@aria-labelledby='reach']")[0]
     figure = reach.xpath(".//figure[@class='region-map']")[0]
@@ -123,9 +119,9 @@ def test_the_map_sits_in_the_countries_reached_section_before_its_table(signed_i
     assert figure.getnext().get("class") == "table unreached-table"
 
 
-def test_the_regional_report_carries_the_same_map(signed_in, activities):
-    on_dashboard = map_links(signed_in.get(DASHBOARD))
-    in_report = map_links(signed_in.get(REPORT))
+def test_the_regional_report_carries_the_same_map(viewer_client, reach):
+    on_dashboard = map_links(viewer_client.get(DASHBOARD))
+    in_report = map_links(viewer_client.get(REPORT))
 
     assert len(in_report) == ASP_COUNTRIES
     assert {iso3: classes(a) for iso3, a in in_report.items()} == {
@@ -136,15 +132,15 @@ def test_the_regional_report_carries_the_same_map(signed_in, activities):
     }
 
 
-def test_the_map_draws_the_year_asked_for(signed_in, activities):
-    links = map_links(signed_in.get("/dashboard/ASP/?plan=WTDC-25&year=2028"))
+def test_the_map_draws_the_year_asked_for(viewer_client, reach):
+    links = map_links(viewer_client.get("/dashboard/ASP/?plan=WTDC-25&year=2028"))
 
     assert not [iso3 for iso3, a in links.items() if "map-reached" in classes(a)]
     assert links["TON"].get("href") == "/countries/TON/?plan=WTDC-25&year=2028"
 
 
-def test_asia_pacific_is_drawn_in_one_piece_across_the_antimeridian(signed_in, activities):
-    links = map_links(signed_in.get(DASHBOARD))
+def test_asia_pacific_is_drawn_in_one_piece_across_the_antimeridian(viewer_client, reach):
+    links = map_links(viewer_client.get(DASHBOARD))
 
     def dot_x(iso3):
         return float(links[iso3].xpath("circle")[0].get("cx"))
@@ -167,10 +163,10 @@ def test_every_country_of_every_region_has_an_outline_or_a_point(db):
                 assert 0 <= outline.dot_y <= geometry.height, country.name
 
 
-def test_a_country_missing_from_the_asset_is_named_under_the_map(signed_in, activities):
+def test_a_country_missing_from_the_asset_is_named_under_the_map(viewer_client, reach):
     Country.objects.filter(iso3="TON").update(m49="999")
 
-    tree = page_tree(signed_in.get(DASHBOARD))
+    tree = page_tree(viewer_client.get(DASHBOARD))
 
     links = tree.xpath("//svg[@class='region-map-svg']//a")
     assert len(links) == ASP_COUNTRIES - 1
@@ -179,7 +175,7 @@ def test_a_country_missing_from_the_asset_is_named_under_the_map(signed_in, acti
     assert caption.xpath("a")[0].get("href") == f"/countries/TON/{PERIOD}"
 
 
-def test_drawing_the_map_makes_no_query(activities, django_assert_num_queries):
+def test_drawing_the_map_makes_no_query(reach, django_assert_num_queries):
     region = Region.objects.get(code="ASP")
     figures = region_figures(region, ActionPlan.objects.get(code="WTDC-25"), 2026)
     figures.countries  # noqa: B018 - the page has counted them already for its tables
