@@ -415,8 +415,16 @@ class ExpectedResult(models.Model):
     )
     number = models.PositiveSmallIntegerField()
     text = models.TextField(validators=[validate_multiline_text])
+    continues = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        related_name="continued_by",
+        blank=True,
+        help_text="The expected results of earlier action plans that this one carries on: "
+        "activities linked to them count for this one in this plan's figures.",
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[continues])
     objects = ExpectedResultManager()
 
     class Meta:
