@@ -14,6 +14,7 @@ REFERENCE_MODELS = [
     ("initiatives", "actionplan"),
     ("initiatives", "region"),
     ("initiatives", "country"),
+    ("initiatives", "countrygroup"),
     ("initiatives", "designation"),
     ("initiatives", "initiative"),
     ("initiatives", "expectedresult"),

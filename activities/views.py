@@ -54,6 +54,8 @@ def _activity_list_body(request):
     paginator, page, page_error = list_page(
         filterset.qs, request.GET.get("page"), ACTIVITIES_PER_PAGE
     )
+    if page:
+        page.object_list = filterset.mark_counted_via(page.object_list)
     context = {
         "filterset": filterset,
         "paginator": paginator,
@@ -112,6 +114,13 @@ def _activity_page_shared(pk):
         Prefetch("countries", queryset=Country.objects.with_designations()),
         Prefetch(
             "expected_results",
+            queryset=ExpectedResult.objects.select_related("initiative__action_plan").order_by(
+                "initiative__code", "number"
+            ),
+        ),
+        # The later plans' results that continue them: the activity counts for those too.
+        Prefetch(
+            "expected_results__continued_by",
             queryset=ExpectedResult.objects.select_related("initiative__action_plan").order_by(
                 "initiative__code", "number"
             ),

@@ -137,6 +137,14 @@ def clear():
         # Reference data last: the activities' links PROTECT it. Its history rows too, should
         # an administrator have edited it meanwhile.
         removed = {}
+        # The links of the results it made to those that continue them, or that they continue
+        # (demo.reference_data maps its earlier plan's results to the current plan's).
+        _delete(
+            ExpectedResult.continues.through.objects.filter(
+                Q(from_expectedresult__in=generated_results())
+                | Q(to_expectedresult__in=generated_results())
+            )
+        )
         indicators = generated_indicators()
         other_values = IndicatorValue.objects.filter(indicator__in=indicators)
         _delete(IndicatorBreakdown.objects.filter(value__in=other_values))

@@ -1,8 +1,11 @@
 """The reference data a sector-wide deployment has and the fixtures lack, made by
 `generate_demo_data` where it is missing (`make_reference_data`): initiatives for every region
-without any in the current plan, and an earlier action plan with initiatives for every region.
+without any in the current plan, an earlier action plan with initiatives for every region, and
+the mapping of the earlier plan's expected results to the current plan's that continue them.
 Their texts say that they are generated (the marks of demo.generated); they get no history
 rows."""
+
+from collections import defaultdict
 
 from activities.signals import bulk_saved
 from demo.generated import GENERATED_TEXT, PLAN_CODE_PREFIX, DemoDataError, current_plan
@@ -16,7 +19,10 @@ PLAN_YEARS = 4  # a WTDC action plan runs four years, from one conference to the
 def make_reference_data(as_of):
     """Make the reference data that a sector-wide deployment has and the fixtures lack, where
     it is missing: initiatives for every region in the current plan, and one earlier plan
-    with initiatives for every region. Real reference data is never changed.
+    with initiatives for every region, each of its expected results continued by one (or two)
+    of the current plan's (`_map_continues`). Real reference data is never changed, but for
+    the links from the current plan's results to the earlier ones they continue, which
+    `demo.generated.clear()` removes with the earlier plan.
 
     Returns the plans to draw from, earliest first, and how many initiatives and expected
     results it created.
@@ -52,9 +58,52 @@ def make_reference_data(as_of):
         made = _make_initiatives(each, regions)
         initiatives += made
         results += made * RESULTS_PER_INITIATIVE
-    if initiatives:
+    mapped = _map_continues(earlier, plan)
+    if initiatives or mapped:
         bulk_saved.send(sender=Initiative)
     return [earlier, plan], initiatives, results
+
+
+def _map_continues(earlier, plan):
+    """Map each expected result of `earlier` that no result of `plan` continues yet to the
+    result of `plan` at the same place in its region (in the order of initiative codes and
+    numbers, round again where `plan` has fewer), and the last result of each earlier
+    initiative to the next one too (a result split in two): what administrators set between
+    two plans, so that activities still linked to `earlier` count in `plan`'s figures.
+    Deterministic; returns how many links it made."""
+    link = ExpectedResult.continues.through
+    already = set(
+        link.objects.filter(
+            to_expectedresult__initiative__action_plan=earlier,
+            from_expectedresult__initiative__action_plan=plan,
+        ).values_list("to_expectedresult_id", flat=True)
+    )
+    continuing = _results_by_region(plan)
+    links = []
+    for region_id, results in _results_by_region(earlier).items():
+        later = continuing.get(region_id)
+        if not later:
+            continue
+        for place, (pk, number) in enumerate(results):
+            if pk in already:
+                continue
+            targets = {later[place % len(later)][0]}
+            if number == RESULTS_PER_INITIATIVE:
+                targets.add(later[(place + 1) % len(later)][0])
+            links += [link(from_expectedresult_id=to, to_expectedresult_id=pk) for to in targets]
+    link.objects.bulk_create(links)
+    return len(links)
+
+
+def _results_by_region(plan):
+    """Region id → [(pk, number)] of `plan`'s expected results, by initiative code and number."""
+    by_region = defaultdict(list)
+    results = ExpectedResult.objects.filter(initiative__action_plan=plan).order_by(
+        "initiative__code", "number"
+    )
+    for pk, number, region_id in results.values_list("pk", "number", "initiative__region_id"):
+        by_region[region_id].append((pk, number))
+    return by_region
 
 
 def _make_initiatives(plan, regions):

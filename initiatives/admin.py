@@ -11,7 +11,7 @@ import re
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 
 from initiatives import target_spreadsheet
 from initiatives.history_admin import HistoryAdmin
@@ -32,16 +32,17 @@ EXPECTED_RESULT_CODE = re.compile(r"(?P<initiative>[A-Za-z0-9-]+)\.(?P<number>\d
 
 
 class CurrentGroupFilter(admin.SimpleListFilter):
-    """Countries in the LDC, SIDS or LLDC group today (groups change as countries graduate)."""
+    """Rows in a country group today (groups change as countries join and leave them): the
+    countries, or the activities with a country in it, as their queryset's `in_group` says."""
 
     title = "group today"
     parameter_name = "group"
 
     def lookups(self, request, model_admin):
-        return CountryGroup.choices
+        return CountryGroup.objects.values_list("code", "name")
 
     def queryset(self, request, queryset):
-        if self.value() not in CountryGroup.values:
+        if self.value() not in {code for code, _ in self.lookup_choices}:
             return None
         return queryset.in_group(self.value())
 
@@ -88,7 +89,7 @@ class CountryAdmin(HistoryAdmin):
     inlines = [DesignationInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("designations")
+        return super().get_queryset(request).with_designations()
 
     @admin.display(description="other names", ordering="other_names")
     def other_names_shown(self, country):
@@ -97,7 +98,38 @@ class CountryAdmin(HistoryAdmin):
     @admin.display(description="groups today")
     def groups_today(self, country):
         # Reads the prefetched designations: no query per row.
-        return ", ".join(country.current_groups)
+        return ", ".join(group.code for group in country.current_groups)
+
+
+class MemberInline(admin.TabularInline):
+    """A group's members, each for a span of time, as a country's designations are."""
+
+    model = Designation
+    fields = ["country", "start_date", "end_date", "note"]
+    autocomplete_fields = ["country"]
+    verbose_name = "member"
+    verbose_name_plural = "members (a country leaves the group on its end date)"
+    extra = 0
+
+
+@admin.register(CountryGroup)
+class CountryGroupAdmin(HistoryAdmin):
+    list_display = ["code", "name", "region", "position", "member_count"]
+    list_filter = ["region"]
+    search_fields = ["code", "name", "member_name", "source"]
+    list_select_related = ["region"]
+    inlines = [MemberInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_count=Count("designations"))
+
+    def get_readonly_fields(self, request, obj=None):
+        # Designations name their group by code, and lists' addresses carry it (?group=PIC).
+        return ["code"] if obj else []
+
+    @admin.display(description="memberships", ordering="member_count")
+    def member_count(self, group):
+        return group.member_count
 
 
 @admin.register(Designation)
@@ -105,7 +137,7 @@ class DesignationAdmin(HistoryAdmin):
     list_display = ["country", "group", "start_date", "end_date", "in_force_today"]
     list_filter = ["group", "country__region"]
     search_fields = ["country__name", "country__other_names", "country__iso3", "note"]
-    list_select_related = ["country"]
+    list_select_related = ["country", "group"]
     autocomplete_fields = ["country"]
 
     @admin.display(description="in force today", boolean=True)
@@ -150,14 +182,54 @@ class IndicatorInline(admin.StackedInline):
     show_change_link = True  # its targets are edited on its own page
 
 
+class ExpectedResultForm(forms.ModelForm):
+    """An expected result, and the earlier plans' results it continues: only results of plans
+    that start before its own (`ExpectedResult.validate_continues`)."""
+
+    class Meta:
+        model = ExpectedResult
+        fields = ["initiative", "number", "text", "continues"]
+
+    def clean(self):
+        cleaned = super().clean()
+        initiative, continues = cleaned.get("initiative"), cleaned.get("continues")
+        if initiative and continues:
+            earlier = continues.select_related("initiative__action_plan")
+            try:
+                self.instance.validate_continues(earlier, initiative.action_plan)
+            except forms.ValidationError as error:
+                self.add_error("continues", error)
+        return cleaned
+
+
 @admin.register(ExpectedResult)
 class ExpectedResultAdmin(HistoryAdmin):
-    list_display = ["code", "short_label", "action_plan", "initiative__region"]
+    form = ExpectedResultForm
+    list_display = ["code", "short_label", "action_plan", "initiative__region", "continues_shown"]
     list_filter = ["initiative__action_plan", "initiative__region", "initiative"]
     search_fields = ["initiative__code", "text"]
     list_select_related = ["initiative__action_plan", "initiative__region"]
-    autocomplete_fields = ["initiative"]
+    autocomplete_fields = ["initiative", "continues"]
     inlines = [IndicatorInline]
+
+    def get_queryset(self, request):
+        # The results each one continues, with their plans: no query per row.
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "continues",
+                    queryset=ExpectedResult.objects.select_related(
+                        "initiative__action_plan"
+                    ).order_by("initiative__code", "number"),
+                )
+            )
+        )
+
+    @admin.display(description="continues")
+    def continues_shown(self, expected_result):
+        return ", ".join(result.code_in_plan for result in expected_result.continues.all())
 
     @admin.display(description="code")
     def code(self, expected_result):

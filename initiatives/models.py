@@ -1,5 +1,5 @@
-"""Reference data: action plans, ITU-D regions, countries and their LDC/SIDS/LLDC designations,
-regional initiatives and their expected results.
+"""Reference data: action plans, ITU-D regions, countries and the groups they are in (LDC, SIDS,
+LLDC and groups of our own), regional initiatives and their expected results.
 
 Every model has a natural key, so fixtures name rows by their codes and never by integer ids.
 """
@@ -111,10 +111,86 @@ class Region(models.Model):
         return (self.code,)
 
 
-class CountryGroup(models.TextChoices):
-    LDC = "LDC", "Least developed country"
-    SIDS = "SIDS", "Small island developing state"
-    LLDC = "LLDC", "Landlocked developing country"
+class CountryGroupQuerySet(models.QuerySet):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+    def offered_in(self, region):
+        """The groups a region's pages offer: those of every region and the region's own."""
+        return self.filter(Q(region__isnull=True) | Q(region=region))
+
+    def offered_everywhere(self):
+        """The groups every region's pages offer, and the pages of all regions (LDC, SIDS,
+        LLDC)."""
+        return self.filter(region__isnull=True)
+
+
+class CountryGroup(models.Model):
+    """A group of countries that the figures count apart: the UN's LDC, SIDS and LLDC, or a
+    group of our own such as the Pacific island countries. Its members are its designations,
+    each for a span of time, so a country joins or leaves a group on a date."""
+
+    # A designation names its group by code (initiatives 0010 kept the LDC/SIDS/LLDC codes in
+    # place), and the code is in the lists' URLs (?group=PIC): it does not change once made.
+    code = models.CharField(
+        max_length=10,
+        unique=True,
+        help_text="A short code, e.g. PIC: it is in the lists' web addresses and cannot change.",
+        validators=[validate_text],
+    )
+    name = models.CharField(
+        max_length=100,
+        unique=True,
+        help_text="The group's name as a heading says it, e.g. Pacific island countries.",
+        validators=[validate_text],
+    )
+    member_name = models.CharField(
+        max_length=100,
+        help_text="What a member is called, e.g. Pacific island country.",
+        validators=[validate_text],
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="country_groups",
+        null=True,
+        blank=True,
+        help_text="Offered on this region's pages only. Empty: on every region's pages and on "
+        "the pages of all regions.",
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="The groups are shown in this order (then by code)."
+    )
+    source = models.TextField(
+        blank=True,
+        help_text="Where the membership comes from, so that it can be checked.",
+        validators=[validate_multiline_text],
+    )
+
+    history = HistoricalRecords()
+    objects = CountryGroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=CODE_REGEX),
+                name="countrygroup_code_url_safe",
+                violation_error_message=CODE_MESSAGE,
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    def natural_key(self):
+        return (self.code,)
+
+    natural_key.dependencies = ["initiatives.region"]
+
+    @property
+    def sort_key(self):
+        return (self.position, self.code)
 
 
 def _active_on(day, prefix=""):
@@ -145,7 +221,8 @@ class CountryQuerySet(models.QuerySet):
         return self.filter(region=region)
 
     def in_group(self, group, on=None):
-        """Countries that are in `group` (LDC, SIDS or LLDC) on the date `on` (default: today)."""
+        """Countries that are in `group` (a CountryGroup or its code: LDC, PIC…) on the date
+        `on` (default: today)."""
         day = on or datetime.date.today()
         return self.filter(
             pk__in=Designation.objects.filter(_active_on(day), group=group).values("country_id")
@@ -165,8 +242,12 @@ class CountryQuerySet(models.QuerySet):
         )
 
     def with_designations(self):
-        """Fetch the designations with the countries, for badges without a query per row."""
-        return self.select_related("region").prefetch_related("designations")
+        """Fetch the designations and their groups with the countries, for badges without a
+        query per row."""
+        designations = Designation.objects.select_related("group")
+        return self.select_related("region").prefetch_related(
+            models.Prefetch("designations", queryset=designations)
+        )
 
     def search(self, text):
         """Countries whose name or one of whose other names contains each word of `text`
@@ -247,16 +328,13 @@ class Country(models.Model):
         return [self.name, *self.other_name_list]
 
     def groups_on(self, day=None):
-        """The groups (LDC, SIDS, LLDC) this country is in on `day` (default: today).
+        """The CountryGroups this country is in on `day` (default: today), in their order.
 
         Reads the designations already fetched by `with_designations()` when there are some, so a
         list of countries shows its badges without a query per country.
         """
         day = day or datetime.date.today()
-        return sorted(
-            {d.group for d in self.designations.all() if d.is_active_on(day)},
-            key=[g.value for g in CountryGroup].index,
-        )
+        return _in_order(d.group for d in self.designations.all() if d.is_active_on(day))
 
     @property
     def current_groups(self):
@@ -266,10 +344,12 @@ class Country(models.Model):
         """The groups this country was in on at least one day of `year`: what a year's figures
         count it as (Lao PDR is an LDC in 2026, the year it graduated). Reads prefetched
         designations like `groups_on`."""
-        return sorted(
-            {d.group for d in self.designations.all() if d.is_active_during(year)},
-            key=[g.value for g in CountryGroup].index,
-        )
+        return _in_order(d.group for d in self.designations.all() if d.is_active_during(year))
+
+
+def _in_order(groups):
+    """`groups` once each, in their order (position, then code)."""
+    return sorted({group.code: group for group in groups}.values(), key=lambda g: g.sort_key)
 
 
 class DesignationManager(models.Manager):
@@ -278,7 +358,8 @@ class DesignationManager(models.Manager):
 
 
 class Designation(models.Model):
-    """A country's membership of the LDC, SIDS or LLDC group for a span of time.
+    """A country's membership of a country group (LDC, SIDS, LLDC or one of ours) for a span
+    of time.
 
     `start_date` empty means "since before our records"; `end_date` empty means "still in force".
     The end date is the day the country left the group (its graduation date): it is no longer in
@@ -286,7 +367,13 @@ class Designation(models.Model):
     """
 
     country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="designations")
-    group = models.CharField(max_length=4, choices=CountryGroup.choices)
+    group = models.ForeignKey(
+        CountryGroup,
+        on_delete=models.PROTECT,
+        to_field="code",
+        db_column="group",
+        related_name="designations",
+    )
     start_date = models.DateField(null=True, blank=True, help_text="Empty: since before records.")
     end_date = models.DateField(
         null=True,
@@ -324,12 +411,12 @@ class Designation(models.Model):
 
     def __str__(self):
         span = f"{self.start_date or '…'} – {self.end_date or '…'}"
-        return f"{self.country} {self.group} ({span})"
+        return f"{self.country} {self.group_id} ({span})"
 
     def natural_key(self):
-        return (*self.country.natural_key(), self.group, self.start_date)
+        return (*self.country.natural_key(), self.group_id, self.start_date)
 
-    natural_key.dependencies = ["initiatives.country"]
+    natural_key.dependencies = ["initiatives.country", "initiatives.countrygroup"]
 
     def is_active_on(self, day):
         return (self.start_date is None or self.start_date <= day) and (
@@ -455,6 +542,31 @@ class ExpectedResult(models.Model):
     @property
     def code(self):
         return f"{self.initiative.code}.{self.number}"
+
+    @property
+    def code_in_plan(self):
+        """The code with its plan's, for a result shown beside another plan's: "GEN-22 ASP1.2"
+        (fetch it with its initiative's action plan)."""
+        return f"{self.initiative.action_plan.code} {self.code}"
+
+    def validate_continues(self, earlier_results, plan):
+        """Raise ValidationError unless each of `earlier_results` may be continued by this
+        result in `plan` (its initiative's action plan): a result of a plan that starts before
+        it, never this result itself. A many-to-many link has no check constraint: the admin
+        form, and any code that sets `continues`, asks this."""
+        wrong = [
+            result
+            for result in earlier_results
+            if result.pk == self.pk or result.initiative.action_plan.start_year >= plan.start_year
+        ]
+        if wrong:
+            codes = ", ".join(result.code_in_plan for result in wrong)
+            raise ValidationError(
+                f"An expected result continues results of earlier action plans only (plans "
+                f"that start before {plan.code}, {plan.start_year}), never itself: remove "
+                f"{codes}.",
+                code="continues_not_earlier",
+            )
 
     @property
     def short_label(self):

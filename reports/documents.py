@@ -168,13 +168,13 @@ def _annexes(document, figures):
             header,
             [
                 [
-                    " ".join([row.country.name, *row.groups]),
+                    " ".join([row.country.name, *(group.code for group in row.groups)]),
                     *(cell.activities or EMPTY_CELL for cell in cells),
                 ]
                 for row, cells in rows
             ],
         )
-    document.add_heading("Annex B: LDC, SIDS and LLDC countries not reached", level=1)
+    document.add_heading("Annex B: Countries not reached, by group", level=1)
     _table(
         document,
         ["Group", "Reached", "Not reached"],

@@ -41,7 +41,7 @@ class Table:
 
 
 def _groups(groups):
-    return LIST_SEPARATOR.join(groups)
+    return LIST_SEPARATOR.join(group.code for group in groups)
 
 
 def _money(amount):
@@ -219,11 +219,11 @@ def countries_table(figures):
 
 
 def unreached_table(figures):
-    """The LDC, SIDS and LLDC countries not reached, one row per group and country (a country
-    in two groups has two rows)."""
+    """The countries not reached of each group the region counts (LDC, SIDS, LLDC and its own),
+    one row per group and country (a country in two groups has two rows)."""
     header = ["group", "country", "ISO alpha-3"]
     rows = [
-        [reach.group, country.name, country.iso3]
+        [reach.group.code, country.name, country.iso3]
         for reach in figures.group_reach
         for country in reach.unreached
     ]

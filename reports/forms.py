@@ -9,10 +9,12 @@ import datetime
 from django import forms
 from django.http import Http404
 
-from initiatives.models import ActionPlan, CountryGroup
+from initiatives.models import ActionPlan
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 YES_NO = [("yes", "Yes"), ("no", "No")]
+# `?work=all`: the dashboards count all work in the year, whatever the plan of its results.
+ALL_WORK = "all"
 
 
 def default_year(plan, today=None):
@@ -22,7 +24,8 @@ def default_year(plan, today=None):
 
 
 class PeriodForm(forms.Form):
-    """?plan=CODE&year=YYYY of a reports page; both optional.
+    """?plan=CODE&year=YYYY of a reports page; both optional; and on the dashboards and their
+    lists, ?work=all to count all work in the year whatever its plan (`all_work`).
 
     Defaults: the current action plan, and today's year when it is in the plan's years, else
     the plan's first year. Once valid, `cleaned_data["plan"]` is an ActionPlan and
@@ -48,6 +51,17 @@ class PeriodForm(forms.Form):
             "max_value": f"The year is between {FIRST_YEAR} and {LAST_YEAR}.",
         },
     )
+    work = forms.ChoiceField(
+        choices=[
+            ("", "For the plan's expected results"),
+            (ALL_WORK, "All work in the year, whatever its plan"),
+        ],
+        required=False,
+        label="Activities counted",
+        help_text="All work also counts the activities that advance only an earlier plan's "
+        "results, in the activities and countries reached.",
+        error_messages={"invalid_choice": "Choose the plan's expected results or all work."},
+    )
 
     def __init__(self, data, **kwargs):
         # A copy: the defaults are filled in so that the picker shows what the page shows.
@@ -68,9 +82,16 @@ class PeriodForm(forms.Form):
         return cleaned
 
     @property
+    def all_work(self):
+        """Whether the valid form asks for all work in the year, whatever its plan."""
+        return self.cleaned_data["work"] == ALL_WORK
+
+    @property
     def query(self):
-        """?plan=&year= of the valid form, for links to other pages of the same period."""
-        return {"plan": self.cleaned_data["plan"].code, "year": self.cleaned_data["year"]}
+        """?plan=&year= (and &work=all) of the valid form, for links to other pages of the same
+        period."""
+        work = {"work": ALL_WORK} if self.all_work else {}
+        return {"plan": self.cleaned_data["plan"].code, "year": self.cleaned_data["year"], **work}
 
 
 def period_form(request):
@@ -104,13 +125,14 @@ class CountryListForm(RegionListForm):
     """The filters of a region's list of countries: ?group=LDC&reached=yes&result=ASP1.3 or
     &initiative=ASP1 (reached then means reached by that result's or initiative's activities)."""
 
-    group = forms.ChoiceField(choices=[("", "All"), *CountryGroup.choices], required=False)
+    group = forms.ChoiceField(required=False)
     reached = forms.ChoiceField(choices=[("", "All"), *YES_NO], required=False)
     result = forms.ChoiceField(required=False, label="Expected result")
     field_order = ["group", "reached", "result", "initiative"]
 
     def __init__(self, data, figures, **kwargs):
         super().__init__(data, figures, **kwargs)
+        self.fields["group"].choices = _codes(group.code for group in figures.groups)
         self.fields["result"].choices = _codes(r.result.code for r in figures.results)
 
     def clean(self):
@@ -128,7 +150,7 @@ class CountryListForm(RegionListForm):
             is_reached = (
                 figures.reached if reached_ids is None else figures.country.pk in reached_ids
             )
-            if group and group not in figures.groups:
+            if group and group not in {g.code for g in figures.groups}:
                 continue
             if reached and is_reached != (reached == "yes"):
                 continue

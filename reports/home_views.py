@@ -54,8 +54,8 @@ def _reports_to_do(reports, view, user):
 @dataclass(frozen=True)
 class RegionHeadline:
     """A region's figures on the home page: those of the all-regions page (`figures`), the
-    LDC, SIDS and LLDC not reached (group, Figure, Figure of the group's countries) and the
-    approved progress reports of the year."""
+    countries not reached of each group every region counts (CountryGroup, Figure, Figure of
+    the group's countries) and the approved progress reports of the year."""
 
     figures: RegionFigures
     not_reached: list
@@ -82,11 +82,11 @@ def region_headlines(plan, year, region_ids):
                 reach.group,
                 Figure(
                     len(reach.unreached),
-                    figures.scope.country_list_url(group=reach.group, reached="no"),
+                    figures.scope.country_list_url(group=reach.group.code, reached="no"),
                 ),
                 reach.total,
             )
-            for reach in figures.group_reach
+            for reach in figures.shared_reach[1:]
         ]
         approved_reports = Figure(
             approved.get(figures.region.pk, 0),

@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from initiatives.models import CountryGroup
-
 SHAPES_FILE = Path(__file__).parent / "data" / "country_shapes.json"
 
 # The viewBox, in pixels of a map shown at its natural size.
@@ -33,6 +31,10 @@ DOT_RADIUS = 6
 # A piece of a country farther than this, in degrees, from the rest of it (French Guiana from
 # France) is overseas: it does not widen the region's map, and is drawn only if it falls on it.
 OVERSEAS_GAP = 20
+# How the map marks the UN's groups (the template's CSS classes map-ldc, map-sids, map-lldc);
+# a country's other groups are named in its title.
+OUTLINES = {"LDC": "thick outline", "SIDS": "dotted outline", "LLDC": "dashed outline"}
+UNMARKED = "named in each member's title (on hover)"
 
 
 @cache
@@ -98,10 +100,14 @@ class RegionMap:
     missing: list  # Country objects without an outline or a point
 
     @property
-    def groups(self):
-        """The groups (LDC, SIDS, LLDC) that any country on the map is in, for the legend."""
-        found = {group for item in self.countries for group in item.groups}
-        return [group for group in CountryGroup if group in found]
+    def legend_groups(self):
+        """(CountryGroup, how the map marks it, whether by its outline) for each group a country
+        on the map is in."""
+        found = {group.code: group for item in self.countries for group in item.groups}
+        return [
+            (group, OUTLINES.get(group.code, UNMARKED), group.code in OUTLINES)
+            for group in sorted(found.values(), key=lambda group: group.sort_key)
+        ]
 
     @property
     def dot_radius(self):

@@ -1,7 +1,7 @@
 """Dashboards, regional progress reports and the progress pages of initiatives, expected results
 and countries. Read-only: every figure comes from `reports.queries`."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -11,7 +11,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from activities.models import Activity, ProgressReport
-from initiatives.models import Country, ExpectedResult, Indicator, Initiative, Region
+from initiatives.models import Country, CountryGroup, ExpectedResult, Indicator, Initiative, Region
 from reports import documents, exports
 from reports.cache import figures_cache
 from reports.charts import region_charts
@@ -32,7 +32,7 @@ def _kept_filters(request):
     return [
         (name, value)
         for name, values in request.GET.lists()
-        if name not in ("plan", "year")
+        if name not in ("plan", "year", "work")
         for value in values
     ]
 
@@ -40,7 +40,7 @@ def _kept_filters(request):
 @require_safe
 def all_regions(request):
     """Every region of an action plan side by side for a year: coverage, activities by status,
-    countries reached, of all and of the LDC, SIDS and LLDC."""
+    countries reached, of all and of the groups every region counts (LDC, SIDS, LLDC)."""
     period = period_form(request)
     if not period.is_valid():
         return render(request, "reports/all_regions.html", {"period": period}, status=400)
@@ -50,9 +50,13 @@ def all_regions(request):
         "plan": plan,
         "year": year,
         # Counted only if the page's figures are not in the cache.
-        "regions": SimpleLazyObject(lambda: all_region_figures(plan, year)),
+        "regions": SimpleLazyObject(
+            lambda: all_region_figures(plan, year, all_work=period.all_work)
+        ),
+        "groups": SimpleLazyObject(lambda: list(CountryGroup.objects.offered_everywhere())),
         "statuses": Activity.COUNTED_STATUSES,
-        "figures_cache": figures_cache("all-regions", plan.code, year),
+        "figures_cache": figures_cache("all-regions", *period.query.values()),
+        "work_option": True,
     }
     return render(request, "reports/all_regions.html", context)
 
@@ -71,9 +75,8 @@ def region_dashboard(request, region_code):
             return JsonResponse({"errors": period.errors.get_json_data()}, status=400)
         context = {"region": region, "period": period}
         return render(request, "reports/region_dashboard.html", context, status=400)
-    plan, year = period.cleaned_data["plan"], period.cleaned_data["year"]
-    figures = region_figures(region, plan, year)  # counted on first use only
-    cached = figures_cache(region.code, plan.code, year)
+    figures = _period_figures(region, period)  # counted on first use only
+    cached = figures_cache(region.code, *period.query.values())
     if output == "json":
         return JsonResponse(cached.get_or_set("region-json", figures.as_json))
     context = {
@@ -85,8 +88,16 @@ def region_dashboard(request, region_code):
         "status_rule": status_rule(),
         "period_query": urlencode(period.query),
         "figures_cache": cached,
+        "work_option": True,
     }
     return render(request, "reports/region_dashboard.html", context)
+
+
+def _period_figures(region, period):
+    """The region's figures for the valid `period`: its plan, its year and whether all work
+    counts, whatever its plan (?work=all)."""
+    plan, year = period.cleaned_data["plan"], period.cleaned_data["year"]
+    return region_figures(region, plan, year, all_work=period.all_work)
 
 
 def _region_list(request, region_code, filter_form, template):
@@ -95,10 +106,15 @@ def _region_list(request, region_code, filter_form, template):
     shows the page with the errors, status 400."""
     region = _region(region_code)
     period = period_form(request)
-    context = {"region": region, "period": period, "kept_filters": _kept_filters(request)}
+    context = {
+        "region": region,
+        "period": period,
+        "kept_filters": _kept_filters(request),
+        "work_option": True,
+    }
     if not period.is_valid():
         return render(request, template, context, status=400)
-    figures = region_figures(region, period.cleaned_data["plan"], period.cleaned_data["year"])
+    figures = _period_figures(region, period)
     filters = filter_form(request.GET, figures)
     context |= {"figures": figures, "filters": filters}
     if not filters.is_valid():
@@ -275,7 +291,7 @@ def table_download(request, region_code, table, file_format):
     period = period_form(request)
     if not period.is_valid():
         return _period_errors(period)
-    figures = region_figures(region, period.cleaned_data["plan"], period.cleaned_data["year"])
+    figures = _period_figures(region, period)
     filename = exports.table_filename(figures, table, file_format)
     if file_format == "csv":
         content = exports.csv_content(build_table(figures))
@@ -303,17 +319,16 @@ def regional_report(request, region_code, year):
     if not period.is_valid():
         context = {"region": region, "period": period}
         return render(request, "reports/regional_report.html", context, status=400)
-    plan = period.cleaned_data["plan"]
-    figures = region_figures(region, plan, year)  # counted on first use only
+    figures = _period_figures(region, period)  # counted on first use only
     context = {
         "region": region,
         "figures": figures,
         "matrix": SimpleLazyObject(lambda: exports.matrix_by_initiative(figures)),
         "sections": SimpleLazyObject(lambda: _report_sections(figures)),
         "status_rule": status_rule(),
-        "period_query": urlencode({"plan": plan.code, "year": year}),
+        "period_query": urlencode(period.query),
         "generated_on": timezone.localdate(),
-        "figures_cache": figures_cache(region.code, plan.code, year),
+        "figures_cache": figures_cache(region.code, *period.query.values()),
     }
     return render(request, "reports/regional_report.html", context)
 
@@ -339,7 +354,7 @@ def regional_report_download(request, region_code, year, file_format):
     period = _report_period(request, year)
     if not period.is_valid():
         return _period_errors(period)
-    figures = region_figures(region, period.cleaned_data["plan"], year)
+    figures = _period_figures(region, period)
     generated_on = timezone.localdate()
     filename = exports.report_filename(figures, file_format)
     if file_format == "xlsx":
@@ -379,6 +394,7 @@ class ActivityRow:
     activity: Activity
     countries: list  # (Country, [group, ...]) pairs
     percent_complete: int | None
+    via: list = field(default_factory=list)  # the earlier results it counts through, if any
 
 
 def _activity_rows(activities, figures):
@@ -421,8 +437,10 @@ def initiative_detail(request, plan_code, code):
 
 @require_safe
 def result_detail(request, plan_code, code, number):
-    """An expected result's progress in a year: its figures, the activities they count and the
-    countries its ongoing and completed activities reach."""
+    """An expected result's progress in a year: its figures, the activities they count (those
+    counting through an earlier plan's result it continues marked so) and the countries its
+    ongoing and completed activities reach; the results of other plans it continues and that
+    continue it."""
     result = get_object_or_404(
         ExpectedResult.objects.select_related("initiative__action_plan", "initiative__region"),
         initiative__action_plan__code=plan_code,
@@ -440,11 +458,28 @@ def result_detail(request, plan_code, code, number):
     reached = Country.objects.with_designations().filter(
         pk__in=figures.reached_by_result[result.pk]
     )
+    # The results of other plans it continues and that continue it, with their plans' codes.
+    continues = list(
+        result.continues.select_related("initiative__action_plan").order_by(
+            "initiative__code", "number"
+        )
+    )
+    rows = _activity_rows(activities, figures)
+    counted_via = figures.counted_via(result)
+    for row in rows:
+        row.via = [r for r in continues if r.pk in counted_via.get(row.activity.pk, ())]
     context |= {
         "year": year,
         "figures": figures,
         "result_figures": next(f for f in figures.results if f.result.pk == result.pk),
-        "rows": _activity_rows(activities, figures),
+        "rows": rows,
+        "continues": continues,
+        "counted_via": len(counted_via),
+        "continued_by": list(
+            result.continued_by.select_related("initiative__action_plan").order_by(
+                "-initiative__action_plan__start_year", "initiative__code", "number"
+            )
+        ),
         "countries_reached": [(c, c.groups_during(year)) for c in reached],
         "indicator_results": [_result_indicators(figures, result)],
         "status_rule": status_rule(),
@@ -463,7 +498,7 @@ def country_detail(request, iso3):
     if not period.is_valid():
         return render(request, "reports/country_detail.html", context, status=400)
     plan, year = period.cleaned_data["plan"], period.cleaned_data["year"]
-    figures = region_figures(country.region, plan, year)
+    figures = _period_figures(country.region, period)
     activities = figures.scope.activities().in_country(country).for_list()
     context |= {
         "plan": plan,

@@ -86,17 +86,17 @@ class TestReferenceData:
         fiji = Country.objects.get(iso3="FJI")
         assert rejected(
             lambda: Designation.objects.create(
-                country=fiji, group="LDC", start_date=day(2026, 1, 1), end_date=day(2026, 1, 1)
+                country=fiji, group_id="LDC", start_date=day(2026, 1, 1), end_date=day(2026, 1, 1)
             )
         )
 
     def test_a_country_is_in_a_group_once_per_start(self, db):
         tonga = Country.objects.get(iso3="TON")
-        assert rejected(lambda: Designation.objects.create(country=tonga, group="SIDS"))
-        Designation.objects.create(country=tonga, group="LDC", start_date=day(2030, 1, 1))
+        assert rejected(lambda: Designation.objects.create(country=tonga, group_id="SIDS"))
+        Designation.objects.create(country=tonga, group_id="LDC", start_date=day(2030, 1, 1))
         assert rejected(
             lambda: Designation.objects.create(
-                country=tonga, group="LDC", start_date=day(2030, 1, 1)
+                country=tonga, group_id="LDC", start_date=day(2030, 1, 1)
             )
         )
 

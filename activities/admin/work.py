@@ -22,8 +22,8 @@ from activities.models import (
     ProgressReport,
     TargetGroup,
 )
+from initiatives.admin import CurrentGroupFilter
 from initiatives.history_admin import HistoryAdmin, linked_rows
-from initiatives.models import Country, CountryGroup
 
 
 class VersionCheckedForm(forms.ModelForm):
@@ -105,23 +105,11 @@ class VersionedHistoryAdmin(HistoryAdmin):
         return f"{self.opts.app_label}.{get_permission_codename(action, self.opts)}"
 
 
-class CountryGroupFilter(admin.SimpleListFilter):
-    """Activities in at least one country that is in the LDC, SIDS or LLDC group today."""
+class CountryGroupFilter(CurrentGroupFilter):
+    """Activities with at least one country that is in a country group today."""
 
     title = "country group today"
     parameter_name = "country_group"
-
-    def lookups(self, request, model_admin):
-        return CountryGroup.choices
-
-    def queryset(self, request, queryset):
-        if self.value() not in CountryGroup.values:
-            return None
-        # A subquery rather than a join, so an activity in two such countries is listed once.
-        in_group = ActivityCountry.objects.filter(
-            country__in=Country.objects.in_group(self.value())
-        )
-        return queryset.filter(pk__in=in_group.values("activity_id"))
 
 
 class LinksOfRegionFormSet(forms.BaseInlineFormSet):

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -82,6 +82,37 @@ class ActivityCountry(models.Model):
     natural_key.dependencies = ["activities.activity", "initiatives.country"]
 
 
+class ActivityExpectedResultQuerySet(models.QuerySet):
+    """The links that count for expected results, written once: an activity counts for an
+    expected result R when it is linked to R, or to an expected result of an earlier plan that
+    R continues (`ExpectedResult.continues`, set by administrators) — "via the previous plan".
+    Every figure, list and filter of a plan's results goes through these two methods."""
+
+    def counting_for(self, results):
+        """The links that make their activities count for one of `results` (expected results,
+        their ids, or a queryset of them): to one of them, or to an earlier result one of them
+        continues. Narrow the activities with `pk__in=….values("activity_id")`. Written with
+        the results' ids rather than joins, so that PostgreSQL reads the index of the links'
+        expected results."""
+        continued = ExpectedResult.continues.through.objects.filter(
+            from_expectedresult__in=results
+        ).values("to_expectedresult_id")
+        return self.filter(Q(expected_result__in=results) | Q(expected_result__in=continued))
+
+    def counted_pairs(self, results):
+        """The same links as `counting_for(results)`, as (activity id, id of the result of
+        `results` it counts for, id of the earlier result it counts through or None when the
+        activity is linked to the result itself): one row per pair, in one query. An activity
+        may count for a result both ways: the caller counts it once."""
+        direct = self.filter(expected_result__in=results).values_list(
+            "activity_id", "expected_result_id", Value(None, output_field=models.IntegerField())
+        )
+        via = self.filter(expected_result__continued_by__in=results).values_list(
+            "activity_id", "expected_result__continued_by", "expected_result_id"
+        )
+        return direct.union(via)
+
+
 class ActivityExpectedResult(models.Model):
     """An expected result an activity advances. Expected results in use cannot be deleted."""
 
@@ -90,7 +121,7 @@ class ActivityExpectedResult(models.Model):
     activity = models.ForeignKey("activities.Activity", on_delete=models.CASCADE)
     expected_result = models.ForeignKey(ExpectedResult, on_delete=models.PROTECT)
 
-    objects = ActivityLinkManager()
+    objects = ActivityLinkManager.from_queryset(ActivityExpectedResultQuerySet)()
 
     class Meta:
         constraints = [
@@ -140,13 +171,13 @@ class ActivityQuerySet(models.QuerySet):
         return self.filter(archived_at__isnull=True)
 
     def for_list(self):
-        """What a list row shows — region, countries with their badges, expected results —
-        fetched in a fixed number of queries, whatever the number of rows."""
+        """What a list row shows — region, countries with their badges, expected results with
+        their plans — fetched in a fixed number of queries, whatever the number of rows."""
         return self.select_related("region").prefetch_related(
             models.Prefetch("countries", queryset=Country.objects.with_designations()),
             models.Prefetch(
                 "expected_results",
-                queryset=ExpectedResult.objects.select_related("initiative").order_by(
+                queryset=ExpectedResult.objects.select_related("initiative__action_plan").order_by(
                     "initiative__code", "number"
                 ),
             ),
@@ -216,28 +247,25 @@ class ActivityQuerySet(models.QuerySet):
         )
 
     def advancing(self, expected_result):
-        """Activities that advance `expected_result`, among others."""
-        return self.filter(
-            pk__in=ActivityExpectedResult.objects.filter(expected_result=expected_result).values(
-                "activity_id"
-            )
-        )
+        """Activities that advance `expected_result`, among others: linked to it, or to an
+        earlier plan's result it continues (`ActivityExpectedResult.objects.counting_for`)."""
+        return self.counting_for([expected_result])
 
     def in_initiative(self, initiative):
-        """Activities that advance at least one expected result of `initiative`."""
-        return self.filter(
-            pk__in=ActivityExpectedResult.objects.filter(
-                expected_result__initiative=initiative
-            ).values("activity_id")
-        )
+        """Activities that advance at least one expected result of `initiative` (directly or
+        through an earlier result it continues)."""
+        return self.counting_for(ExpectedResult.objects.filter(initiative=initiative))
 
     def in_plan(self, action_plan):
-        """Activities that advance at least one expected result of `action_plan`."""
-        return self.filter(
-            pk__in=ActivityExpectedResult.objects.filter(
-                expected_result__initiative__action_plan=action_plan
-            ).values("activity_id")
-        )
+        """Activities that advance at least one expected result of `action_plan` (directly or
+        through an earlier plan's result it continues)."""
+        return self.counting_for(ExpectedResult.objects.filter(initiative__action_plan=action_plan))
+
+    def counting_for(self, results):
+        """Activities that count for at least one of `results` (expected results, their ids or
+        a queryset of them): the rule of `ActivityExpectedResult.objects.counting_for`."""
+        links = ActivityExpectedResult.objects.counting_for(results)
+        return self.filter(pk__in=links.values("activity_id"))
 
     def mine(self, user):
         """The activities `user` is the focal point of or created."""

@@ -7,6 +7,13 @@ The counting rules, each defined once:
   overlap the year (a planned activity counts in the year it starts only), and it is neither
   archived nor cancelled. A region's figures for an action plan count the region's activities
   that advance at least one expected result of that plan.
+- An activity advances an expected result when it is linked to it, or to an earlier plan's
+  expected result that it continues (`ExpectedResult.continues`): it then counts "via the
+  previous plan" (`ActivityExpectedResult.objects.counting_for` and `counted_pairs`, the one
+  definition that figures, lists and filters use). Reported indicator values stay with the
+  indicators of the result they were reported for.
+- With ?work=all (`PlanScope.all_work`), the activities and countries reached count all work
+  in the year, whatever its plan; the expected results' figures are the same either way.
 - An expected result is *covered* when at least one ongoing or completed activity advances it.
 - A country is *reached* when at least one ongoing or completed activity has it.
 - A country counts as LDC, SIDS or LLDC for a year when it was in the group on any day of that

@@ -89,6 +89,17 @@ class ExpectedResultsMixin:
                 activities[result_id].add(pk)
         return activities
 
+    def counted_via(self, result):
+        """Activity id → ids of the earlier plans' results through which it counts for
+        `result`, for the activities of its figures that count for it only that way (`via the
+        previous plan`: `Rows.counted_via`)."""
+        via = self.rows.counted_via
+        return {
+            pk: via[pk, result.pk]
+            for pk in self._activities_of_result[result.pk]
+            if (pk, result.pk) in via
+        }
+
     def _status_figures(self, activity_ids, **filters):
         ongoing = sum(1 for pk in activity_ids if self._status(pk) == Activity.Status.ONGOING)
         completed = sum(1 for pk in activity_ids if self._status(pk) == Activity.Status.COMPLETED)

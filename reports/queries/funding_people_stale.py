@@ -77,7 +77,8 @@ class FundingPeopleStaleMixin:
     @cached_property
     def stale(self):
         """(Figure, the first STALE_SHOWN stale activities): ongoing activities of the region
-        and plan with no approved report for either of the last two quarters, as of today."""
+        and plan (of any plan with the scope's `all_work`) with no approved report for either
+        of the last two quarters, as of today."""
         activities = self._stale_activities()
         return (
             Figure(activities.count(), self.scope.stale_list_url()),
@@ -91,17 +92,18 @@ class FundingPeopleStaleMixin:
 
     @cached_property
     def needs_attention(self):
-        """A Figure: the region's activities for the plan whose status their dates contradict
-        today (`Activity.objects.needs_attention`: ongoing past their end date, planned past
-        their start date), whatever the year looked at. One query."""
-        activities = self.scope.in_plan(
+        """A Figure: the region's activities for the plan (of any plan with the scope's
+        `all_work`) whose status their dates contradict today
+        (`Activity.objects.needs_attention`: ongoing past their end date, planned past their
+        start date), whatever the year looked at. One query."""
+        activities = self.scope.in_figures(
             Activity.objects.needs_attention(timezone.localdate()).filter(region=self.region)
         )
         return Figure(activities.count(), self.scope.attention_list_url())
 
     def _stale_activities(self):
         return (
-            self.scope.in_plan(Activity.objects.stale().filter(region=self.region))
+            self.scope.in_figures(Activity.objects.stale().filter(region=self.region))
             .select_related("focal_point")
             .order_by("start_date", "title")
         )

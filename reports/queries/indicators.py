@@ -563,7 +563,7 @@ class IndicatorsMixin:
         reached = self.reached_by_result.get(result_id, set())
         group = Measure(indicator.measure).group
         if group:
-            groups_of = {c.country.pk: c.groups for c in self.countries}
+            groups_of = {c.country.pk: c.group_codes for c in self.countries}
             reached = {pk for pk in reached if group in groups_of.get(pk, [])}
         return Decimal(len(reached))
 

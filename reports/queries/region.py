@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import Prefetch
+from django.utils.functional import SimpleLazyObject
 
 from activities.models import Activity
 from initiatives.models import Country, CountryGroup, ExpectedResult, Initiative
@@ -30,21 +31,30 @@ class CountryFigures:
     """A country of the region: its groups during the year, its activities, reached or not."""
 
     country: Country
-    groups: list
+    groups: list  # CountryGroups, in order
     activities: Figure
     results_advanced: int
     reached: bool
+
+    @property
+    def group_codes(self):
+        return [group.code for group in self.groups]
 
 
 @dataclass
 class GroupReach:
     """Countries reached of countries in the region — all of them, or those of one group."""
 
-    group: str  # "" for all countries, else LDC, SIDS or LLDC
+    group: CountryGroup | None  # None for all countries
     label: str
     total: Figure
     reached: Figure
     unreached: list = field(default_factory=list)  # Country objects, by name
+
+    @property
+    def code(self):
+        """The group's code, "" for all countries."""
+        return self.group.code if self.group else ""
 
 
 class RegionFigures(
@@ -60,12 +70,13 @@ class RegionFigures(
     from rows fetched once for all of them.
     """
 
-    def __init__(self, scope, rows, initiatives, countries, *, with_progress=False):
+    def __init__(self, scope, rows, initiatives, countries, groups, *, with_progress=False):
         self.scope = scope
         self.rows = rows
         # Lists or querysets (fetched on first use, then kept by the queryset).
         self.initiative_list = initiatives  # with expected_results prefetched, in order
         self.country_list = countries  # with designations prefetched, by name
+        self.groups = groups  # the CountryGroups the region's pages offer, in order
         # The percent complete costs a query per region: the all-regions page goes without.
         self.with_progress = with_progress
 
@@ -148,16 +159,16 @@ class RegionFigures(
 
     @cached_property
     def reach(self):
-        """GroupReach for all the region's countries, then for LDC, SIDS and LLDC."""
-        groups = [("", "All countries")] + [(g.value, g.value) for g in CountryGroup]
+        """GroupReach for all the region's countries, then for each group its pages offer
+        (LDC, SIDS, LLDC, then its own, such as the Pacific island countries)."""
         reach = []
-        for group, label in groups:
-            members = [c for c in self.countries if not group or group in c.groups]
-            filters = {"group": group} if group else {}
+        for group in [None, *self.groups]:
+            members = [c for c in self.countries if not group or group.code in c.group_codes]
+            filters = {"group": group.code} if group else {}
             reach.append(
                 GroupReach(
                     group=group,
-                    label=label,
+                    label=group.code if group else "All countries",
                     total=Figure(len(members), self.scope.country_list_url(**filters)),
                     reached=Figure(
                         sum(1 for c in members if c.reached),
@@ -173,14 +184,20 @@ class RegionFigures(
         return self.reach[0]
 
     @property
+    def shared_reach(self):
+        """GroupReach of all countries, then of the groups every region counts (LDC, SIDS,
+        LLDC): what compares across regions, side by side."""
+        return [reach for reach in self.reach if not reach.group or not reach.group.region_id]
+
+    @property
     def group_reach(self):
-        """LDC, SIDS and LLDC, each with its countries not reached."""
+        """Each group the region's pages offer, with its countries not reached."""
         return self.reach[1:]
 
     def as_json(self):
         """The figures for other tools (Power BI, Excel): the README documents this shape."""
         covered, total = self.coverage
-        by_group = {g.group: g for g in self.group_reach}
+        by_group = {g.group.code: g for g in self.group_reach}
         countries = {"total": self.countries_reach.total.value}
         countries["reached"] = self.countries_reach.reached.value
         for group, reach in by_group.items():
@@ -190,6 +207,7 @@ class RegionFigures(
             "region": self.region.code,
             "plan": self.plan.code,
             "year": self.year,
+            "all_work": self.scope.all_work,
             "activities_by_status": {
                 str(status): figure.value for status, _, figure in self.activities_by_status
             },
@@ -232,34 +250,40 @@ def _countries(region=None):
     return countries.filter(region=region) if region else countries
 
 
-def region_figures(region, plan, year):
-    """A region's figures for the region dashboard, its JSON and its regional report. Nothing
-    is fetched until a figure is used: a page whose figures are cached makes no query here."""
-    scope = Scope(plan=plan, year=year, region=region)
+def region_figures(region, plan, year, *, all_work=False):
+    """A region's figures for the region dashboard, its JSON and its regional report (with
+    `all_work`, its activities and countries count all work in the year whatever its plan).
+    Nothing is fetched until a figure is used: a page whose figures are cached makes no query
+    here."""
+    scope = Scope(plan=plan, year=year, region=region, all_work=all_work)
     return RegionFigures(
         scope,
         Rows(scope),
         _initiatives(plan, region),
         _countries(region),
+        SimpleLazyObject(lambda: list(CountryGroup.objects.offered_in(region))),
         with_progress=True,
     )
 
 
-def all_region_figures(plan, year):
+def all_region_figures(plan, year, *, all_work=False):
     """RegionFigures for every region of the plan (those with initiatives), from one fetch."""
-    rows = Rows(PlanScope(plan=plan, year=year))
+    # `all_work` as for `region_figures`.
+    rows = Rows(PlanScope(plan=plan, year=year, all_work=all_work))
     initiatives = defaultdict(list)
     for initiative in _initiatives(plan):
         initiatives[initiative.region].append(initiative)
     countries = defaultdict(list)
     for country in _countries():
         countries[country.region_id].append(country)
+    groups = list(CountryGroup.objects.all())
     return [
         RegionFigures(
-            Scope(plan=plan, year=year, region=region),
+            Scope(plan=plan, year=year, region=region, all_work=all_work),
             rows,
             initiatives[region],
             countries[region.pk],
+            [group for group in groups if group.region_id in (None, region.pk)],
         )
         for region in sorted(initiatives, key=lambda r: r.code)
     ]

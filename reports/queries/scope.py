@@ -6,7 +6,7 @@ a region's figures are counted.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlencode
 
@@ -30,24 +30,29 @@ class Figure:
 @dataclass(frozen=True)
 class PlanScope:
     """What the figures of all regions count: activities for an action plan's results in a
-    year. Nothing is fetched until asked for."""
+    year — or, with `all_work`, every activity counted in the year whatever its plan (the
+    figures of expected results still count those of the plan's results only). Nothing is
+    fetched until asked for."""
 
     plan: ActionPlan
     year: int
+    all_work: bool = field(default=False, kw_only=True)
 
     def activities(self):
         """The activities that count: the starting point of every figure. Those counted in
         the year that advance one of the plan's expected results (written with the results'
-        ids rather than joins: PostgreSQL then estimates well)."""
-        return self.in_plan(self.counted())
+        ids rather than joins: PostgreSQL then estimates well); with `all_work`, all of them."""
+        return self.in_figures(self.counted())
+
+    def in_figures(self, activities):
+        """Those of `activities` that the figures count: those in the plan, or all of them
+        with `all_work`."""
+        return activities if self.all_work else self.in_plan(activities)
 
     def in_plan(self, activities):
-        """Those of `activities` that advance one of the expected results of `result_ids`."""
-        return activities.filter(
-            pk__in=ActivityExpectedResult.objects.filter(
-                expected_result_id__in=self.result_ids
-            ).values("activity_id")
-        )
+        """Those of `activities` that advance one of the expected results of `result_ids`,
+        directly or through an earlier plan's result one of them continues."""
+        return activities.counting_for(self.result_ids)
 
     def counted(self):
         """The activities counted in the year, for any plan."""
@@ -82,6 +87,9 @@ class Scope(PlanScope):
             url = self._counted_list_url  # a dashboard makes thousands of these: made once
         else:
             url = self._list_url(statuses)
+        if self.all_work and ("result" in filters or "initiative" in filters):
+            # The list reads the codes of results and initiatives in the plan it names.
+            filters = {"plan": self.plan.code, **filters}
         return f"{url}&{urlencode(filters, doseq=True)}" if filters else url
 
     @cached_property
@@ -89,23 +97,23 @@ class Scope(PlanScope):
         return self._list_url(Activity.COUNTED_STATUSES)
 
     def _list_url(self, statuses):
-        query = {
-            "region": self.region.code,
-            "plan": self.plan.code,
-            "year": self.year,
-            "status": list(statuses),
-        }
+        query = {**self._in_plan(), "year": self.year, "status": list(statuses)}
         return _url("activities:activity_list", query)
 
     def stale_list_url(self):
         """Stale activities are stale today, whatever the year looked at."""
-        query = {"region": self.region.code, "plan": self.plan.code, "stale": "1"}
-        return _url("activities:activity_list", query)
+        return _url("activities:activity_list", {**self._in_plan(), "stale": "1"})
 
     def attention_list_url(self):
         """Activities needing attention do so today, whatever the year looked at."""
-        query = {"region": self.region.code, "plan": self.plan.code, "attention": "1"}
-        return _url("activities:activity_list", query)
+        return _url("activities:activity_list", {**self._in_plan(), "attention": "1"})
+
+    def _in_plan(self):
+        """The activity list's filters of the region's activities the figures count, whatever
+        the year: of the plan, or of any plan with `all_work`."""
+        if self.all_work:
+            return {"region": self.region.code}
+        return {"region": self.region.code, "plan": self.plan.code}
 
     def country_list_url(self, **filters):
         return _url("reports:country_list", self._query(filters), args=[self.region.code])
@@ -117,7 +125,8 @@ class Scope(PlanScope):
         return _url("reports:region_dashboard", self._query({}), args=[self.region.code])
 
     def _query(self, filters):
-        return {"plan": self.plan.code, "year": self.year, **filters}
+        work = {"work": "all"} if self.all_work else {}
+        return {"plan": self.plan.code, "year": self.year, **work, **filters}
 
 
 def _url(name, query, args=()):
@@ -146,14 +155,30 @@ class Rows:
 
     @cached_property
     def results_of(self):
-        """Activity id → ids of the plan's expected results it advances."""
-        results_of = defaultdict(set)
+        """Activity id → ids of the plan's expected results it advances (directly or through
+        an earlier plan's result: `ActivityExpectedResult.objects.counted_pairs`)."""
+        return self._links[0]
+
+    @cached_property
+    def counted_via(self):
+        """(activity id, expected result id) → ids of the earlier plans' results through which
+        the activity counts for the result, for the pairs that count only that way (an activity
+        also linked to the result itself counts for it directly, once)."""
+        return self._links[1]
+
+    @cached_property
+    def _links(self):
+        results_of, via, direct = defaultdict(set), defaultdict(set), set()
         links = ActivityExpectedResult.objects.filter(
-            activity__in=self.scope.counted(), expected_result_id__in=self.scope.result_ids
-        ).values_list("activity_id", "expected_result_id")
-        for activity_id, result_id in links:
+            activity__in=self.scope.counted()
+        ).counted_pairs(self.scope.result_ids)
+        for activity_id, result_id, earlier_id in links:
             results_of[activity_id].add(result_id)
-        return results_of
+            if earlier_id is None:
+                direct.add((activity_id, result_id))
+            else:
+                via[activity_id, result_id].add(earlier_id)
+        return results_of, {pair: ids for pair, ids in via.items() if pair not in direct}
 
     @cached_property
     def countries_of(self):

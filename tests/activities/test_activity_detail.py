@@ -165,7 +165,8 @@ def test_the_number_of_queries_does_not_grow(client, asp_editor, django_assert_m
     client.get(small.get_absolute_url())  # the session and permissions, once
 
     cache.clear()  # each page is computed, not read from the cache
-    with django_assert_max_num_queries(19) as small_page:
+    # 20: one of them the later plans' results that continue its expected results.
+    with django_assert_max_num_queries(20) as small_page:
         client.get(small.get_absolute_url())
     with django_assert_max_num_queries(len(small_page.captured_queries)):
         response = client.get(large.get_absolute_url())

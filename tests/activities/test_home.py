@@ -210,8 +210,8 @@ def test_the_number_of_queries_does_not_grow_with_the_work(
     client.force_login(reviewer)
     # Session, user, permissions (2), regions (2: ids, names); drafts, returned, stale, needing
     # attention and waiting (each its rows and count); recent changes (2); the plan and its
-    # initiatives; my regions' figures (9: the all-regions page's 8 and the approved reports).
-    with django_assert_num_queries(29):
+    # initiatives; my regions' figures (10: the all-regions page's 9 and the approved reports).
+    with django_assert_num_queries(30):
         response = client.get("/")
     for name, total in [("drafts", count), ("returned", count), ("waiting", count)]:
         assert response.context[name].count == total
@@ -466,8 +466,8 @@ def test_a_viewers_home_takes_as_many_queries_whatever_the_data(
     add_activities(count)
     client.force_login(viewer)
     # Session, user, permissions (2), regions; recent changes (2); the plan and its
-    # initiatives; the figures (9).
-    with django_assert_num_queries(18):
+    # initiatives; the figures (10).
+    with django_assert_num_queries(19):
         response = client.get("/")
     assert len(headline_rows(response)) == 1
 

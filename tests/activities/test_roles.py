@@ -50,6 +50,7 @@ def test_an_administrator_keeps_reference_data_and_users(db):
     user = UserFactory(role="Administrator")
     assert {
         "initiatives.change_designation",
+        "initiatives.add_countrygroup",
         "initiatives.delete_expectedresult",
         "activities.delete_activity",
         "activities.add_regionassignment",

@@ -36,7 +36,7 @@ def test_the_badge_queries_do_not_grow_with_designations(
 ):
     for country in Country.objects.in_region("ASP"):
         Designation.objects.create(
-            country=country, group="LDC", start_date=datetime.date(2040, 1, 1)
+            country=country, group_id="LDC", start_date=datetime.date(2040, 1, 1)
         )
     client.force_login(viewer)
     with django_assert_max_num_queries(6):

@@ -45,6 +45,7 @@ def test_it_answers_the_documented_shape_with_the_known_figures(signed_in, activ
         "region",
         "plan",
         "year",
+        "all_work",
         "activities_by_status",
         "expected_results",
         "coverage",
@@ -52,6 +53,7 @@ def test_it_answers_the_documented_shape_with_the_known_figures(signed_in, activ
         "unreached",
     ]
     assert (figures["region"], figures["plan"], figures["year"]) == ("ASP", "WTDC-25", 2026)
+    assert figures["all_work"] is False  # ?work=all counts all work in the year: True
     # Statuses are plain strings, every counted status present, cancelled never.
     assert figures["activities_by_status"] == {
         "planned": 1,
@@ -111,6 +113,8 @@ def test_it_answers_the_documented_shape_with_the_known_figures(signed_in, activ
         "sids_reached": 2,
         "lldc_total": 5,
         "lldc_reached": 2,
+        "pic_total": 12,
+        "pic_reached": 2,
     }
     assert figures["unreached"]["LLDC"] == ["BTN", "MNG", "NPL"]  # by name
     assert "KIR" in figures["unreached"]["LDC"] and "KIR" in figures["unreached"]["SIDS"]
@@ -162,6 +166,7 @@ def test_every_number_of_the_json_is_the_number_the_page_shows(signed_in, activi
         [countries["ldc_reached"], countries["ldc_total"]],
         [countries["sids_reached"], countries["sids_total"]],
         [countries["lldc_reached"], countries["lldc_total"]],
+        [countries["pic_reached"], countries["pic_total"]],
     ]
 
     # The countries not reached, by name on the page, by ISO code in the JSON.

@@ -203,7 +203,7 @@ def test_the_unreached_table_lists_the_group_countries_not_reached(viewer_client
     assert ("SIDS", "TON") not in rows
     assert ("SIDS", "FJI") not in rows
     expected = {
-        (reach.group, country.iso3)
+        (reach.code, country.iso3)
         for reach in asp_figures().group_reach
         for country in reach.unreached
     }

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import Activity, ProgressReport
-from initiatives.models import Country, CountryGroup, Designation
+from initiatives.models import Country, Designation
 from reports.cache import figures_cache
 from tests.activities.test_activity_import import import_file
 from tests.factories import (
@@ -141,7 +141,7 @@ def test_a_change_of_reference_data_shows_on_the_next_request(viewer_client, ong
     sids = viewer_client.get(JSON).json()["countries"]["sids_total"]
     Designation.objects.create(
         country=Country.objects.get(iso3="MNG"),
-        group=CountryGroup.SIDS,
+        group_id="SIDS",
         start_date=datetime.date(2000, 1, 1),
     )
     assert viewer_client.get(JSON).json()["countries"]["sids_total"] == sids + 1

@@ -17,12 +17,12 @@ pytestmark = pytest.mark.django_db
 # activities (their count and the first ones); 3 for the indicators of the expected results,
 # their targets and the approved reports of people reached (the JSON's; 3 more, the same
 # whatever the data, once a reported indicator has approved values: the values, their
-# activities' countries and their breakdowns).
-REGION_FIGURES_QUERIES = 16
+# activities' countries and their breakdowns); 1 for the country groups the region offers.
+REGION_FIGURES_QUERIES = 17
 # All regions at once: the same rows, initiatives and countries, fetched once for all of them;
 # the indicators, their targets and the reports of people reached are fetched per region (3 for
-# each region with initiatives: Asia-Pacific only in the fixtures).
-ALL_REGION_FIGURES_QUERIES = 11
+# each region with initiatives: Asia-Pacific only in the fixtures); the country groups once.
+ALL_REGION_FIGURES_QUERIES = 12
 
 
 def count_queries(compute, *args):

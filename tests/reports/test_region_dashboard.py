@@ -26,7 +26,7 @@ from tests.reports.dashboard_pages import (
 
 URL = "/dashboard/ASP/?plan=WTDC-25&year=2026"
 ASP_RESULTS, ASP_COUNTRIES = 35, 39
-LDC, SIDS, LLDC = 10, 15, 5  # Asia-Pacific's countries in each group during 2026
+LDC, SIDS, LLDC, PIC = 10, 15, 5, 12  # Asia-Pacific's countries in each group during 2026
 
 
 @pytest.fixture
@@ -60,6 +60,7 @@ def test_headline_tiles_show_activities_coverage_and_countries_reached(signed_in
         (f"3 of {LDC} LDC countries reached", [3, LDC]),
         (f"2 of {SIDS} SIDS countries reached", [2, SIDS]),
         (f"2 of {LLDC} LLDC countries reached", [2, LLDC]),
+        (f"2 of {PIC} PIC countries reached", [2, PIC]),
     ]
 
 
@@ -175,7 +176,7 @@ def test_it_lists_the_ldc_sids_and_lldc_countries_not_reached_with_links(signed_
 
     rows = section(tree, "reach").xpath(".//table[contains(@class, 'unreached-table')]/tbody/tr")
     by_group = {text(row.xpath("th")[0]): row for row in rows}
-    assert list(by_group) == ["LDC", "SIDS", "LLDC"]
+    assert list(by_group) == ["LDC", "SIDS", "LLDC", "PIC"]
     assert numbers(by_group["LDC"]) == [3, LDC]
     unreached_ldc = [text(a) for a in by_group["LDC"].xpath("td[2]//a")]
     expected = Country.objects.in_region("ASP").in_group_during("LDC", 2026)

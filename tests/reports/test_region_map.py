@@ -73,7 +73,7 @@ def test_reached_countries_are_marked_as_the_dashboard_counts_them(viewer_client
     for iso3, link in links.items():
         state = "map-reached" if iso3 in reached else "map-not-reached"
         assert state in classes(link), iso3
-    assert text(links["TON"].xpath("title")[0]) == "Tonga: reached in 2026, SIDS"
+    assert text(links["TON"].xpath("title")[0]) == "Tonga: reached in 2026, SIDS, PIC"
     assert text(links["AFG"].xpath("title")[0]) == "Afghanistan: not reached in 2026, LDC, LLDC"
 
 
@@ -84,9 +84,9 @@ def test_ldc_sids_and_lldc_are_marked_by_class_and_named_in_the_title(viewer_cli
     for figures in response.context["figures"].countries:
         link = links[figures.country.iso3]
         marked = {name for name in classes(link) if name in ("map-ldc", "map-sids", "map-lldc")}
-        assert marked == {f"map-{group.lower()}" for group in figures.groups}
-        for group in figures.groups:
-            assert group in text(link.xpath("title")[0])
+        assert marked == {f"map-{code.lower()}" for code in figures.group_codes} - {"map-pic"}
+        for code in figures.group_codes:
+            assert code in text(link.xpath("title")[0])
     assert {"map-ldc", "map-sids"} <= classes(links["KIR"])
     # Lao PDR graduates from LDC in November 2026: still an LDC in 2026, not in 2027.
     assert {"map-ldc", "map-lldc"} <= classes(links["LAO"])
@@ -106,6 +106,7 @@ def test_the_legend_names_each_mark_in_words(viewer_client, reach):
         "LDC: thick outline",
         "SIDS: dotted outline",
         "LLDC: dashed outline",
+        "PIC: named in each member's title (on hover)",
         "A country too small to see at this scale: a dot where it lies",
     ]
 

@@ -167,7 +167,7 @@ def test_the_summary_and_the_annexes_hold_the_figures(viewer_client):
     # Every figure is a link to the list of what it counts.
     for _, _, figure in figures.activities_by_status:
         assert f'href="{figure.url}"'.replace("&", "&amp;") in html
-    ldc = next(reach for reach in figures.group_reach if reach.group == "LDC")
+    ldc = next(reach for reach in figures.group_reach if reach.code == "LDC")
     assert "Afghanistan" in [country.name for country in ldc.unreached]
     assert "Afghanistan" in annex_b_row(html, "LDC")
     assert "Afghanistan" in annex_b_row(html, "LLDC")

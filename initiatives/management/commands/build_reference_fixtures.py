@@ -1,5 +1,6 @@
 """Write fixtures/ from the published reference files in fixtures/source/ (countries CSV,
-initiatives text) and our own list of the countries' other names (country_other_names.csv).
+initiatives text), our own list of the countries' other names (country_other_names.csv) and the
+country groups below (the UN's LDC, SIDS, LLDC, and the Pacific island countries).
 
 Maintainers run this when the source files change; users never need it, because the fixtures it
 writes are committed. It reads no database: the fixtures are built from the files alone.
@@ -31,6 +32,56 @@ ACTION_PLAN = {
     "start_year": 2026,
     "end_year": 2029,
 }
+# The country groups: the UN's (the countries CSV says who is in them) and ours, each with
+# where its membership comes from. (code, name, member name, region code or None, source)
+COUNTRY_GROUPS = [
+    (
+        "LDC",
+        "Least developed countries",
+        "Least developed country",
+        None,
+        "UN list of Least Developed Countries (UN DESA, Committee for Development Policy).",
+    ),
+    (
+        "SIDS",
+        "Small island developing states",
+        "Small island developing state",
+        None,
+        "UN-OHRLLS list of Small Island Developing States.",
+    ),
+    (
+        "LLDC",
+        "Landlocked developing countries",
+        "Landlocked developing country",
+        None,
+        "UN-OHRLLS list of Landlocked Developing Countries.",
+    ),
+    (
+        "PIC",
+        "Pacific island countries",
+        "Pacific island country",
+        "ASP",
+        "The Forum Island Countries of the Pacific Islands Forum (forumsec.org, members of the "
+        "Forum) that are ITU Member States. Not ITU Member States, so not here: Cook Islands, "
+        "Niue, French Polynesia, New Caledonia. Australia and New Zealand are Forum members but "
+        "not Forum Island Countries. Membership since before our records; to be confirmed "
+        "with the Asia and the Pacific regional office.",
+    ),
+]
+PACIFIC_ISLAND_COUNTRIES = [
+    "FJI",
+    "FSM",
+    "KIR",
+    "MHL",
+    "NRU",
+    "PLW",
+    "PNG",
+    "SLB",
+    "TON",
+    "TUV",
+    "VUT",
+    "WSM",
+]
 TARGET_GROUPS = [
     ("women-and-girls", "Women and girls"),
     ("youth", "Youth"),
@@ -110,7 +161,28 @@ def country_fixtures(rows, other_names=None):
             designations.append(designation(iso3, "SIDS", None))
         if row["lldc"] == "yes":
             designations.append(designation(iso3, "LLDC", None))
+        if iso3 in PACIFIC_ISLAND_COUNTRIES:
+            designations.append(designation(iso3, "PIC", None))
     return countries, designations
+
+
+def country_group_fixtures():
+    return [
+        {
+            "model": "initiatives.countrygroup",
+            "fields": {
+                "code": code,
+                "name": name,
+                "member_name": member_name,
+                "region": [region] if region else None,
+                "position": position,
+                "source": source,
+            },
+        }
+        for position, (code, name, member_name, region, source) in enumerate(
+            COUNTRY_GROUPS, start=1
+        )
+    ]
 
 
 def computed_indicators(result_key):
@@ -180,7 +252,8 @@ class Command(BaseCommand):
                 for code, name in REGIONS
             ],
         )
-        self.write(output / "countries.json", countries + designations)
+        # The groups first: the designations name them.
+        self.write(output / "countries.json", country_group_fixtures() + countries + designations)
         plan = [{"model": "initiatives.actionplan", "fields": ACTION_PLAN}]
         for initiative in initiatives:
             plan.append(
