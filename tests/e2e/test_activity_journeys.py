@@ -64,7 +64,7 @@ def test_an_editor_logs_an_activity_in_tonga_and_finds_it_among_sids_activities(
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Activities").click()
     expect(page.get_by_role("link", name="Rural broadband in Bhutan")).to_be_visible()
-    page.get_by_label("Country group").select_option(label="Small island developing state (SIDS)")
+    page.get_by_label("Country group").select_option(label="Small island developing states (SIDS)")
     page.get_by_role("button", name="Apply filters").click()
 
     expect(page).to_have_url(re.compile(r"[?&]group=SIDS(&|$)"))
