@@ -14,8 +14,17 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils import formats, timezone
 from django.utils.html import format_html
 
-from activities import permissions, services, spreadsheets
-from activities.models import Activity, ProgressReport, TargetGroup, quarter_of
+from activities import money, permissions, services, spreadsheets
+from activities.models import (
+    Activity,
+    BudgetLine,
+    Expenditure,
+    FundingSource,
+    ProgressReport,
+    TargetGroup,
+    quarter_of,
+)
+from activities.models.money import NOT_NEGATIVE
 from initiatives.models import ActionPlan, Country, ExpectedResult, Indicator
 from initiatives.validators import validate_multiline_text
 
@@ -148,7 +157,6 @@ class ActivityForm(MergedEditForm, forms.ModelForm):
         fields = Activity.EDITABLE_FIELDS
         labels = {
             "reference": "Reference code",
-            "budget_amount": "Budget",
             "planned_participants_women": "Planned participants: women",
             "planned_participants_men": "Planned participants: men",
         }
@@ -170,7 +178,6 @@ class ActivityForm(MergedEditForm, forms.ModelForm):
             "target_groups": forms.CheckboxSelectMultiple,
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "currency": forms.TextInput(attrs={"size": 3, "maxlength": 3}),
         }
         error_messages = {
             "planned_participants_women": {"min_value": "Give a number of people, 0 or more."},
@@ -253,9 +260,6 @@ class ActivityForm(MergedEditForm, forms.ModelForm):
 
         return _choices_by(self["expected_results"], initiative_of)
 
-    def clean_currency(self):
-        return self.cleaned_data["currency"].strip().upper()  # the model checks the code
-
     def clean(self):
         # The links' rules, as the one write path checks them (the model's own rules, the
         # dates among them, are checked by the model form).
@@ -274,6 +278,268 @@ class ActivityForm(MergedEditForm, forms.ModelForm):
     def links(self):
         """The links chosen, by field: what `services.save_activity` saves with the row."""
         return {name: list(self.cleaned_data[name]) for name in Activity.LINK_FIELDS}
+
+
+# --- An activity's money --------------------------------------------------------------------
+
+AMOUNT_ERRORS = {
+    "required": "Give the amount.",
+    "invalid": "Give an amount, such as 12000 or 12000.50.",
+    "min_value": NOT_NEGATIVE,
+    "max_digits": "This amount is too large.",
+    "max_whole_digits": "This amount is too large.",
+    "max_decimal_places": "At most two decimals (cents).",
+}
+
+
+def years_in_words(activity):
+    """The years `activity` runs in, which its budget lines may be for: "2026 to 2027",
+    "2026", "2026 on" (no end date)."""
+    first = activity.start_date.year
+    last = activity.end_date.year if activity.end_date else None
+    if last is None:
+        return f"{first} on"
+    return f"{first} to {last}" if last != first else f"{first}"
+
+
+class MoneyRowForm(forms.ModelForm):
+    """A row of money (a budget line, an expenditure): a funding source chosen from a list
+    that starts empty, an amount, a currency in capitals whatever the user typed (the model
+    checks the code). A row added and left empty is no row (`MoneyRowFormSet`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offer_sources("Choose a funding source")
+        self.fields["funding_source"].error_messages["invalid_choice"] = (
+            "Choose one of the funding sources of the list."
+        )
+        self.fields["currency"].widget = forms.TextInput(
+            attrs={"size": 3, "maxlength": 3, "autocapitalize": "characters"}
+        )
+        self.fields["currency"].help_text = "Three letters (ISO 4217): USD, EUR, CHF…"
+
+    def offer_sources(self, empty_label):
+        self.fields["funding_source"].choices = [("", empty_label), *FundingSource.choices]
+
+    def clean_currency(self):
+        return self.cleaned_data["currency"].strip().upper()
+
+
+class BudgetLineForm(MoneyRowForm):
+    """One budget line of an activity: its year, funding source (naming the partner of
+    extra-budgetary money), amount and currency. A line read without a funding source (moved
+    from the old single budget) may keep "Not stated"; a new line names its source."""
+
+    class Meta:
+        model = BudgetLine
+        fields = BudgetLine.LINE_FIELDS
+        labels = {"funding_partner": "Funding partner"}
+        help_texts = {"funding_partner": "For extra-budgetary money: who gives it."}
+        error_messages = {
+            "year": {
+                "required": "Give the year of this money.",
+                "invalid": "Give a year, such as 2026.",
+                "min_value": "Give a year from 2000 to 2100.",
+                "max_value": "Give a year from 2000 to 2100.",
+            },
+            "amount": AMOUNT_ERRORS,
+        }
+
+    def __init__(self, *args, activity, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unstated = self.initial.get("year") is not None and not self.initial.get(
+            "funding_source"
+        )
+        if self.unstated:
+            self.offer_sources("Not stated")
+        year = self.fields["year"]
+        year.help_text = f"A year the activity runs in: {years_in_words(activity)}."
+        year.widget.attrs["min"] = activity.start_date.year
+        year.widget.attrs["max"] = activity.end_date.year if activity.end_date else 2100
+
+    def clean(self):
+        cleaned_data = super().clean()
+        source = cleaned_data.get("funding_source")
+        if source == "" and not self.unstated:
+            self.add_error("funding_source", "Choose the funding source of this money.")
+        if source == FundingSource.EXTRA_BUDGETARY and not cleaned_data.get("funding_partner"):
+            self.add_error("funding_partner", BudgetLine.PARTNER_NEEDED)
+        return cleaned_data
+
+
+class MoneyRowFormSet(forms.BaseFormSet):
+    """Rows of money of one owner, all of them: those saved (each with a box to remove it) and a
+    few empty ones to add, an empty one ignored. `rows()` are what the write path saves,
+    unsaved model instances; `model`'s `LINE_FIELDS` are the fields of a row."""
+
+    model = None
+
+    def __init__(self, data=None, *, saved, **kwargs):
+        self.saved = list(saved)
+        initial = [{name: getattr(row, name) for name in self.model.LINE_FIELDS} for row in saved]
+        super().__init__(data, initial=initial, **kwargs)
+
+    def kept_forms(self):
+        """The forms of the rows kept: saved or filled in, not removed."""
+        return [
+            form
+            for index, form in enumerate(self.forms)
+            if (index < self.initial_form_count() or form.has_changed())
+            and not self._should_delete_form(form)
+        ]
+
+    def rows(self):
+        """The rows as sent (once valid): unsaved instances of `model`."""
+        return [form.instance for form in self.kept_forms()]
+
+    def differs_from_saved(self):
+        """Whether the rows sent (once valid) are not those saved: one added, removed or
+        changed."""
+        return _rows_in_words(self.rows(), self.model) != _rows_in_words(self.saved, self.model)
+
+    def errors_in_order(self):
+        """(row number, field id, field label, message) of every field's mistake, for the list
+        at the top of the page."""
+        found = []
+        for number, form in enumerate(self.forms, start=1):
+            for bound in form:
+                found.extend((number, bound.auto_id, bound.label, e) for e in bound.errors)
+            found.extend((number, None, None, e) for e in form.non_field_errors())
+        return found
+
+
+def _rows_in_words(rows, model):
+    return sorted(tuple(str(getattr(row, name)) for name in model.LINE_FIELDS) for row in rows)
+
+
+class BaseBudgetLineFormSet(MoneyRowFormSet):
+    """An activity's budget lines, all of them, as `services.save_activity` saves them; the
+    rules of the lines together (years, no line twice) are `money.budget_line_errors`, shown
+    at the top of the page."""
+
+    model = BudgetLine
+
+    def __init__(self, activity, data=None):
+        self.activity = activity
+        lines = activity.budget_lines.all()
+        super().__init__(data, saved=lines, prefix="lines", form_kwargs={"activity": activity})
+
+    def clean(self):
+        if any(self.errors):
+            return  # each line's own mistakes first
+        messages = money.budget_line_errors(self.activity, self.rows())
+        if messages:
+            raise forms.ValidationError(messages)
+
+
+BudgetLineFormSet = forms.formset_factory(
+    BudgetLineForm,
+    formset=BaseBudgetLineFormSet,
+    extra=3,
+    can_delete=True,
+    can_delete_extra=False,
+    max_num=200,
+    validate_max=True,
+)
+
+
+class SplitForm(forms.Form):
+    """How an activity's money splits across the expected results it advances: in equal
+    shares, or in the percentages an editor sets, summing to 100 (`money.split_errors`, which
+    the write path asks again). With the activity's `version` as read, so that a save made in
+    between by someone else is never overwritten (`services.save_activity`).
+
+    A share's field is named `share-<expected result id>`; shares are read only when the
+    shares are set."""
+
+    EQUAL, SET = "equal", "set"
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"required": "The form lost its version number: reload the page."},
+    )
+    split = forms.ChoiceField(
+        label="How the money splits",
+        choices=[
+            (EQUAL, "In equal shares across its expected results"),
+            (SET, "In the shares set below, in percent, summing to 100"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the money splits: in equal shares or as set."},
+    )
+
+    def __init__(self, activity, data=None):
+        super().__init__(data)
+        self.activity = activity
+        self.expected_results = list(
+            activity.expected_results.select_related("initiative").order_by(
+                "initiative__code", "number"
+            )
+        )
+        self.saved = money.shares_of(activity)
+        self.initial["version"] = activity.version
+        self.initial["split"] = self.SET if activity.custom_split else self.EQUAL
+        for result in self.expected_results:
+            name = f"share-{result.pk}"
+            self.fields[name] = forms.DecimalField(
+                label=f"{result.code} (%)",
+                required=False,
+                min_value=0,
+                max_value=100,
+                max_digits=5,
+                decimal_places=2,
+                help_text=result.text,
+                error_messages={
+                    "invalid": "Give a percentage, such as 40 or 33.33.",
+                    "min_value": "A share is a percentage from 0 to 100.",
+                    "max_value": "A share is a percentage from 0 to 100.",
+                    "max_digits": "A share is a percentage from 0 to 100.",
+                    "max_whole_digits": "A share is a percentage from 0 to 100.",
+                    "max_decimal_places": "At most two decimals.",
+                },
+            )
+            self.initial[name] = self.saved.get(result.pk)
+
+    def share_fields(self):
+        """The expected results with the field of their share, in order."""
+        return [(result, self[f"share-{result.pk}"]) for result in self.expected_results]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("split") != self.SET:
+            return cleaned_data
+        for result in self.expected_results:
+            name = f"share-{result.pk}"
+            if name in cleaned_data and cleaned_data[name] is None:
+                self.add_error(name, f"Give the share of {result.code}, from 0 to 100 (%).")
+        if not self.errors:
+            for message in money.split_errors(self.expected_results, self.shares()):
+                self.add_error(None, message)
+        return cleaned_data
+
+    def shares(self):
+        """The split as sent (once valid), as `services.save_activity` takes it: {} for equal
+        shares, else {ExpectedResult: percent}."""
+        if self.cleaned_data.get("split") != self.SET:
+            return {}
+        return {result: self.cleaned_data[f"share-{result.pk}"] for result in self.expected_results}
+
+    def saved_in_words(self):
+        """The split as saved: "equal shares", or "ASP1.1 60%, ASP1.3 40%"."""
+        if not self.activity.custom_split:
+            return "equal shares"
+        return ", ".join(
+            f"{result.code} {services.plain_number(self.saved[result.pk])}%"
+            for result in self.expected_results
+            if result.pk in self.saved
+        )
+
+    def differs_from_saved(self):
+        """Whether the split sent (once valid) is not the one saved."""
+        shares = self.shares()
+        if bool(shares) != self.activity.custom_split:
+            return True
+        return any(self.saved.get(result.pk) != percent for result, percent in shares.items())
 
 
 # --- Progress reports -----------------------------------------------------------------------
@@ -393,6 +659,108 @@ class ProgressReportForm(MergedEditForm, forms.ModelForm):
             report.period,
             report.get_absolute_url(),
         )
+
+
+class ExpenditureForm(MoneyRowForm):
+    """What was spent in a report's quarter from one funding source, in one currency."""
+
+    class Meta:
+        model = Expenditure
+        fields = Expenditure.LINE_FIELDS
+        labels = {"amount": "Amount spent"}
+        error_messages = {
+            "funding_source": {"required": "Choose the funding source of this expenditure."},
+            "amount": AMOUNT_ERRORS,
+        }
+
+
+class BaseExpenditureFormSet(MoneyRowFormSet):
+    """What a progress report says was spent in its quarter, per funding source and currency:
+    all of its rows, as `services.save_report` saves them (`money.expenditure_errors`: no row
+    twice). Editing carries the rows as read (`<prefix>-read`), from which an edit conflict
+    merges (`merged`)."""
+
+    model = Expenditure
+    prefix = "spent"  # not the formset's default: a report's form holds other forms
+
+    def __init__(self, data=None, *, report=None, rows=None):
+        if data is not None and f"{self.prefix}-TOTAL_FORMS" not in data:
+            data = None  # a report sent without these rows: they are left as they are
+        saved = report.expenditures.all() if report is not None and report.pk else []
+        self.read = serialized_rows(saved)
+        if data is not None:
+            self.read = data.get(f"{self.prefix}-read", "")
+        if rows is not None:  # after an edit conflict: the merged rows, as saved now
+            saved = rows
+        super().__init__(data, saved=saved, prefix=self.prefix)
+
+    def clean(self):
+        if any(self.errors):
+            return
+        messages = money.expenditure_errors(self.rows())
+        if messages:
+            raise forms.ValidationError(messages)
+
+    def read_rows(self):
+        """The rows as the form was read, or None when that cannot be told."""
+        return parsed_rows(self.read)
+
+    def is_valid(self):
+        """Valid when sent without its rows too: then they are left as they are."""
+        return not self.is_bound or super().is_valid()
+
+    def sent_rows(self):
+        """The rows as sent (once valid), as `services.save_report` takes them: None when the
+        form was sent without them."""
+        return self.rows() if self.is_bound else None
+
+
+ExpenditureFormSet = forms.formset_factory(
+    ExpenditureForm,
+    formset=BaseExpenditureFormSet,
+    extra=2,
+    can_delete=True,
+    can_delete_extra=False,
+    max_num=50,
+    validate_max=True,
+)
+
+
+def serialized_rows(rows):
+    """Expenditure rows in a hidden field: "regular_budget USD 2500.00;…"."""
+    return ";".join(sorted(f"{r.funding_source} {r.currency} {r.amount}" for r in rows))
+
+
+def parsed_rows(text):
+    """The rows of `serialized_rows`, as a set of (source, currency, amount); None when `text`
+    is not such rows (tampered with, or from a page of before)."""
+    rows = set()
+    for item in filter(None, text.split(";")):
+        parts = item.split(" ")
+        if len(parts) != 3:
+            return None
+        source, currency, amount = parts
+        try:
+            rows.add((source, currency, Decimal(amount)))
+        except ArithmeticError:
+            return None
+    return rows
+
+
+def merged_expenditures(saved_now, read, yours):
+    """What a report's expenditure becomes after an edit conflict, and whether you both changed
+    it: theirs if only they changed it, yours if only you did, yours if you both did (with
+    `True`: the page says what is saved now)."""
+
+    def as_set(rows):
+        return {(r.funding_source, r.currency, r.amount) for r in rows}
+
+    theirs = as_set(saved_now)
+    if read is not None and as_set(yours) == read:
+        return list(saved_now), False
+    if read is not None and theirs == read:
+        return list(yours), False
+    return list(yours), theirs != as_set(yours)
 
 
 def number_field(label, negative, max_value=None, max_message="", help_text=""):

@@ -114,7 +114,6 @@ def _diff(older, newer):
 
 
 HISTORY_LABELS = {
-    "budget_amount": "Budget",
     "archived_at": "Archived on",
 }
 

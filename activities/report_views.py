@@ -10,13 +10,16 @@ from django.views.decorators.http import require_POST, require_safe
 
 from activities import history, permissions, services
 from activities.forms import (
+    ExpenditureFormSet,
     IndicatorValuesForm,
     ProgressReportForm,
     ReviewForm,
     indicator_value_in_words,
+    merged_expenditures,
 )
 from activities.models import Activity, IndicatorBreakdown, ProgressReport
-from activities.views import require_form_methods
+from activities.views import rate_in_words, require_form_methods
+from initiatives.money import Rates, expenditure_month
 
 # --- Progress reports: write, submit, review ------------------------------------------------
 
@@ -51,8 +54,25 @@ def _report_page(request, activity, report, review_form=None, status=200):
         "can_review": State.APPROVED in moves,
         "review_form": review_form or ReviewForm(),
         "indicator_values": _indicator_values(report, activity),
+        "expenditures": _expenditures(report),
     }
     return render(request, "activities/report_detail.html", context, status=status)
+
+
+def _expenditures(report):
+    """What the report says was spent, as the page shows it: (the row, its amount in US
+    dollars (a Converted), the rate used (an ExchangeRate, None for US dollars or when there
+    is none), the rate in words), at the rate of the quarter's first month. Two queries: the
+    rows, their rates."""
+    rows = list(report.expenditures.all())
+    month = expenditure_month(report.year, report.quarter)
+    rates = Rates((row.currency, month) for row in rows)
+    shown = []
+    for row in rows:
+        rate = rates.rate(row.currency, month)
+        converted = rates.convert(row.amount, row.currency, month)
+        shown.append((row, converted, rate, rate_in_words(rate) if rate else ""))
+    return shown
 
 
 def _indicator_values(report, activity):
@@ -115,10 +135,14 @@ def report_create(request, pk):
     period = {name: request.GET[name] for name in ("year", "quarter") if name in request.GET}
     form = ProgressReportForm(data, activity=activity, user=request.user, initial=period)
     values_form = IndicatorValuesForm(activity, data)
-    if form.is_bound and all([form.is_valid(), values_form.is_valid()]):
+    spent = ExpenditureFormSet(data)
+    if form.is_bound and all([form.is_valid(), values_form.is_valid(), spent.is_valid()]):
         try:
             report = services.save_report(
-                request.user, form.instance, indicator_values=values_form.entries()
+                request.user,
+                form.instance,
+                indicator_values=values_form.entries(),
+                expenditures=spent.sent_rows(),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -129,7 +153,7 @@ def report_create(request, pk):
             if request.POST.get("action") != "submit":
                 messages.success(request, f"Your report for {report.period} is saved as a draft.")
             return _after_save(request, report)
-    context = {"form": form, "values_form": values_form, "activity": activity}
+    context = {"form": form, "values_form": values_form, "spent": spent, "activity": activity}
     return render(request, "activities/report_form.html", context)
 
 
@@ -156,9 +180,11 @@ def report_edit(request, pk, report_pk):
     data = request.POST if request.method == "POST" else None
     form = ProgressReportForm(data, instance=report, activity=activity, user=request.user)
     values_form = IndicatorValuesForm(activity, data, report=report)
-    conflict = None
-    valid = form.is_bound and all([form.is_valid(), values_form.is_valid()])
-    if valid and not form.has_changed() and not values_form.has_changed():
+    spent = ExpenditureFormSet(data, report=report)
+    conflict, spent_conflict = None, False
+    valid = form.is_bound and all([form.is_valid(), values_form.is_valid(), spent.is_valid()])
+    spent_changed = valid and spent.is_bound and spent.differs_from_saved()
+    if valid and not form.has_changed() and not values_form.has_changed() and not spent_changed:
         messages.info(request, "Nothing to save: you changed no field.")
         return redirect(activity)
     if valid:
@@ -168,6 +194,7 @@ def report_edit(request, pk, report_pk):
                 form.instance,
                 version=form.cleaned_data["version"],
                 indicator_values=values_form.entries(),
+                expenditures=spent.sent_rows(),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -184,6 +211,11 @@ def report_edit(request, pk, report_pk):
                 error.report, values_form.read_entries(), values_form.entries()
             )
             values_form = IndicatorValuesForm(activity, report=error.report, merge=values_merge)
+            if spent.is_bound:  # what was spent merges as a whole: theirs, yours, or yours
+                rows, spent_conflict = merged_expenditures(
+                    error.report.expenditures.all(), spent.read_rows(), spent.rows()
+                )
+                spent = ExpenditureFormSet(report=error.report, rows=rows)
         except services.WorkflowError as error:
             form.add_error(None, str(error))
         else:
@@ -196,6 +228,8 @@ def report_edit(request, pk, report_pk):
         "report": report,
         "saved_period": saved_period,
         "conflict": conflict,
+        "spent": spent,
+        "spent_conflict": spent_conflict,
     }
     return render(request, "activities/report_form.html", context)
 

@@ -20,6 +20,7 @@ REFERENCE_MODELS = [
     ("initiatives", "expectedresult"),
     ("initiatives", "indicator"),
     ("initiatives", "target"),
+    ("initiatives", "exchangerate"),
     ("activities", "targetgroup"),
 ]
 WORK_MODELS = [

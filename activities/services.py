@@ -27,7 +27,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from activities import history, permissions, signals
+from activities import history, money, permissions, signals
 from activities.models import (
     Activity,
     IndicatorBreakdown,
@@ -263,12 +263,17 @@ def save_activity(
     expected_results=None,
     target_groups=None,
     contributions=None,
+    budget_lines=None,
+    shares=None,
     version=None,
     reason="",
 ):
     """Save `activity` as `user` has set its fields, with these links (None: left as they are),
     its planned `contributions` ({Indicator: Decimal, or None for none planned}; None: left as
-    they are), and one history row (with `reason` when given), or nothing.
+    they are), its `budget_lines` (BudgetLines, all of them; None: left as they are), the
+    `shares` of its money per expected result ({ExpectedResult: percent}; {}: equal shares;
+    None: left as they are, or equal again if its expected results change), and one history
+    row (with `reason` when given), or nothing. The money's rules are activities.money's.
 
     A change locks the row and compares its version with `version`, the one the writer read
     (None: not compared, the writer read it in this transaction): if someone else saved in
@@ -284,11 +289,14 @@ def save_activity(
         refusal = archived_refusal(current, activity.archived_at)
         if refusal:
             raise ActivityArchived(refusal)
+        results_changed = current is None
         if current is not None:
             if countries is None:
                 countries = list(current.countries.all())
+            saved_results = list(current.expected_results.all())
             if expected_results is None:
-                expected_results = list(current.expected_results.all())
+                expected_results = saved_results
+            results_changed = {r.pk for r in expected_results} != {r.pk for r in saved_results}
         errors = activity_errors(
             user,
             activity,
@@ -296,10 +304,15 @@ def save_activity(
             expected_results=expected_results,
             current=current,
         )
+        messages = money.date_errors(activity, current)
         if contributions is not None:
-            messages = contribution_errors(expected_results, contributions)
-            if messages:
-                errors.setdefault(NON_FIELD_ERRORS, []).extend(messages)
+            messages += contribution_errors(expected_results, contributions)
+        if budget_lines is not None:
+            messages += money.budget_line_errors(activity, budget_lines)
+        if shares:
+            messages += money.split_errors(expected_results, shares)
+        if messages:
+            errors.setdefault(NON_FIELD_ERRORS, []).extend(messages)
         if errors:
             raise ValidationError(errors)
         links = {
@@ -307,11 +320,28 @@ def save_activity(
             "expected_results": expected_results,
             "target_groups": target_groups,
         }
+        notes = []
+        if shares is not None:
+            activity.custom_split = bool(shares)
+            notes.append("Money split: " + ("set shares" if shares else "equal shares"))
+        elif results_changed and activity.custom_split:
+            activity.custom_split = False
+            notes.append(money.SPLIT_RESET)
         if contributions is not None and activity.pk is not None:
             changed = _changed_contributions(activity, contributions)
-            if changed and not reason:
-                reason = _clipped("Planned contributions changed: " + ", ".join(changed))
-        _store([(activity, links, current)], user, reason)
+            if changed:
+                notes.append("Planned contributions changed: " + ", ".join(changed))
+        if budget_lines is not None and current is not None:
+            changed = money.save_budget_lines(activity, budget_lines, user)
+            if changed:
+                notes.append("Budget lines: " + "; ".join(changed))
+        if notes and not reason:
+            reason = _clipped(". ".join(notes))
+        # Shares given: set ones, or {} for equal ones again.
+        custom = [] if shares is None else [(activity, {r.pk: p for r, p in shares.items()})]
+        _store([(activity, links, current)], user, reason, custom)
+        if budget_lines is not None and current is None:
+            money.save_budget_lines(activity, budget_lines, user)
         if contributions is not None:
             _save_contributions(activity, contributions, user)
     return activity
@@ -350,8 +380,10 @@ def save_activities(user, changes, reason=""):
         _store(changes, user, reason)
 
 
-def _store(changes, user, reason):
-    """Save the rows of `changes` ((activity, links, current), checked), their links and one
+def _store(changes, user, reason, custom_shares=()):
+    """Save the rows of `changes` ((activity, links, current), checked), their links, the
+    shares of their money per expected result (`custom_shares`: (activity, {result id:
+    percent}) pairs; equal shares for the others whose expected results changed) and one
     history row each."""
     created = [activity for activity, _links, current in changes if current is None]
     changed = [activity for activity, _links, current in changes if current is not None]
@@ -373,7 +405,20 @@ def _store(changes, user, reason):
         if current is not None:
             activity.version = current.version + 1
             activity.save_without_historical_record()
-    _replace_links(changes)
+    replaced = _replace_links(changes)
+    custom = {activity.pk: shares for activity, shares in custom_shares}
+    resplit = [
+        activity
+        for activity, _links, _current in changes
+        if activity.pk in replaced["expected_results"] or activity.pk in custom
+    ]
+    reset = [a.pk for a in resplit if a.custom_split and a.pk not in custom]
+    if reset:  # set shares do not fit other expected results
+        Activity.objects.filter(pk__in=reset).update(custom_split=False)
+        for activity in resplit:
+            if activity.pk in reset:
+                activity.custom_split = False
+    money.apply_split(resplit, custom)
     if created:
         record_history(created, user, reason, created=True)
     if changed:
@@ -383,7 +428,9 @@ def _store(changes, user, reason):
 
 def _replace_links(changes):
     """Make each activity's links those of `changes` (a field given as None is left as it
-    is): the links no longer wanted deleted, the new ones inserted, the rest untouched."""
+    is): the links no longer wanted deleted, the new ones inserted, the rest untouched.
+    Returns {field name: ids of the activities whose links of that field changed}."""
+    replaced = {}
     for name in Activity.LINK_FIELDS:
         field = Activity._meta.get_field(name)
         through, target = field.remote_field.through, f"{field.m2m_reverse_field_name()}_id"
@@ -399,6 +446,7 @@ def _replace_links(changes):
             for activity_id, target_id in rows.values_list("activity_id", target):
                 had[activity_id].add(target_id)
         new_rows = []
+        replaced[name] = set()
         for activity_id, wanted in given.items():
             gone = had[activity_id] - wanted
             if gone:
@@ -407,7 +455,10 @@ def _replace_links(changes):
                 through(activity_id=activity_id, **{target: target_id})
                 for target_id in wanted - had[activity_id]
             )
+            if wanted != had[activity_id]:
+                replaced[name].add(activity_id)
         through.objects.bulk_create(new_rows, batch_size=SAVE_BATCH)
+    return replaced
 
 
 # --- Activities: their planned contributions to indicators ------------------------------------
@@ -806,11 +857,13 @@ def save_report(
     fields=ProgressReport.EDITABLE_FIELDS,
     reason="",
     indicator_values=None,
+    expenditures=None,
 ):
     """Save `report` as `user` has set its `fields`: a new draft (by `user`, unless it names
     its author), or an edit of the report, with one history row ("Created", "Edited", or
     `reason`), and its `indicator_values` ({Indicator: IndicatorEntry}, a value of None
-    deleted; None: the values left as they are) — all of it, or nothing.
+    deleted; None: the values left as they are) and its `expenditures` (Expenditures, all of
+    them; None: left as they are) — all of it, or nothing.
 
     An edit locks the row and compares its version with `version`, the one the writer read
     (None: not compared): if someone saved in between, raises `ReportEditConflict`. Raises
@@ -850,9 +903,15 @@ def save_report(
                 errors = indicator_values_errors(current.activity, indicator_values)
                 if errors:
                     raise ValidationError(errors)
+            if expenditures is not None:
+                errors = money.expenditure_errors(expenditures)
+                if errors:
+                    raise ValidationError(errors)
             _save_with_reason(current, user, reason or ("Created" if created else "Edited"))
             if indicator_values is not None:
                 _save_indicator_values(current, indicator_values, user)
+            if expenditures is not None:
+                money.save_expenditures(current, expenditures, user)
     except IntegrityError:
         # Two people creating the same period at once: the form checked, the database decides.
         raise WorkflowError(

@@ -35,6 +35,7 @@ urlpatterns = [
         views.activity_contributions,
         name="activity_contributions",
     ),
+    path("activities/<int:pk>/money/", views.activity_money, name="activity_money"),
     path("activities/<int:pk>/archive/", views.activity_archive, name="activity_archive"),
     path("activities/<int:pk>/restore/", views.activity_restore, name="activity_restore"),
     path("activities/<int:pk>/history/", views.activity_history, name="activity_history"),

@@ -2,13 +2,7 @@
 the import, the one write path: activities.services)."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator, URLValidator
-
-validate_currency_code = RegexValidator(
-    r"^[A-Z]{3}\Z",
-    "Give the currency's three-letter ISO code, e.g. USD.",
-    code="currency_code",
-)
+from django.core.validators import URLValidator
 
 
 def validate_evidence_links(value):

@@ -3,6 +3,9 @@ Progress reports are in `report_views`, their list in `report_list_views`, the s
 `spreadsheet_views`. The home page is the `reports` app's (reports/home_views.py): it shows
 figures too."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
@@ -14,12 +17,19 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from activities import history, permissions, services
+from activities import history, money, permissions, services
 from activities.cache import data_version, list_cache_key
 from activities.filters import ActivityFilter, list_page
-from activities.forms import ActivityForm, PlannedContributionsForm, indicator_value_in_words
-from activities.models import Activity, ProgressReport
-from initiatives.models import Country, ExpectedResult, Indicator
+from activities.forms import (
+    ActivityForm,
+    BudgetLineFormSet,
+    PlannedContributionsForm,
+    SplitForm,
+    indicator_value_in_words,
+)
+from activities.models import Activity, BudgetLine, ProgressReport
+from initiatives.models import Country, ExchangeRate, ExpectedResult, Indicator
+from initiatives.money import Converted, Rates, budget_month
 
 # A page with a form answers GET (the form) and POST (its submission); any other method, 405.
 require_form_methods = require_http_methods(["GET", "HEAD", "POST"])
@@ -106,8 +116,8 @@ def activity_detail(request, pk):
 
 def _activity_page_shared(pk):
     """The parts of an activity's page that are the same for everyone, rendered: its fields,
-    expected results, countries, people reached and planned contributions (`facts`), and its
-    `latest_changes`."""
+    expected results, countries, people reached, planned contributions, budget and split
+    (`facts`), and its `latest_changes`."""
     activity = Activity.objects.select_related(
         "region", "focal_point", "created_by", "updated_by"
     ).prefetch_related(
@@ -126,6 +136,7 @@ def _activity_page_shared(pk):
             ),
         ),
         "target_groups",
+        "budget_lines",
     )
     activity = activity.get(pk=pk)
     entries = history.history_entries(activity, count=LATEST_CHANGES)
@@ -144,15 +155,64 @@ def _activity_page_shared(pk):
             "indicator__code",
         )
     ]
+    shares = money.shares_of(activity)
+    split = [(result, shares.get(result.pk)) for result in activity.expected_results.all()]
+    facts = {
+        "activity": activity,
+        "reached": reached,
+        "contributions": contributions,
+        "budget": budget_in_dollars(activity.budget_lines.all()),
+        "split": split,
+    }
     return {
-        "facts": render_to_string(
-            "activities/includes/activity_facts.html",
-            {"activity": activity, "reached": reached, "contributions": contributions},
-        ),
+        "facts": render_to_string("activities/includes/activity_facts.html", facts),
         "latest_changes": render_to_string(
             "activities/includes/history_entries.html", {"entries": entries}
         ),
     }
+
+
+def rate_in_words(rate):
+    """An ExchangeRate as a page shows it: "0.9 EUR for 1 USD", without trailing zeros."""
+    return f"{rate.rate.normalize():f} {rate.currency} for 1 USD"
+
+
+@dataclass
+class BudgetLineInDollars:
+    """A budget line with its amount in US dollars (`converted`) and the rate used (`rate`:
+    an ExchangeRate, None for US dollars or when the month has none: `converted.missing`)."""
+
+    line: BudgetLine
+    month: datetime.date
+    converted: Converted
+    rate: ExchangeRate | None
+
+    @property
+    def rate_in_words(self):
+        return rate_in_words(self.rate)
+
+
+@dataclass
+class BudgetInDollars:
+    """An activity's budget lines in US dollars (`lines`) and their total per year (`years`:
+    (year, Converted)), the amounts with no rate said as missing."""
+
+    lines: list
+    years: list
+
+
+def budget_in_dollars(lines):
+    """`lines` (BudgetLines) converted into US dollars at the rate of January of their year
+    (initiatives.money), and summed per year. One query for the rates, whatever the lines."""
+    lines = list(lines)
+    rates = Rates((line.currency, budget_month(line.year)) for line in lines)
+    shown, totals = [], {}
+    for line in lines:
+        month = budget_month(line.year)
+        converted = rates.convert(line.amount, line.currency, month)
+        shown.append(BudgetLineInDollars(line, month, converted, rates.rate(line.currency, month)))
+        totals[line.year] = totals.get(line.year, Converted()) + converted
+    return BudgetInDollars(shown, sorted(totals.items()))
 
 
 @require_form_methods
@@ -261,6 +321,49 @@ def activity_contributions(request, pk):
     ]
     context = {"activity": activity, "form": form, "fields": fields, "conflict": conflict}
     return render(request, "activities/activity_contributions.html", context)
+
+
+@require_form_methods
+def activity_money(request, pk):
+    """An activity's budget lines (per year, funding source and currency) and how its money
+    splits across the expected results it advances, saved together through the activity's
+    write path. A save made by someone else since the form was read is never overwritten: the
+    form comes back with the user's input and what is saved now."""
+    activity = _activity_to_change(request, pk)
+    if activity.is_archived:
+        messages.error(request, "This activity is archived: restore it before editing it.")
+        return redirect(activity)
+    data = request.POST if request.method == "POST" else None
+    lines, split = BudgetLineFormSet(activity, data), SplitForm(activity, data)
+    conflict = None
+    valid = lines.is_bound and all([lines.is_valid(), split.is_valid()])
+    if valid and not lines.differs_from_saved() and not split.differs_from_saved():
+        messages.info(request, "Nothing to save: you changed no budget line and no share.")
+        return redirect(activity)
+    if valid:
+        try:
+            services.save_activity(
+                request.user,
+                activity,
+                budget_lines=lines.rows() if lines.differs_from_saved() else None,
+                shares=split.shares() if split.differs_from_saved() else None,
+                version=split.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            split.add_error(None, error.messages)
+        except services.ActivityArchived as error:
+            messages.error(request, str(error))
+            return redirect(activity)
+        except services.EditConflict as error:
+            # Your input as you sent it, with the version saved now: saving again saves it.
+            conflict, data = error, request.POST.copy()
+            data["version"] = error.activity.version
+            lines, split = BudgetLineFormSet(error.activity, data), SplitForm(error.activity, data)
+        else:
+            messages.success(request, f"The budget and split of “{activity}” are saved.")
+            return redirect(activity)
+    context = {"activity": activity, "lines": lines, "split": split, "conflict": conflict}
+    return render(request, "activities/activity_money.html", context)
 
 
 @require_POST

@@ -20,6 +20,7 @@ For each size N, in order:
    for --requests times by all of them at once, after a few warm-up requests that are not
    counted: the floor (/password/change/), the activity list, the filtered list, activity
    pages (20 generated activities with reports, in turn), the region dashboard (repeated), the
+   budget lines behind its financial table's total (the drill-down's first page), the
    regional report. Then, one at a time, --writes times: an activity edited through its form
    (ongoing → completed), and the next dashboard request timed; after the first and the last
    write, the dashboard's JSON says whether the writes show. Then the CSV export of all
@@ -102,6 +103,7 @@ ACTIVITY_LIST = "/activities/"
 FILTERED_QUERY = "group=SIDS&initiative=ASP3&status=ongoing"
 DASHBOARD = f"/dashboard/{REGION}/?plan={PLAN}&year={YEAR}"
 DASHBOARD_JSON = f"{DASHBOARD}&format=json"
+MONEY_LINES = f"/dashboard/{REGION}/money/?plan={PLAN}&year={YEAR}&kind=budget"
 REGIONAL_REPORT = f"/reports/{REGION}/{YEAR}/?plan={PLAN}"
 EXPORT = "/activities/export.csv"
 
@@ -112,6 +114,7 @@ PAGES = {
     "filtered": "filtered list (SIDS, ASP3, ongoing)",
     "detail": "activity detail",
     "dashboard": "region dashboard, repeated",
+    "money": "budget lines behind the dashboard's financial total",
     "after_write": "region dashboard, first after a write",
     "report": "regional report",
     "export": "CSV export, all activities",
@@ -532,6 +535,7 @@ async def measure_pages(base_url, password, targets, args, master_pid, result):
             ("filtered", [f"{ACTIVITY_LIST}?{FILTERED_QUERY}"]),
             ("detail", [f"/activities/{pk}/" for pk in targets.detail_ids]),
             ("dashboard", [DASHBOARD]),
+            ("money", [MONEY_LINES]),
             ("report", [REGIONAL_REPORT]),
         ]
         for key, urls in concurrent_pages:

@@ -14,8 +14,9 @@ What it does, in order:
    SECRET_KEY, ALLOWED_HOSTS=127.0.0.1; HTTPS redirects and secure cookies off, as there is no
    TLS on loopback) on 127.0.0.1, and waits for /readyz.
 4. Each user logs in once, through the login form, then for the duration loops: pick an
-   action, do it the way a browser does (a form is fetched for its CSRF token and version,
-   then posted), wait 0 to --think seconds. Reads: home, the activity list with filters, an
+   action, do it the way a browser does (a form is fetched for its CSRF token and version —
+   the activity form read as a browser submits it, its other fields as they are — then
+   posted), wait 0 to --think seconds. Reads: home, the activity list with filters, an
    activity's page, the initiatives, the countries. Writes: create an activity, edit
    one of one's own activities (with the version the form was read at), write a progress
    report, edit one of one's draft reports. Users write only their own records, so no edit
@@ -54,6 +55,7 @@ from harness import (  # bench/harness.py: what the gunicorn benchmarks share
     ROOT,
     VERSION_INPUT,
     drop_database,
+    form_fields,
     machine,
     percentile,
     production_environment,
@@ -264,6 +266,21 @@ class SimulatedUser:
         version = VERSION_INPUT.search(page)
         return token.group(1), int(version.group(1)) if version else None
 
+    async def activity_form(self, kind, url):
+        """GET the activity form; what a browser would post back untouched ({name: [values]},
+        the CSRF token and any formset's management fields included), and its version on an
+        edit form."""
+        page = (await self.request(kind, "GET", url, 200)).text
+        try:
+            fields = form_fields(page, having="title")
+        except LookupError:
+            raise Failure(f"{kind}: no activity form in {url}") from None
+        data = {}
+        for name, value in fields:
+            data.setdefault(name, []).append(value)
+        version = VERSION_INPUT.search(page)
+        return data, int(version.group(1)) if version else None
+
     async def log_in(self):
         token, _ = await self.form("login form", "/login/")
         data = {"csrfmiddlewaretoken": token, "username": self.username}
@@ -304,9 +321,11 @@ class SimulatedUser:
 
     # Writes: a form fetched, then posted, as a browser does.
 
-    def activity_data(self, activity, token):
+    def activity_data(self, activity, form):
+        """The activity form's fields as read (`form`), with the activity's values set: the
+        fields the form has besides (its money: budget lines, shares) posted as they are."""
         return {
-            "csrfmiddlewaretoken": token,
+            **form,
             "title": activity.title,
             "reference": "",
             "description": activity.description,
@@ -317,9 +336,6 @@ class SimulatedUser:
             "expected_results": [activity.result],
             "start_date": activity.start_date,
             "end_date": "",
-            "budget_amount": "",
-            "currency": "USD",
-            "funding_source": "",
             "partners": "",
             "focal_point": self.user_id,
             "planned_participants_women": activity.women,
@@ -327,7 +343,7 @@ class SimulatedUser:
         }
 
     async def create_activity(self):
-        token, _ = await self.form("activity form", "/activities/new/")
+        form, _ = await self.activity_form("activity form", "/activities/new/")
         self.created_count += 1
         activity = OwnActivity(
             pk=0,
@@ -342,7 +358,7 @@ class SimulatedUser:
             "POST",
             "/activities/new/",
             302,
-            data=self.activity_data(activity, token),
+            data=self.activity_data(activity, form),
         )
         created = ACTIVITY_URL.match(response.headers["location"])
         if created is None:
@@ -356,10 +372,10 @@ class SimulatedUser:
     async def edit_activity(self):
         activity = self.rng.choice(self.own)
         url = f"/activities/{activity.pk}/edit/"
-        token, version = await self.form("activity edit form", url)
+        form, version = await self.activity_form("activity edit form", url)
         description = f"Edited by {self.username} at version {version}: {secrets.token_hex(6)}"
         data = {
-            **self.activity_data(activity, token),
+            **self.activity_data(activity, form),
             "description": description,
             "planned_participants_women": activity.women + 1,
             "version": version,

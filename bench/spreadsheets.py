@@ -72,13 +72,22 @@ def setup_django():
 
 
 def create_activities(count):
-    """`count` Asia-Pacific activities with countries, expected results and target groups, in
+    """`count` Asia-Pacific activities with countries, expected results (in equal shares),
+    target groups and, one in two, budget lines (a second year's for those ending in 2027), in
     bulk (no history: the benchmark measures the spreadsheets, not the saves)."""
     from django.contrib.auth.models import User
     from django.db import connection, transaction
 
-    from activities.models import Activity, ActivityCountry, ActivityExpectedResult, TargetGroup
+    from activities.models import (
+        Activity,
+        ActivityCountry,
+        ActivityExpectedResult,
+        BudgetLine,
+        FundingSource,
+        TargetGroup,
+    )
     from initiatives.models import ActionPlan, Country, ExpectedResult, Region
+    from initiatives.money import equal_shares
 
     region = Region.objects.get(code="ASP")
     countries = list(Country.objects.filter(region=region).order_by("iso3"))
@@ -94,7 +103,7 @@ def create_activities(count):
         defaults={"email": "bench.focal.point@example.org", "is_superuser": True},
     )
     statuses, modalities = list(Activity.Status), list(Activity.Modality)
-    funding = list(Activity.FundingSource)
+    funding = list(FundingSource)
     TargetLink = Activity.target_groups.through
     with transaction.atomic():
         for start in range(0, count, BATCH):
@@ -109,8 +118,6 @@ def create_activities(count):
                     modality=modalities[n % len(modalities)],
                     start_date=datetime.date(2026, 1, 1) + datetime.timedelta(days=n % 365),
                     end_date=datetime.date(2027, 12, 31) if n % 3 else None,
-                    budget_amount=10_000 + n if n % 2 else None,
-                    funding_source=funding[n % len(funding)],
                     partners="APNIC; ISOC; the national regulator",
                     focal_point=focal_point,
                     planned_participants_women=n % 200,
@@ -118,18 +125,47 @@ def create_activities(count):
                 )
                 for n in range(start, min(start + BATCH, count))
             )
-            links_c, links_r, links_g = [], [], []
+            links_c, links_r, links_g, lines = [], [], [], []
             for i, activity in enumerate(activities):
                 for country in {countries[i % len(countries)], countries[(i * 7) % len(countries)]}:
                     links_c.append(ActivityCountry(activity=activity, country=country))
-                for result in {results[i % len(results)], results[(i * 3) % len(results)]}:
+                linked = sorted(
+                    {results[i % len(results)], results[(i * 3) % len(results)]},
+                    key=lambda result: result.pk,
+                )
+                for result, share in zip(linked, equal_shares(len(linked)), strict=True):
                     links_r.append(
-                        ActivityExpectedResult(activity=activity, expected_result=result)
+                        ActivityExpectedResult(
+                            activity=activity, expected_result=result, share=share
+                        )
                     )
                 links_g.append(TargetLink(activity=activity, targetgroup=groups[i % len(groups)]))
+                n = start + i
+                if n % 2:
+                    source = funding[n // 2 % len(funding)]
+                    years = {
+                        activity.start_date.year,
+                        (activity.end_date or activity.start_date).year,
+                    }
+                    lines += [
+                        BudgetLine(
+                            activity=activity,
+                            year=year,
+                            funding_source=source,
+                            funding_partner=(
+                                "Benchmark partner"
+                                if source == FundingSource.EXTRA_BUDGETARY
+                                else ""
+                            ),
+                            amount=10_000 + n,
+                            currency="USD",
+                        )
+                        for year in sorted(years)
+                    ]
             ActivityCountry.objects.bulk_create(links_c)
             ActivityExpectedResult.objects.bulk_create(links_r)
             TargetLink.objects.bulk_create(links_g)
+            BudgetLine.objects.bulk_create(lines)
     if connection.vendor == "postgresql":
         # A database in use is vacuumed and has its planner's statistics (autovacuum sees to
         # both). Without statistics, right after a bulk insert, PostgreSQL reads whole tables
@@ -247,13 +283,13 @@ def as_new_activities(source, target):
 
 
 def delete_activities(prefix):
-    """Delete the activities whose references start with `prefix`, with their links and
-    history rows, in a few set-wise queries (`_raw_delete`, as demo.generated.clear
+    """Delete the activities whose references start with `prefix`, with their links, budget
+    lines and history rows, in a few set-wise queries (`_raw_delete`, as demo.generated.clear
     does): one by one, each would write a "deleted" history row and a cache entry, which takes
     many minutes for 100,000 activities."""
     from django.db import transaction
 
-    from activities.models import Activity, ActivityCountry, ActivityExpectedResult
+    from activities.models import Activity, ActivityCountry, ActivityExpectedResult, BudgetLine
     from activities.signals import bulk_saved
 
     activities = Activity.objects.filter(reference__startswith=prefix)
@@ -266,10 +302,16 @@ def delete_activities(prefix):
     ]
     links = [
         model.objects.filter(activity__in=activities.values("pk"))
-        for model in (ActivityCountry, ActivityExpectedResult, Activity.target_groups.through)
+        for model in (
+            ActivityCountry,
+            ActivityExpectedResult,
+            Activity.target_groups.through,
+            BudgetLine,
+        )
     ]
+    line_history = BudgetLine.history.filter(activity_id__in=activities.values("pk"))
     with transaction.atomic():
-        for rows in [*history_m2m, history, *links, activities]:
+        for rows in [*history_m2m, history, line_history, *links, activities]:
             rows._raw_delete(rows.db)
     bulk_saved.send(sender=Activity)  # `_raw_delete` sends no post_delete
 
@@ -325,7 +367,8 @@ def report(measures, rows, notes, output=None, repeat=1):
         f"- Machine: {machine()}",
         f"- Date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
         f"- Git commit: {git_commit()}",
-        f"- Activities: {rows:,} (1 or 2 countries, 1 or 2 expected results, 1 target group each)",
+        f"- Activities: {rows:,} (1 or 2 countries, 1 or 2 expected results, 1 target group "
+        "each; one in two with 1 or 2 budget lines)",
         f"- Time: the best of {repeat} run{'s' if repeat > 1 else ''} of each step",
         "",
         "| step | rows | time (s) | rows/s | peak traced memory | RSS growth | process peak RSS "

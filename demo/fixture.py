@@ -12,6 +12,14 @@ day.
 
 The reference text sets no official indicators, so the demo's are made up: every one is marked
 `is_demo`, with an illustrative baseline and targets.
+
+Money: a demo activity's budget (`Demo.budget`, whole units) becomes budget lines, split across
+the years it runs by its days (demo.money), from its funding source and, for some, part from a
+second one (`Demo.cofunding`); approved progress reports state what they spent of their year's
+budget. Amounts, funding partners and shares are illustrative, not real commitments. The rates
+of exchange that convert them are illustrative too (`is_demo`, demo.money.DEMO_RATE_SOURCE),
+one for every currency and month the demo needs but those of MISSING_RATES, left out on
+purpose so that the dashboard shows how a missing rate looks.
 """
 
 import datetime
@@ -26,8 +34,18 @@ from decimal import Decimal
 
 from django.core.management.base import CommandError
 
-from activities.models import IndicatorBreakdown
+from activities.models import FundingSource, IndicatorBreakdown
+from demo.money import (
+    DEMO_RATE_SOURCE,
+    budget_end,
+    illustrative_rate,
+    rate_months,
+    spent_in_quarter,
+    split_by_days,
+)
+from initiatives.currencies import CURRENCIES
 from initiatives.models import Indicator as IndicatorModel
+from initiatives.money import equal_shares
 
 # Changing the namespace or a title changes the activity's uid: a database that loaded the old
 # demo keeps the old row beside the new one.
@@ -43,6 +61,9 @@ BASELINE_SOURCE = "Demo: illustrative baseline"
 # end of the plan.
 TARGET_YEARS = (2026, 2027, None)
 INDICATOR_CODE = re.compile(r"^([A-Z]+\d+\.\d+)-(\d+)$")
+# The rates the demo needs but does not ship, so that the dashboard of ASP 2026 shows a missing
+# rate: the Swiss franc of July 2026 converts the expenditure of the 2026 Q3 reports in francs.
+MISSING_RATES = {("CHF", datetime.date(2026, 7, 1))}
 
 
 @dataclass
@@ -85,8 +106,24 @@ class Report:
 
 
 @dataclass
+class Funding:
+    """Part of a demo activity's budget from a second funding source: `amount` (whole units of
+    `currency`) of its `budget`, from `partner` (named for extra-budgetary money)."""
+
+    source: str
+    amount: int
+    partner: str = ""
+    currency: str = "USD"
+
+
+@dataclass
 class Demo:
-    """An activity of the demo; `results` by display code ("ASP3.4"), `countries` by ISO3."""
+    """An activity of the demo; `results` by display code ("ASP3.4"), `countries` by ISO3.
+
+    Its money: `budget` (whole units, None for none) from `funding` in `currency`, from
+    `funding_partner` when extra-budgetary; `cofunding`, a part of that budget from a second
+    source; `shares`, the percent of its money per result of `results` when set by an editor
+    (else equal shares)."""
 
     title: str
     countries: list
@@ -98,6 +135,10 @@ class Demo:
     description: str
     funding: str = ""
     budget: int | None = None
+    currency: str = "USD"
+    funding_partner: str = ""
+    cofunding: Funding | None = None
+    shares: tuple = ()
     partners: str = ""
     groups: list = field(default_factory=list)
     focal_point: str = EDITOR
@@ -354,19 +395,144 @@ def check(demo, asp_countries, results, indicators):
         or sum(r.men for r in demo.reports) > demo.men
     ):
         problems.append("reports reach more people than the activity plans")
+    problems += money_problems(demo)
     if problems:
         raise DemoError(f"{demo.title}: " + "; ".join(problems))
+
+
+def money_problems(demo):
+    """What is wrong with `demo`'s money: sources and currencies the database knows, a partner
+    named for extra-budgetary money, a second source that is a part of the budget, shares
+    that are percentages of its results summing to 100."""
+    problems = []
+    if demo.funding not in FundingSource.values:
+        problems.append(f"unknown funding source {demo.funding!r}")
+    if demo.budget is None:
+        if demo.cofunding or demo.funding_partner:
+            problems.append("a second source or a funding partner without a budget")
+    elif demo.budget < 0:
+        problems.append("a negative budget")
+    parts = budget_parts(demo)
+    for source, partner, currency, amount in parts:
+        if source == FundingSource.EXTRA_BUDGETARY and not partner:
+            problems.append("extra-budgetary money without its funding partner")
+        if currency not in CURRENCIES:
+            problems.append(f"{currency} is not an ISO 4217 currency")
+        if amount <= 0:
+            problems.append(f"{FundingSource.named(source)}: no money (cofunding too large?)")
+    keys = [(source, partner, currency) for source, partner, currency, _amount in parts]
+    if len(set(keys)) != len(keys):
+        problems.append("the second source is the first one")
+    if demo.shares:
+        if len(demo.shares) != len(demo.results) or sum(demo.shares) != 100:
+            problems.append("set shares: one per expected result, summing to 100")
+        if any(not 0 <= share <= 100 for share in demo.shares):
+            problems.append("set shares are percentages")
+    return problems
 
 
 def activity_uid(demo):
     return str(uuid.uuid5(NAMESPACE, TITLE_PREFIX + demo.title))
 
 
+def budget_parts(demo):
+    """[(funding source, partner, currency, whole units)] of `demo`'s budget: the second
+    source's part, and the rest from its own source. Empty without a budget."""
+    if demo.budget is None:
+        return []
+    parts = []
+    rest = demo.budget
+    if demo.cofunding:
+        cofunding = demo.cofunding
+        parts.append((cofunding.source, cofunding.partner, cofunding.currency, cofunding.amount))
+        rest -= cofunding.amount
+    parts.insert(0, (demo.funding, demo.funding_partner, demo.currency, rest))
+    return parts
+
+
+def budget_lines(demo):
+    """[(year, funding source, partner, currency, whole units)] of `demo`: each part of its
+    budget split across the years it runs by its days (an activity without an end date as
+    demo.money says), adding up to its budget."""
+    start = datetime.date.fromisoformat(demo.start)
+    end = budget_end(start, datetime.date.fromisoformat(demo.end) if demo.end else None)
+    return sorted(
+        (year, source, partner, currency, amount)
+        for source, partner, currency, total in budget_parts(demo)
+        for year, amount in split_by_days(total, start, end).items()
+        if amount
+    )
+
+
+def expenditures(demo, report):
+    """{(funding source, currency): whole units} that an approved `report` of `demo` spent:
+    of each budget line of its year, the part of its quarter (by days), 60 to 95 % of it
+    (stable per report and line). Nothing for other states."""
+    if report.state != "approved":
+        return {}
+    start = datetime.date.fromisoformat(demo.start)
+    end = budget_end(start, datetime.date.fromisoformat(demo.end) if demo.end else None)
+    spent = defaultdict(int)
+    for year, source, partner, currency, amount in budget_lines(demo):
+        if year != report.year:
+            continue
+        key = f"{demo.title}{report.year}{report.quarter}{source}{partner}{currency}"
+        percent = 60 + jitter(key, 36)
+        spent[source, currency] += spent_in_quarter(
+            amount, start, end, report.year, report.quarter, percent
+        )
+    return {key: amount for key, amount in sorted(spent.items()) if amount}
+
+
+def shares(demo):
+    """{display code: percent} of `demo`'s expected results: the shares it sets, else equal
+    shares in the order of the results' codes (the order of their ids in the database)."""
+    if demo.shares:
+        return {code: Decimal(share) for code, share in zip(demo.results, demo.shares, strict=True)}
+    ordered = sorted(demo.results, key=lambda code: [int(n) for n in re.findall(r"\d+", code)])
+    return dict(zip(ordered, equal_shares(len(ordered)), strict=True))
+
+
+def needed_rates(demos):
+    """The (currency, month) pairs whose rates convert the demo's budget lines and
+    expenditures (demo.money.rate_months)."""
+    lines = {(currency, year) for d in demos for year, _s, _p, currency, _a in budget_lines(d)}
+    spent = {
+        (currency, report.year, report.quarter)
+        for d in demos
+        for report in d.reports
+        for _source, currency in expenditures(d, report)
+    }
+    return rate_months(lines, spent)
+
+
+def rate_objects(demos):
+    """The fixture's rates: an illustrative one for every (currency, month) the demo needs,
+    but MISSING_RATES, which must be needed (else the gap would show nowhere)."""
+    needed = needed_rates(demos)
+    if unneeded := MISSING_RATES - needed:
+        raise DemoError(f"MISSING_RATES leaves out rates the demo does not need: {unneeded}")
+    return [
+        {
+            "model": "initiatives.exchangerate",
+            "fields": {
+                "currency": currency,
+                "month": month.isoformat(),
+                "rate": f"{illustrative_rate(currency, month):f}",
+                "source": DEMO_RATE_SOURCE,
+                "is_demo": True,
+            },
+        }
+        for currency, month in sorted(needed - MISSING_RATES)
+    ]
+
+
 def build(demos, indicators, asp_countries, results):
-    """The fixture's objects for `demos` (Demo) and `indicators` (Indicator): activities, their
-    links, their reports, then the indicators, their targets, and the reports' values of them
-    with their breakdowns."""
-    activities, links, reports, values = [], [], [], []
+    """The fixture's objects for `demos` (Demo) and `indicators` (Indicator): the rates of
+    exchange, activities, their links, their budget lines, their reports with their
+    expenditure, then the indicators, their targets, and the reports' values of them with
+    their breakdowns."""
+    activities, links, lines, reports, spent, values = [], [], [], [], [], []
     titles = Counter(d.title for d in demos)
     if duplicates := [t for t, n in titles.items() if n > 1]:
         raise DemoError(f"Titles must be unique (they make the uid): {duplicates}")
@@ -417,8 +583,34 @@ def build(demos, indicators, asp_countries, results):
                     },
                 }
             )
+            spent += [
+                {
+                    "model": "activities.expenditure",
+                    "fields": {
+                        "report": [uid, report.year, report.quarter],
+                        "funding_source": source,
+                        "amount": decimal(amount),
+                        "currency": currency,
+                    },
+                }
+                for (source, currency), amount in expenditures(demo, report).items()
+            ]
             values += value_objects(demo, report, uid, by_code)
         values += contribution_objects(demo, uid, by_code)
+        lines += [
+            {
+                "model": "activities.budgetline",
+                "fields": {
+                    "activity": [uid],
+                    "year": year,
+                    "funding_source": source,
+                    "funding_partner": partner,
+                    "amount": decimal(amount),
+                    "currency": currency,
+                },
+            }
+            for year, source, partner, currency, amount in budget_lines(demo)
+        ]
         activities.append(
             {
                 "model": "activities.activity",
@@ -432,9 +624,7 @@ def build(demos, indicators, asp_countries, results):
                     "modality": demo.modality,
                     "start_date": demo.start,
                     "end_date": demo.end,
-                    "budget_amount": f"{demo.budget}.00" if demo.budget is not None else None,
-                    "currency": "USD",
-                    "funding_source": demo.funding,
+                    "custom_split": bool(demo.shares),
                     "partners": demo.partners,
                     "target_groups": [[code] for code in demo.groups],
                     "focal_point": [demo.focal_point],
@@ -460,6 +650,7 @@ def build(demos, indicators, asp_countries, results):
                     "fields": {"activity": [uid], "country": [iso3]},
                 }
             )
+        share_of = shares(demo)
         for code in demo.results:
             initiative, number = code.split(".")
             links.append(
@@ -468,10 +659,20 @@ def build(demos, indicators, asp_countries, results):
                     "fields": {
                         "activity": [uid],
                         "expected_result": [PLAN, initiative, int(number)],
+                        "share": decimal(share_of[code]),
                     },
                 }
             )
-    return activities + links + reports + indicator_objects(indicators) + values
+    return (
+        rate_objects(demos)
+        + activities
+        + links
+        + lines
+        + reports
+        + spent
+        + indicator_objects(indicators)
+        + values
+    )
 
 
 def indicator_objects(indicators):

@@ -1,10 +1,12 @@
 """What `generate_demo_data` made, found by its marks, and removed (`clear`).
 
 What the generator (demo.generator) makes is recognisable, so that `clear()` removes it and
-nothing else: activities with `is_demo` and a reference "GEN-000001", …, users named
-"generated.…" (unusable passwords), action plans coded "GEN-…" with their initiatives, and
-initiatives of real plans whose objective starts with GENERATED_TEXT, with their expected
-results. The demo activities of seed_demo (`is_demo` without a GEN- reference) are not touched.
+nothing else: activities with `is_demo` and a reference "GEN-000001", … (with their budget
+lines, reports and expenditure), users named "generated.…" (unusable passwords), action plans
+coded "GEN-…" with their initiatives, initiatives of real plans whose objective starts with
+GENERATED_TEXT, with their expected results, and demo rates of exchange whose source starts
+with it. The demo activities and rates of seed_demo (`is_demo` without those marks) are not
+touched.
 """
 
 from django.contrib.auth import get_user_model
@@ -15,6 +17,8 @@ from activities.models import (
     Activity,
     ActivityCountry,
     ActivityExpectedResult,
+    BudgetLine,
+    Expenditure,
     IndicatorBreakdown,
     IndicatorValue,
     PlannedContribution,
@@ -22,7 +26,14 @@ from activities.models import (
     RegionAssignment,
 )
 from activities.signals import bulk_saved
-from initiatives.models import ActionPlan, ExpectedResult, Indicator, Initiative, Target
+from initiatives.models import (
+    ActionPlan,
+    ExchangeRate,
+    ExpectedResult,
+    Indicator,
+    Initiative,
+    Target,
+)
 
 REFERENCE_PREFIX = "GEN-"
 USERNAME_PREFIX = "generated."
@@ -32,6 +43,8 @@ PLAN_CODE_PREFIX = "GEN-"
 GENERATED_TEXT = "Generated for development and benchmarks"
 # The reported indicator `generate` gives each expected result its activities advance.
 GENERATED_INDICATOR_CODE = "GEN1"
+# The source of the rates of exchange `generate` makes (illustrative ones, marked `is_demo`).
+GENERATED_RATE_SOURCE = f"{GENERATED_TEXT}: an illustrative rate, not a UN rate"
 
 
 class DemoDataError(Exception):
@@ -75,6 +88,11 @@ def generated_indicators():
     )
 
 
+def generated_rates():
+    """The rates of exchange `generate` made: demo ones with GENERATED_RATE_SOURCE."""
+    return ExchangeRate.objects.filter(is_demo=True, source=GENERATED_RATE_SOURCE)
+
+
 def generated_data_exists():
     """Whether anything `generate` made is still there: activities or users."""
     return generated_activities().exists() or generated_users().exists()
@@ -87,10 +105,10 @@ def current_plan(today=None):
 
 
 def clear():
-    """Delete everything `generate` made: its activities with their links, reports and history
-    rows, its users with theirs, and its plans, initiatives and expected results. Returns
-    {"activities": n, "reports": n, "users": n, "plans": n, "initiatives": n,
-    "expected_results": n}.
+    """Delete everything `generate` made: its activities with their links, budget lines,
+    reports, expenditure and history rows, its users with theirs, its plans, initiatives and
+    expected results, and its rates of exchange. Returns {"activities": n, "reports": n,
+    "users": n, "plans": n, "initiatives": n, "expected_results": n, "rates": n}.
 
     Work rows are deleted in a few set-wise queries without loading them (`_raw_delete`, what
     Django's own fast delete does): deleting them one by one would write a "deleted" history
@@ -123,6 +141,11 @@ def clear():
         planned = PlannedContribution.objects.filter(activity_id__in=activity_ids)
         _delete_history(PlannedContribution, id__in=list(planned.values_list("pk", flat=True)))
         _delete(planned)
+        report_ids = ProgressReport.objects.filter(activity_id__in=activity_ids).values("pk")
+        _delete_history(Expenditure, report_id__in=report_ids)
+        _delete(Expenditure.objects.filter(report_id__in=report_ids))
+        _delete_history(BudgetLine, activity_id__in=activity_ids)
+        _delete(BudgetLine.objects.filter(activity_id__in=activity_ids))
         report_count = _delete(ProgressReport.objects.filter(activity_id__in=activity_ids))
         for link_model in (ActivityCountry, ActivityExpectedResult, Activity.target_groups.through):
             _delete(link_model.objects.filter(activity_id__in=activity_ids))
@@ -156,6 +179,7 @@ def clear():
             ("expected_results", ExpectedResult, generated_results()),
             ("initiatives", Initiative, generated_initiatives()),
             ("plans", ActionPlan, generated_plans()),
+            ("rates", ExchangeRate, generated_rates()),
         ]:
             ids = list(queryset.values_list("pk", flat=True))
             _delete_history(model, id__in=ids)

@@ -2,8 +2,10 @@
 
 `generate(count, seed)` makes `count` activities in the shape of a sector-wide deployment: every
 region's activities (regions weighted by their number of countries) over two action-plan
-cycles, the current plan and an earlier one, with their countries, expected results, target
-groups, progress reports in every workflow state and one history row each, written in batches
+cycles, the current plan and an earlier one, with their countries, expected results (their
+money split in equal shares, or a few in shares an editor set), target groups, budget lines
+(for each year they run, from one or two funding sources), progress reports in every workflow
+state (the approved ones with their expenditure) and one history row each, written in batches
 so that memory stays bounded whatever the count. The same seed and as-of date give the same
 activities, links, statuses and reports (timestamps that the database sets, such as created_at,
 differ).
@@ -11,8 +13,9 @@ differ).
 The reference data such a deployment has and the fixtures do not, it makes first (only what is
 missing, never touching real reference data): five initiatives of seven expected results for
 every region without any in the current plan, and an earlier plan ("GEN-22" before WTDC-25)
-with five initiatives of seven expected results for every region. Their texts say that they are
-generated; they get no history rows.
+with five initiatives of seven expected results for every region, and an illustrative rate of
+exchange for every month of both plans for each currency the money is drawn in. Their texts say
+that they are generated; they get no history rows.
 
 The reference data it makes first is in demo.reference_data; the words and weights it draws
 from, in demo.vocabulary. What it makes carries the marks of demo.generated, which finds it and
@@ -21,6 +24,7 @@ removes it (`clear`).
 
 import datetime
 import itertools
+import math
 import random
 import time
 import uuid
@@ -41,6 +45,9 @@ from activities.models import (
     Activity,
     ActivityCountry,
     ActivityExpectedResult,
+    BudgetLine,
+    Expenditure,
+    FundingSource,
     IndicatorBreakdown,
     IndicatorValue,
     PlannedContribution,
@@ -56,7 +63,8 @@ from demo.generated import (
     DemoDataError,
     current_plan,
 )
-from demo.reference_data import make_reference_data
+from demo.money import OPEN_ENDED_DAYS, budget_end, spent_in_quarter, split, split_by_days
+from demo.reference_data import make_rates, make_reference_data
 from demo.vocabulary import (
     ACHIEVEMENTS,
     BUDGETS,
@@ -64,6 +72,7 @@ from demo.vocabulary import (
     CURRENCIES,
     DURATION_DAYS,
     FIRST_NAMES,
+    FUNDING_PARTNERS,
     FUNDING_SOURCES,
     LAST_NAMES,
     MODALITY_WEIGHTS,
@@ -72,10 +81,14 @@ from demo.vocabulary import (
     REACHING_MODALITIES,
     REGIONAL_PARTNERS,
     RETURN_COMMENTS,
+    SECOND_SOURCE,
+    SET_SHARES,
     TOPICS,
+    WITH_BUDGET,
 )
 from initiatives.history import record_history
 from initiatives.models import ActionPlan, Country, ExpectedResult, Indicator, Region, Target
+from initiatives.money import USD, equal_shares
 
 MAX_ACTIVITIES = 1_000_000
 BATCH_SIZE = 2_000
@@ -87,6 +100,14 @@ MAX_REPORTS = 8
 Status = Activity.Status
 Modality = Activity.Modality
 State = ProgressReport.State
+
+
+def money_years(plans):
+    """The years that generated activities may have money in: from the first year of `plans`
+    to the last year that an activity starting in their last year may run into."""
+    longest = max(OPEN_ENDED_DAYS, *(high for _low, high in DURATION_DAYS.values()))
+    last = max(plan.end_year for plan in plans) + math.ceil(longest / 365)
+    return range(min(plan.start_year for plan in plans), last + 1)
 
 
 def counted_per_region(year, plan=None):
@@ -131,9 +152,12 @@ class Summary:
     users: int = 0
     initiatives: int = 0
     expected_results: int = 0
+    rates: int = 0
     statuses: Counter = field(default_factory=Counter)
     report_states: Counter = field(default_factory=Counter)
     indicator_values: int = 0
+    budget_lines: int = 0
+    expenditures: int = 0
     seconds: float = 0.0
 
     @property
@@ -165,13 +189,17 @@ def generate(count, seed=1, as_of=None, batch_size=BATCH_SIZE, progress=None):
             users=generator.create_users(),
             initiatives=initiatives,
             expected_results=results,
+            rates=make_rates(money_years(plans), [c for c in CURRENCIES if c != USD]),
         )
     for start in range(0, count, batch_size):
         numbers = range(start + 1, min(start + batch_size, count) + 1)
         drafts = [generator.activity(number) for number in numbers]
         with transaction.atomic():
-            summary.indicator_values += _write(drafts, indicator_of)
+            written = _write(drafts, indicator_of)
             bulk_saved.send(sender=Activity)
+        summary.indicator_values += written.indicator_values
+        summary.expenditures += written.expenditures
+        summary.budget_lines += sum(len(draft.budget_lines) for draft in drafts)
         summary.activities += len(drafts)
         for draft in drafts:
             summary.statuses[draft.activity.status] += 1
@@ -188,13 +216,24 @@ def generate(count, seed=1, as_of=None, batch_size=BATCH_SIZE, progress=None):
 
 @dataclass
 class Draft:
-    """A generated activity before it is saved, with its links by pk and its reports."""
+    """A generated activity before it is saved, with its links by pk (`shares`: the percent of
+    its money per expected result pk), its budget lines and its reports."""
 
     activity: Activity
     country_ids: list
     result_ids: list
     target_group_ids: list
     reports: list
+    shares: dict = field(default_factory=dict)
+    budget_lines: list = field(default_factory=list)
+
+
+@dataclass
+class Written:
+    """What `_write` made besides the activities and reports."""
+
+    indicator_values: int = 0
+    expenditures: int = 0
 
 
 def make_indicators(plans):
@@ -285,9 +324,52 @@ def _indicator_values(drafts, indicator_of):
     return len(values)
 
 
+def _expenditures(drafts):
+    """The expenditure of the approved reports of `drafts` (saved): of each budget line of the
+    report's year, the part of its quarter (by days), 50 to 100 % of it, per funding source
+    and currency. Drawn from each report's own seed, so the main sequence of draws is the same
+    with or without."""
+    rows = []
+    for draft in drafts:
+        activity = draft.activity
+        if not draft.budget_lines:
+            continue
+        last = budget_end(activity.start_date, activity.end_date)
+        for report in draft.reports:
+            if report.state != ProgressReport.State.APPROVED:
+                continue
+            rng = random.Random(  # noqa: S311 # nosec B311
+                zlib.crc32(f"{activity.uid}{report.period}spent".encode())
+            )
+            spent = Counter()
+            for line in draft.budget_lines:
+                if line.year == report.year:
+                    spent[line.funding_source, line.currency] += spent_in_quarter(
+                        int(line.amount),
+                        activity.start_date,
+                        last,
+                        report.year,
+                        report.quarter,
+                        rng.randint(50, 100),
+                    )
+            rows += [
+                Expenditure(
+                    report_id=report.pk,
+                    funding_source=source,
+                    currency=currency,
+                    amount=Decimal(amount),
+                )
+                for (source, currency), amount in sorted(spent.items())
+                if amount
+            ]
+    Expenditure.objects.bulk_create(rows)
+    return len(rows)
+
+
 def _write(drafts, indicator_of):
-    """Save a batch of drafts: activities, links, one history row each (with its links),
-    reports, one history row each. A few dozen queries whatever the batch size."""
+    """Save a batch of drafts: activities, links (with their shares), budget lines, one
+    history row each (with its links), reports, one history row each, their expenditure. A
+    few dozen queries whatever the batch size. Returns what else it made (`Written`)."""
     activities = [draft.activity for draft in drafts]
     Activity.objects.bulk_create(activities)
     if activities[0].pk is None:  # the database did not return the new ids: look them up
@@ -303,10 +385,16 @@ def _write(drafts, indicator_of):
         for pk in d.country_ids
     )
     ActivityExpectedResult.objects.bulk_create(
-        ActivityExpectedResult(activity_id=d.activity.pk, expected_result_id=pk)
+        ActivityExpectedResult(activity_id=d.activity.pk, expected_result_id=pk, share=d.shares[pk])
         for d in drafts
         for pk in d.result_ids
     )
+    lines = []
+    for draft in drafts:
+        for line in draft.budget_lines:
+            line.activity_id = draft.activity.pk
+            lines.append(line)
+    BudgetLine.objects.bulk_create(lines)
     TargetGroupLink = Activity.target_groups.through
     TargetGroupLink.objects.bulk_create(
         TargetGroupLink(activity_id=d.activity.pk, targetgroup_id=pk)
@@ -325,7 +413,7 @@ def _write(drafts, indicator_of):
             report.activity_id = draft.activity.pk
             reports.append(report)
     if not reports:
-        return 0
+        return Written()
     ProgressReport.objects.bulk_create(reports)
     if reports[0].pk is None:
         pk_of = {
@@ -339,7 +427,7 @@ def _write(drafts, indicator_of):
     for report in reports:
         report._history_user = report.author  # bulk_history_create reads it
     ProgressReport.history.bulk_history_create(reports, default_change_reason=CHANGE_REASON)
-    return _indicator_values(drafts, indicator_of)
+    return Written(_indicator_values(drafts, indicator_of), _expenditures(drafts))
 
 
 def _weighted(rng, weights):
@@ -489,10 +577,6 @@ class Generator:
         topic = rng.choice(TOPICS[modality])
         place = _names([name for _, name in countries])
         partners = "; ".join(rng.sample(pool.partners, _weighted(rng, {0: 30, 1: 45, 2: 25})))
-        budget = None
-        if rng.random() < 0.8:
-            low, high = BUDGETS[modality]
-            budget = Decimal(rng.randint(low // 500, high // 500) * 500)
         activity = Activity(
             uid=uuid.UUID(int=rng.getrandbits(128), version=4),
             title=f"{topic} – {place}",
@@ -506,9 +590,6 @@ class Generator:
             modality=modality,
             start_date=start,
             end_date=end,
-            budget_amount=budget,
-            currency=_weighted(rng, CURRENCIES),
-            funding_source=_weighted(rng, FUNDING_SOURCES),
             partners=partners,
             focal_point=editor if rng.random() < 0.95 else None,
             is_demo=True,
@@ -525,6 +606,8 @@ class Generator:
             ),
             reports=self._reports(activity, pool, editor, reference),
         )
+        draft.shares, activity.custom_split = self._shares(draft.result_ids)
+        draft.budget_lines = self._budget_lines(activity)
         # What it plans to reach: what all its reports give, approved or not.
         activity.planned_participants_women = sum(r.people_reached_women for r in draft.reports)
         activity.planned_participants_men = sum(r.people_reached_men for r in draft.reports)
@@ -543,6 +626,59 @@ class Generator:
         others = [pk for pk in results if pk not in chosen]
         chosen += rng.sample(others, count - len(chosen))
         return chosen
+
+    @staticmethod
+    def _equal(result_ids):
+        """Equal shares of the money, in the order of the results' ids (as
+        activities.money.apply_split gives them)."""
+        ordered = sorted(result_ids)
+        return dict(zip(ordered, equal_shares(len(ordered)), strict=True))
+
+    def _shares(self, result_ids):
+        """{result pk: percent} and whether an editor set them: equal shares, or for SET_SHARES
+        of the activities with several results, whole percentages (each at least 2, summing
+        to 100)."""
+        rng = self.rng
+        if len(result_ids) < 2 or rng.random() >= SET_SHARES:
+            return self._equal(result_ids), False
+        weights = {pk: rng.randint(1, 9) for pk in result_ids}
+        return {pk: Decimal(percent) for pk, percent in split(100, weights).items()}, True
+
+    def _budget_lines(self, activity):
+        """The activity's budget lines (not saved), or none for one in five: a budget by its
+        modality, from one funding source or partly (20 to 50 %) from a second, each in a
+        currency and, for extra-budgetary money, from a partner; split across the years it runs
+        by its days (an activity without an end date as demo.money says)."""
+        rng = self.rng
+        if rng.random() >= WITH_BUDGET:
+            return []
+        low, high = BUDGETS[activity.modality]
+        total = rng.randint(low // 500, high // 500) * 500
+        first = _weighted(rng, FUNDING_SOURCES)
+        parts = [(first, total)]
+        if rng.random() < SECOND_SOURCE:
+            second = _weighted(rng, {s: w for s, w in FUNDING_SOURCES.items() if s != first})
+            part = total * rng.randint(2, 5) // 10
+            parts = [(first, total - part), (second, part)]
+        last = budget_end(activity.start_date, activity.end_date)
+        lines = []
+        for source, amount in parts:
+            currency = _weighted(rng, CURRENCIES)
+            partner = (
+                rng.choice(FUNDING_PARTNERS) if source == FundingSource.EXTRA_BUDGETARY else ""
+            )
+            lines += [
+                BudgetLine(
+                    year=year,
+                    funding_source=source,
+                    funding_partner=partner,
+                    amount=Decimal(part),
+                    currency=currency,
+                )
+                for year, part in split_by_days(amount, activity.start_date, last).items()
+                if part
+            ]
+        return lines
 
     def _dates(self, modality):
         """A start date (nine in ten up to `as_of`, where there are such days) and an end

@@ -1,15 +1,30 @@
 """The reference data a sector-wide deployment has and the fixtures lack, made by
 `generate_demo_data` where it is missing (`make_reference_data`): initiatives for every region
 without any in the current plan, an earlier action plan with initiatives for every region, and
-the mapping of the earlier plan's expected results to the current plan's that continue them.
-Their texts say that they are generated (the marks of demo.generated); they get no history
-rows."""
+the mapping of the earlier plan's expected results to the current plan's that continue them;
+and the monthly rates of exchange of the currencies its money is in (`make_rates`). Their
+texts say that they are generated (the marks of demo.generated); they get no history rows."""
 
+import datetime
 from collections import defaultdict
 
 from activities.signals import bulk_saved
-from demo.generated import GENERATED_TEXT, PLAN_CODE_PREFIX, DemoDataError, current_plan
-from initiatives.models import ActionPlan, ExpectedResult, Indicator, Initiative, Region
+from demo.generated import (
+    GENERATED_RATE_SOURCE,
+    GENERATED_TEXT,
+    PLAN_CODE_PREFIX,
+    DemoDataError,
+    current_plan,
+)
+from demo.money import illustrative_rate
+from initiatives.models import (
+    ActionPlan,
+    ExchangeRate,
+    ExpectedResult,
+    Indicator,
+    Initiative,
+    Region,
+)
 
 INITIATIVES_PER_REGION = 5
 RESULTS_PER_INITIATIVE = 7
@@ -142,3 +157,30 @@ def _make_initiatives(plan, regions):
     )
     Indicator.objects.add_computed(ExpectedResult.objects.filter(initiative__in=made))
     return len(missing) * INITIATIVES_PER_REGION
+
+
+def make_rates(years, currencies):
+    """Give each of `currencies` an illustrative rate (demo.money) for every month of `years`
+    that has none, so that every budget line and expenditure of the generated activities
+    converts. Rates already there, real or the demo's, are kept. Returns how many it made."""
+    months = [datetime.date(year, month, 1) for year in years for month in range(1, 13)]
+    having = set(
+        ExchangeRate.objects.filter(currency__in=currencies, month__in=months).values_list(
+            "currency", "month"
+        )
+    )
+    made = ExchangeRate.objects.bulk_create(
+        ExchangeRate(
+            currency=currency,
+            month=month,
+            rate=illustrative_rate(currency, month),
+            source=GENERATED_RATE_SOURCE,
+            is_demo=True,
+        )
+        for currency in currencies
+        for month in months
+        if (currency, month) not in having
+    )
+    if made:
+        bulk_saved.send(sender=ExchangeRate)
+    return len(made)

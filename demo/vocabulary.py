@@ -1,6 +1,6 @@
 """What generated activities are made of (demo.generator): topics by modality, how often
-each modality, currency and funding source is drawn, durations, budgets, partners, people's
-names and the texts of progress reports."""
+each modality, currency and funding source is drawn, durations, budgets, partners and funding
+partners, people's names and the texts of progress reports."""
 
 from activities.models import Activity
 
@@ -95,7 +95,7 @@ DURATION_DAYS = {
     Modality.PROJECT: (365, 1460),
     Modality.OTHER: (180, 540),
 }
-# Budgets in the activity's currency (lowest, highest).
+# Budgets, in the currencies of its budget lines (lowest, highest).
 BUDGETS = {
     Modality.POLICY_ASSISTANCE: (30_000, 250_000),
     Modality.CAPACITY_BUILDING: (10_000, 150_000),
@@ -107,14 +107,29 @@ BUDGETS = {
 }
 # Modalities whose reports count many people reached.
 REACHING_MODALITIES = {Modality.CAPACITY_BUILDING, Modality.EVENT}
+# How often an activity has a budget; one with a budget gets it from one funding source or,
+# this often, part (20 to 50 %) from a second one; an activity advancing several expected
+# results splits its money in equal shares or, this often, in shares an editor set.
+WITH_BUDGET = 0.8
+SECOND_SOURCE = 0.25
+SET_SHARES = 0.05
+# The currency of each funding source's money in an activity.
 CURRENCIES = {"USD": 85, "CHF": 8, "EUR": 4, "AUD": 3}
 FUNDING_SOURCES = {
-    "": 15,
-    Activity.FundingSource.REGULAR_BUDGET: 30,
-    Activity.FundingSource.ICT_DF: 12,
-    Activity.FundingSource.EXTRA_BUDGETARY: 30,
-    Activity.FundingSource.IN_KIND: 13,
+    Activity.FundingSource.REGULAR_BUDGET: 35,
+    Activity.FundingSource.ICT_DF: 14,
+    Activity.FundingSource.EXTRA_BUDGETARY: 36,
+    Activity.FundingSource.IN_KIND: 15,
 }
+# Who gives extra-budgetary money (illustrative, as everything generated: no real commitment).
+FUNDING_PARTNERS = [
+    "European Union",
+    "World Bank",
+    "Korea (MSIT)",
+    "Japan (MIC)",
+    "Government of Australia (DFAT)",
+    "Host government, funds in trust",
+]
 PARTNERS = [
     "World Bank",
     "UNDP",

@@ -1,5 +1,6 @@
 """Admin for reference data: action plans, regions, countries and their designations, initiatives
-and their expected results, and the expected results' indicators with their targets.
+and their expected results, the expected results' indicators with their targets, and the monthly
+rates of exchange (kept by hand, or imported from a spreadsheet: initiatives.exchange_rates).
 
 Every model keeps its history (django-simple-history), visible and revertable from its change
 page; a revert saves everything or nothing (initiatives.history_admin). Changelists fetch what their
@@ -10,16 +11,22 @@ import datetime
 import re
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.views.decorators.http import require_http_methods
 
-from initiatives import target_spreadsheet
+from initiatives import exchange_rates, target_spreadsheet
 from initiatives.history_admin import HistoryAdmin
 from initiatives.models import (
     ActionPlan,
     Country,
     CountryGroup,
     Designation,
+    ExchangeRate,
     ExpectedResult,
     Indicator,
     Initiative,
@@ -333,3 +340,83 @@ class TargetAdmin(HistoryAdmin):
         # The targets spreadsheet (download, import, confirm), before the admin's own URLs,
         # whose "<object id>/" would take "import/".
         return target_spreadsheet.admin_urls(self) + super().get_urls()
+
+
+class RateUploadForm(forms.Form):
+    file = forms.FileField(
+        label="File of rates",
+        help_text="An .xlsx or CSV (UTF-8) file with the columns currency, month (YYYY-MM) and "
+        "rate.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+
+class ExchangeRateForm(forms.ModelForm):
+    """A rate for a month: any day given is read as its month's first."""
+
+    class Meta:
+        model = ExchangeRate
+        fields = ["currency", "month", "rate", "source", "is_demo"]
+
+    def clean_currency(self):
+        return self.cleaned_data["currency"].strip().upper()
+
+    def clean_month(self):
+        month = self.cleaned_data["month"]
+        return month.replace(day=1) if month else month
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(HistoryAdmin):
+    """The UN operational rates of exchange, by month and currency, with their history. The
+    list links to "Import rates" (`import_view`), for those who may add and change rates."""
+
+    form = ExchangeRateForm
+    list_display = ["month_shown", "currency", "rate", "source", "is_demo"]
+    list_display_links = ["month_shown", "currency"]
+    list_filter = ["currency", "is_demo"]
+    search_fields = ["currency", "source"]
+    date_hierarchy = "month"
+    ordering = ["-month", "currency"]
+
+    @admin.display(description="month", ordering="month")
+    def month_shown(self, rate):
+        return f"{rate.month:%Y-%m}"
+
+    def get_urls(self):
+        # Before the admin's own URLs, whose "<object id>/" would take "import/".
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="initiatives_exchangerate_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        """Import a file of rates: every rate, or none (each bad row said, with its number);
+        then back to the list, which says what the import did."""
+        return _import_rates(request, self)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def _import_rates(request, model_admin):
+    if not exchange_rates.may_import_rates(request.user):
+        raise PermissionDenied
+    form = RateUploadForm(request.POST or None, request.FILES or None)
+    refused = []
+    if form.is_bound and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            imported = exchange_rates.import_rates(upload.read(), request.user, upload.name)
+        except exchange_rates.RateFileError as error:
+            form.add_error("file", str(error))
+        except exchange_rates.RatesRefused as refusal:
+            refused = refusal.messages
+        else:
+            messages.success(request, f"Imported from {upload.name}: {imported}.")
+            return redirect("admin:initiatives_exchangerate_changelist")
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": "Import rates",
+        "form": form,
+        "refused": refused,
+        "max_rows": f"{exchange_rates.MAX_ROWS:,}",
+    }
+    return TemplateResponse(request, "admin/initiatives/exchangerate/import.html", context)

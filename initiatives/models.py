@@ -1,5 +1,6 @@
 """Reference data: action plans, ITU-D regions, countries and the groups they are in (LDC, SIDS,
-LLDC and groups of our own), regional initiatives and their expected results.
+LLDC and groups of our own), regional initiatives and their expected results, and the monthly
+rates of exchange that convert budgets into US dollars.
 
 Every model has a natural key, so fixtures name rows by their codes and never by integer ids.
 """
@@ -13,7 +14,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from initiatives.converters import CODE_REGEX
-from initiatives.validators import validate_multiline_text, validate_text
+from initiatives.validators import validate_currency, validate_multiline_text, validate_text
 
 # A code is part of the URLs of its pages (initiatives.converters), so it holds only what a URL
 # carries as it is.
@@ -880,3 +881,89 @@ class Target(models.Model):
         limit = indicator.max_value
         if limit is not None and self.value is not None and self.value > limit:
             raise ValidationError({"value": f"At most {limit} for this indicator's unit."})
+
+
+class ExchangeRateQuerySet(models.QuerySet):
+    def get_by_natural_key(self, currency, month):
+        return self.get(currency=currency, month=month)
+
+    def for_pairs(self, pairs):
+        """{(currency, month): ExchangeRate} of the (currency, month) `pairs`. One query."""
+        pairs = set(pairs)
+        if not pairs:
+            return {}
+        rows = self.filter(
+            currency__in={currency for currency, _month in pairs},
+            month__in={month for _currency, month in pairs},
+        )
+        return {
+            (rate.currency, rate.month): rate
+            for rate in rows
+            if (rate.currency, rate.month) in pairs
+        }
+
+
+class ExchangeRate(models.Model):
+    """The UN operational rate of exchange of a currency for a month: how many units of it one
+    US dollar buys. Administrators keep them (the admin, or a spreadsheet); amounts are
+    converted with them (initiatives.money), and a month without its rate is shown as missing,
+    never guessed."""
+
+    currency = models.CharField(
+        max_length=3,
+        validators=[validate_text, validate_currency],
+        help_text="ISO 4217 code, e.g. EUR. US dollars need no rate.",
+    )
+    month = models.DateField(help_text="The first day of the month the rate is for.")
+    rate = models.DecimalField(
+        max_digits=18,
+        decimal_places=6,
+        help_text="Units of the currency for one US dollar, e.g. 0.92 for the euro.",
+    )
+    source = models.CharField(
+        max_length=200,
+        blank=True,
+        default="UN operational rates of exchange",
+        validators=[validate_text],
+    )
+    is_demo = models.BooleanField(
+        default=False, help_text="An illustrative rate of the demo data, not a real one."
+    )
+
+    history = HistoricalRecords()
+    objects = ExchangeRateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-month", "currency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["currency", "month"],
+                name="exchangerate_unique_month",
+                violation_error_message="This currency already has a rate for this month.",
+            ),
+            models.CheckConstraint(
+                condition=Q(rate__gt=0),
+                name="exchangerate_rate_positive",
+                violation_error_message="A rate is more than 0.",
+            ),
+            models.CheckConstraint(
+                condition=Q(month__day=1),
+                name="exchangerate_first_of_month",
+                violation_error_message="A rate is for a month: give its first day.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(currency="USD"),
+                name="exchangerate_not_usd",
+                violation_error_message="US dollars need no rate.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.currency} {self.month:%Y-%m}: {self.rate}"
+
+    def natural_key(self):
+        return (self.currency, self.month.isoformat())
+
+    def clean(self):
+        if self.month and self.month.day != 1:
+            self.month = self.month.replace(day=1)

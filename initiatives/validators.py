@@ -126,3 +126,16 @@ class TextValidator:
 
 validate_text = TextValidator()
 validate_multiline_text = TextValidator(multiline=True)
+
+
+def validate_currency(value):
+    """An ISO 4217 currency code in use (initiatives.currencies), in capitals: USD, EUR, XOF."""
+    from initiatives.currencies import CURRENCIES
+
+    if value not in CURRENCIES:
+        raise ValidationError(
+            "Give the currency's three-letter ISO 4217 code, e.g. USD or EUR: %(value)s is not "
+            "one.",
+            code="currency_code",
+            params={"value": value},
+        )

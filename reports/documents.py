@@ -187,6 +187,45 @@ def _annexes(document, figures):
             for reach in figures.group_reach
         ],
     )
+    _financial_annex(document, figures)
+
+
+def _financial_annex(document, figures):
+    """Annex C: the dashboard's financial table, and the amounts no rate converts."""
+    document.add_heading("Annex C: Budget and expenditure", level=1)
+    document.add_paragraph(
+        f"The budget lines of {figures.year} and the expenditure of its approved progress "
+        "reports per initiative and funding source, in US dollars at the UN operational rate "
+        "of exchange of the month, split across initiatives by the shares of each activity's "
+        "expected results."
+    )
+    table = figures.finances
+    _table(
+        document,
+        ["Initiative", "Funding source", "Budget (USD)", "Spent (USD)", "Execution rate"],
+        [
+            [
+                line.initiative,
+                line.source,
+                _usd(line.cell.budget),
+                _usd(line.cell.spent),
+                f"{line.cell.execution_rate}%" if line.cell.execution_rate is not None else "—",
+            ]
+            for line in table.lines()
+        ],
+    )
+    for gap in table.missing:
+        document.add_paragraph(
+            _text(
+                f"Missing exchange rate: {_text(gap.amount)} {gap.currency} of "
+                f"{gap.month:%B %Y} is not converted; the figures marked incomplete leave it out."
+            )
+        )
+
+
+def _usd(converted):
+    amount = _text(converted.rounded)
+    return amount if converted.complete else f"{amount} (incomplete)"
 
 
 def report_docx(figures, generated_on):

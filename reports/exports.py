@@ -9,7 +9,6 @@ expected result whose text starts with "=", "+", "-", "@", a tab or a carriage r
 written with a leading single quote, never as a formula. Numbers stay numbers.
 """
 
-import decimal
 import io
 from dataclasses import dataclass
 
@@ -23,11 +22,11 @@ from activities.spreadsheets.writer import (
     add_table_sheet,
     write_table_csv,
 )
+from initiatives.money import cents
 
 FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {"csv": CSV_CONTENT_TYPE, "xlsx": XLSX_CONTENT_TYPE}
 YES, NO = "yes", "no"
-CENTS = decimal.Decimal("0.01")
 MAX_WIDTH = 60  # characters: a long text wraps instead of stretching its column
 
 
@@ -45,8 +44,8 @@ def _groups(groups):
 
 
 def _money(amount):
-    """A sum of budgets with its two decimals, whichever database summed it."""
-    return None if amount is None else amount.quantize(CENTS)
+    """An amount with its two decimals, whichever database summed it."""
+    return None if amount is None else cents(amount)
 
 
 def _amount(value):
@@ -230,17 +229,43 @@ def unreached_table(figures):
     return Table("Not reached", header, rows)
 
 
-def funding_table(figures):
-    """Budget by funding source: one row per funding source and currency. The activities
-    column counts all the source's activities, on its first row only, so that it adds up."""
-    header = ["funding source", "activities", "currency", "budget"]
-    rows = []
-    for source in figures.funding:
-        budgets = source.budgets or [(None, None)]
-        for index, (currency, amount) in enumerate(budgets):
-            activities = source.activities.value if index == 0 else None
-            rows.append([source.label, activities, currency, _money(amount)])
-    return Table("Funding", header, rows)
+def finances_table(figures):
+    """Budget and expenditure per initiative and funding source in US dollars, rounded to the
+    cent, with the execution rate in percent: the rows of the dashboard's financial table. A
+    figure missing an exchange rate says "no" under complete; the amounts without a rate are
+    listed below the rows, one per currency and month."""
+    header = [
+        "initiative",
+        "funding source",
+        "budget (USD)",
+        "spent (USD)",
+        "execution rate (%)",
+        "complete",
+    ]
+    table = figures.finances
+    rows = [
+        [
+            line.initiative,
+            line.source,
+            line.cell.budget.rounded,
+            line.cell.spent.rounded,
+            line.cell.execution_rate,
+            _yes_no(line.cell.complete),
+        ]
+        for line in table.lines()
+    ]
+    rows.extend(
+        [
+            "Missing exchange rate",
+            f"{gap.currency} {gap.month:%Y-%m}",
+            None,
+            None,
+            None,
+            f"{_money(gap.amount)} {gap.currency} not converted",
+        ]
+        for gap in table.missing
+    )
+    return Table("Finances", header, rows)
 
 
 def stale_table(figures):
@@ -267,7 +292,7 @@ TABLES = {
     "matrix": matrix_table,
     "countries": countries_table,
     "unreached": unreached_table,
-    "funding": funding_table,
+    "finances": finances_table,
     "stale": stale_table,
 }
 
@@ -365,12 +390,14 @@ def matrix_by_initiative(figures):
 
 
 def report_tables(figures, generated_on):
-    """The regional report's workbook: its sheets Summary, Indicators, Activities and Matrix."""
+    """The regional report's workbook: its sheets Summary, Indicators, Activities, Matrix and
+    Finances (the financial annex)."""
     return [
         summary_table(figures, generated_on),
         indicators_table(figures),
         activities_table(figures),
         matrix_table(figures),
+        finances_table(figures),
     ]
 
 

@@ -7,9 +7,12 @@ They are GET forms: an invalid value is an error shown on the page (status 400),
 import datetime
 
 from django import forms
+from django.core.paginator import Paginator
 from django.http import Http404
 
+from activities.models import FundingSource
 from initiatives.models import ActionPlan
+from reports.queries.finances import BUDGET, NOT_STATED, OTHER, SPENT, MoneyLines
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -217,5 +220,57 @@ class ResultListForm(RegionListForm):
             words.append(f"of {code}")
         if covered:
             words.append("covered" if covered == "yes" else "not covered")
+        words.append(f"in {self.figures.year}")
+        return " ".join(words)
+
+
+class MoneyLinesForm(RegionListForm):
+    """The filters of the lines behind a figure of the financial table: ?kind=budget|spent
+    (budget if not given), &initiative=ASP1 (or "other": expected results of no initiative of
+    the plan in the region), &source=regular_budget (or "none": not stated), &page=."""
+
+    LINES_PER_PAGE = 100
+
+    kind = forms.ChoiceField(choices=[(BUDGET, "Budget"), (SPENT, "Spent")], required=False)
+    source = forms.ChoiceField(
+        required=False,
+        choices=[("", "All"), *FundingSource.choices, (NOT_STATED, FundingSource.named(""))],
+        label="Funding source",
+    )
+    page = forms.IntegerField(required=False, min_value=1)
+    field_order = ["kind", "initiative", "source"]
+
+    def __init__(self, data, figures, **kwargs):
+        super().__init__(data, figures, **kwargs)
+        self.fields["initiative"].choices += [(OTHER, "Other expected results")]
+
+    def clean_kind(self):
+        return self.cleaned_data["kind"] or BUDGET
+
+    def money_lines(self):
+        source = self.cleaned_data["source"]
+        return MoneyLines(
+            self.figures.finances,
+            self.cleaned_data["kind"],
+            initiative=self.cleaned_data["initiative"] or None,
+            source=None if not source else ("" if source == NOT_STATED else source),
+        )
+
+    def listed(self):
+        """{"money": the MoneyLines, "page": the page of their ids, "parts": its LineParts}."""
+        money = self.money_lines()
+        page = Paginator(money.line_ids(), self.LINES_PER_PAGE).get_page(self.cleaned_data["page"])
+        return {"money": money, "page": page, "parts": money.lines(list(page.object_list))}
+
+    def title(self):
+        """What the list holds, in words: "Budget of ASP1 from the ITU regular budget in
+        2026"."""
+        kind, code = self.cleaned_data["kind"], self.cleaned_data["initiative"]
+        source = self.cleaned_data["source"]
+        words = ["Budget" if kind == BUDGET else "Expenditure"]
+        if code:
+            words.append("of other expected results" if code == OTHER else f"of {code}")
+        if source:
+            words.append(f"from {dict(self.fields['source'].choices)[source]}")
         words.append(f"in {self.figures.year}")
         return " ".join(words)

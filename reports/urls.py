@@ -12,6 +12,7 @@ urlpatterns = [
     path("dashboard/<code:region_code>/", views.region_dashboard, name="region_dashboard"),
     path("dashboard/<code:region_code>/countries/", views.country_list, name="country_list"),
     path("dashboard/<code:region_code>/results/", views.result_list, name="result_list"),
+    path("dashboard/<code:region_code>/money/", views.money_lines, name="money_lines"),
     path(
         "dashboard/<code:region_code>/indicators/<int:pk>/",
         views.indicator_actual,

@@ -15,7 +15,13 @@ from initiatives.models import Country, CountryGroup, ExpectedResult, Indicator,
 from reports import documents, exports
 from reports.cache import figures_cache
 from reports.charts import region_charts
-from reports.forms import CountryListForm, PeriodForm, ResultListForm, period_form
+from reports.forms import (
+    CountryListForm,
+    MoneyLinesForm,
+    PeriodForm,
+    ResultListForm,
+    period_form,
+)
 from reports.queries.indicators import how_it_adds_up, status_rule
 from reports.queries.region import all_region_figures, region_figures
 
@@ -135,6 +141,14 @@ def result_list(request, region_code):
     """The region's expected results that a coverage figure counts: ?covered=yes|no,
     ?initiative=. Its length is the figure."""
     return _region_list(request, region_code, ResultListForm, "reports/result_list.html")
+
+
+@require_safe
+def money_lines(request, region_code):
+    """The budget lines (?kind=budget) or expenditure (?kind=spent) behind a figure of the
+    region's financial table, with the part of each that the figure counts: ?initiative=,
+    ?source=. Their total is the figure."""
+    return _region_list(request, region_code, MoneyLinesForm, "reports/money_lines.html")
 
 
 # --- Indicators: how far each expected result has come against its targets

@@ -3,12 +3,21 @@
 import datetime
 import io
 import zipfile
+from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from activities.models import Activity, ProgressReport, RegionAssignment
+from activities import money
+from activities.models import (
+    Activity,
+    BudgetLine,
+    Expenditure,
+    FundingSource,
+    ProgressReport,
+    RegionAssignment,
+)
 from initiatives.models import Country, ExpectedResult, Region
 
 DEFAULT_PASSWORD = "correct horse battery staple"
@@ -71,6 +80,22 @@ class ActivityFactory(factory.django.DjangoModelFactory):
         if create:
             codes = extracted if extracted is not None else ["ASP1.3"]
             self.expected_results.set([expected_result(code) for code in codes])
+            money.apply_split([self], {})  # equal shares, as the write path gives them
+
+    @factory.post_generation
+    def budget(self, create, extracted, **kwargs):
+        """`budget=(amount, funding source[, currency])`: one budget line in the start year
+        (extra-budgetary money from "A partner")."""
+        if create and extracted:
+            amount, source, *currency = extracted
+            BudgetLine.objects.create(
+                activity=self,
+                year=self.start_date.year,
+                funding_source=source,
+                funding_partner="A partner" if source == FundingSource.EXTRA_BUDGETARY else "",
+                amount=Decimal(amount),
+                currency=currency[0] if currency else "USD",
+            )
 
 
 class ProgressReportFactory(factory.django.DjangoModelFactory):
@@ -84,6 +109,42 @@ class ProgressReportFactory(factory.django.DjangoModelFactory):
     percent_complete = 40
     achievements = "Trained 40 officials of the regulator."
     author = factory.SubFactory(UserFactory)
+
+
+class BudgetLineFactory(factory.django.DjangoModelFactory):
+    """A budget line of 2026 from the ITU regular budget, in US dollars."""
+
+    class Meta:
+        model = BudgetLine
+
+    activity = factory.SubFactory(ActivityFactory)
+    year = 2026
+    funding_source = FundingSource.REGULAR_BUDGET
+    amount = Decimal("10000.00")
+    currency = "USD"
+
+
+class ExpenditureFactory(factory.django.DjangoModelFactory):
+    """What a report says was spent from the ITU regular budget, in US dollars."""
+
+    class Meta:
+        model = Expenditure
+
+    report = factory.SubFactory(ProgressReportFactory)
+    funding_source = FundingSource.REGULAR_BUDGET
+    amount = Decimal("2500.00")
+    currency = "USD"
+
+
+class ExchangeRateFactory(factory.django.DjangoModelFactory):
+    """The euro's rate of January 2026: 0.9 euro for a dollar."""
+
+    class Meta:
+        model = "initiatives.ExchangeRate"
+
+    currency = "EUR"
+    month = datetime.date(2026, 1, 1)
+    rate = Decimal("0.900000")
 
 
 def approved_report(activity, year, quarter, **fields):
@@ -137,9 +198,6 @@ def activity_form_data(activity=None, **changes):
             "expected_results": ["ASP1.3"],
             "start_date": "2026-03-01",
             "end_date": "2026-06-30",
-            "budget_amount": "",
-            "currency": "USD",
-            "funding_source": "",
             "partners": "",
             "target_groups": [],
             "focal_point": "",
@@ -158,9 +216,6 @@ def activity_form_data(activity=None, **changes):
             "expected_results": [r.code for r in activity.expected_results.all()],
             "start_date": activity.start_date.isoformat(),
             "end_date": activity.end_date.isoformat() if activity.end_date else "",
-            "budget_amount": "" if activity.budget_amount is None else activity.budget_amount,
-            "currency": activity.currency,
-            "funding_source": activity.funding_source,
             "partners": activity.partners,
             "target_groups": [g.code for g in activity.target_groups.all()],
             "focal_point": activity.focal_point_id or "",
@@ -297,3 +352,80 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
     expected_result = factory.LazyAttribute(lambda o: expected_result(o.result))
     code = factory.Sequence(lambda n: str(n + 1))
     name = factory.Sequence(lambda n: f"People trained {n + 1}")
+
+
+def money_rows_data(prefix, rows, saved=0, defaults=None):
+    """The management form and rows of a formset of money rows (`prefix` "lines" or "spent"):
+    `rows` as dicts of field values, over `defaults`; the first `saved` of them are rows read
+    from the database (a "DELETE": "on" removes one)."""
+    data = {f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": saved}
+    for index, row in enumerate(rows):
+        for name, value in {**(defaults or {}), **row}.items():
+            data[f"{prefix}-{index}-{name}"] = value
+    return data
+
+
+def budget_form_data(activity, lines=None, split="equal", shares=None, version=None):
+    """What the page "Budget and split" posts for `activity`: its `lines` (dicts of year,
+    funding_source, funding_partner (default none), amount, currency (default USD); default:
+    the lines it has), the `split` ("equal" or "set") with `shares` ({expected result code:
+    percent}; default: as saved), and the version read (default: the activity's)."""
+    saved = list(activity.budget_lines.all())
+    if lines is None:
+        lines = [{name: getattr(line, name) for name in BudgetLine.LINE_FIELDS} for line in saved]
+    data = money_rows_data(
+        "lines",
+        lines,
+        saved=min(len(saved), len(lines)),
+        defaults={"funding_partner": "", "currency": "USD"},
+    )
+    data["version"] = activity.version if version is None else version
+    data["split"] = split
+    links = activity.activityexpectedresult_set.select_related("expected_result")
+    for link in links:
+        given = (shares or {}).get(link.expected_result.code, link.share)
+        data[f"share-{link.expected_result_id}"] = given
+    return data
+
+
+def expenditure_form_data(rows, saved=0):
+    """The part of the progress report form that says what was spent: `rows` as dicts of
+    funding_source, amount, currency (default USD)."""
+    return money_rows_data("spent", rows, saved=saved, defaults={"currency": "USD"})
+
+
+def budget_line_row(**values):
+    """A row of the sheet "Budget lines" of an import file, as {column key: cell}: 10,000 US
+    dollars of the ITU regular budget for 2026, for the activity of reference ASP-1, changed
+    by `values` (keys as in `activities.spreadsheets.BUDGET_COLUMNS`, e.g. currency="EUR")."""
+    row = {
+        "reference": "ASP-1",
+        "year": 2026,
+        "funding_source": "ITU regular budget",
+        "amount": 10000,
+        "currency": "USD",
+    }
+    row.update(values)
+    return row
+
+
+def xlsx_with_budget_lines(rows, lines, headers=None, budget_headers=None):
+    """The bytes of an .xlsx import file with `rows` (dicts from `import_row`) on its sheet
+    "Activities" and `lines` (dicts from `budget_line_row`) on its sheet "Budget lines", under
+    `budget_headers` (default: all the columns of budget lines)."""
+    from activities.spreadsheets import BUDGET_COLUMNS, BUDGET_HEADERS, BUDGET_SHEET_TITLE
+
+    budget_headers = budget_headers or BUDGET_HEADERS
+    key_of = {column.header: column.key for column in BUDGET_COLUMNS}
+
+    def add_budget_lines(sheet):
+        lines_sheet = sheet.parent.create_sheet(BUDGET_SHEET_TITLE)
+        lines_sheet.append(budget_headers)
+        for line in lines:
+            cells = [
+                line.get(key_of.get(header.strip().lower(), header), "")
+                for header in budget_headers
+            ]
+            lines_sheet.append([None if cell == "" else cell for cell in cells])
+
+    return xlsx_file(rows, headers, prepare=add_budget_lines)

@@ -9,10 +9,18 @@ from django.forms import MultiWidget
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from activities.models import Activity, NotificationPreference, ProgressReport, RegionAssignment
+from activities.models import (
+    Activity,
+    BudgetLine,
+    Expenditure,
+    NotificationPreference,
+    ProgressReport,
+    RegionAssignment,
+)
 from initiatives.models import (
     ActionPlan,
     Country,
+    ExchangeRate,
     ExpectedResult,
     Indicator,
     Initiative,
@@ -21,6 +29,9 @@ from initiatives.models import (
 )
 from tests.factories import (
     ActivityFactory,
+    BudgetLineFactory,
+    ExchangeRateFactory,
+    ExpenditureFactory,
     NotificationPreferenceFactory,
     ProgressReportFactory,
     UserFactory,
@@ -84,7 +95,8 @@ def page_data(response):
 
 @pytest.fixture
 def rows(db):
-    """A realistic state for the work-data pages: an activity with a report, a user with regions.
+    """A realistic state for the work-data pages: an activity with a budget line and a report
+    with its expenditure, a user with regions, a rate of exchange.
 
     Reference data comes from the session's fixtures.
     """
@@ -93,6 +105,8 @@ def rows(db):
         activity=ActivityFactory(countries=["TON", "FJI"], expected_results=["ASP1.3", "ASP3.4"]),
         author=editor,
     )
+    BudgetLineFactory(activity=report.activity)
+    ExpenditureFactory(report=report)
     people_trained = Indicator.objects.create(
         expected_result=report.activity.expected_results.first(), code="1", name="People trained"
     )
@@ -103,6 +117,7 @@ def rows(db):
         RegionAssignment: editor.region_assignments.get(),
         NotificationPreference: NotificationPreferenceFactory(user=editor),
         User: editor,
+        ExchangeRate: ExchangeRateFactory(),
     }
 
 
@@ -124,7 +139,7 @@ def test_it_opens_the_changelist_add_and_change_pages(admin_client, rows, model)
     assert response.context["original"] == obj
 
 
-def test_the_activity_page_shows_its_countries_results_and_reports(admin_client, rows):
+def test_the_activity_page_shows_its_countries_results_budget_lines_and_reports(admin_client, rows):
     activity = rows[Activity]
 
     response = admin_client.get(admin_url(Activity, "change", activity.pk))
@@ -140,9 +155,18 @@ def test_the_activity_page_shows_its_countries_results_and_reports(admin_client,
         form.instance.expected_result.code
         for form in inlines[Activity.expected_results.through].forms
     } == {"ASP1.3", "ASP3.4"}
+    assert [form.instance for form in inlines[BudgetLine].forms] == list(
+        activity.budget_lines.all()
+    )
     assert [form.instance for form in inlines[ProgressReport].forms] == [rows[ProgressReport]]
-    # The report is edited on its own page, reached from the summary row.
+    # The report is edited on its own page, reached from the summary row, with its expenditure.
     assert admin_url(ProgressReport, "change", rows[ProgressReport].pk) in response.text
+    response = admin_client.get(admin_url(ProgressReport, "change", rows[ProgressReport].pk))
+    (inline,) = response.context["inline_admin_formsets"]
+    assert inline.formset.model is Expenditure
+    assert [form.instance for form in inline.formset.forms] == list(
+        rows[ProgressReport].expenditures.all()
+    )
 
 
 @pytest.mark.parametrize("model", HISTORY_MODELS, ids=label)
@@ -186,7 +210,6 @@ def test_adding_an_activity_records_who_and_its_countries_and_results(admin_clie
         status=Activity.Status.PLANNED,
         modality=Activity.Modality.CAPACITY_BUILDING,
         start_date="2026-03-01",
-        currency="USD",
         planned_participants_women=0,
         planned_participants_men=0,
     )

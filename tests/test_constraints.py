@@ -6,7 +6,13 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from activities.models import Activity, ActivityCountry, ProgressReport
+from activities.models import (
+    Activity,
+    ActivityCountry,
+    ActivityExpectedResult,
+    FundingSource,
+    ProgressReport,
+)
 from initiatives.models import (
     ActionPlan,
     Country,
@@ -15,7 +21,14 @@ from initiatives.models import (
     Initiative,
     Region,
 )
-from tests.factories import ActivityFactory, ProgressReportFactory, UserFactory, expected_result
+from tests.factories import (
+    ActivityFactory,
+    BudgetLineFactory,
+    ExpenditureFactory,
+    ProgressReportFactory,
+    UserFactory,
+    expected_result,
+)
 
 day = datetime.date
 
@@ -130,11 +143,34 @@ class TestActivities:
         )
 
     def test_amounts_are_not_negative(self, db):
-        assert rejected(lambda: ActivityFactory(budget_amount=-1))
         activity = ActivityFactory()
+        assert rejected(lambda: BudgetLineFactory(activity=activity, amount=-1))
+        assert rejected(lambda: ExpenditureFactory(amount=-1))
         assert rejected(
             lambda: Activity.objects.filter(pk=activity.pk).update(planned_participants_women=-5)
         )
+
+    def test_a_budget_line_is_given_once_and_names_the_partner_of_extra_budgetary_money(self, db):
+        line = BudgetLineFactory()
+        assert rejected(lambda: BudgetLineFactory(activity=line.activity))
+        assert rejected(
+            lambda: BudgetLineFactory(
+                activity=line.activity, funding_source=FundingSource.EXTRA_BUDGETARY
+            )
+        )
+        assert not rejected(
+            lambda: BudgetLineFactory(
+                activity=line.activity,
+                funding_source=FundingSource.EXTRA_BUDGETARY,
+                funding_partner="World Bank",
+            )
+        )
+
+    def test_a_share_is_a_percentage(self, db):
+        activity = ActivityFactory()
+        links = ActivityExpectedResult.objects.filter(activity=activity)
+        assert rejected(lambda: links.update(share=101))
+        assert rejected(lambda: links.update(share=-1))
 
     def test_a_country_is_linked_to_an_activity_once(self, db):
         activity = ActivityFactory(countries=["TON"])

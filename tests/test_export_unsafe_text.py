@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from activities.models import Activity, ProgressReport, TargetGroup
+from activities.models import Activity, BudgetLine, FundingSource, ProgressReport, TargetGroup
 from initiatives.models import ActionPlan, Country, ExpectedResult, Initiative, Region
 from reports.exports import TABLES
 from tests.factories import ActivityFactory, approved_report
@@ -58,7 +58,9 @@ def unsafe_rows(asp_editor):
         countries=["TON"],
         expected_results=["ASP1.3"],
         focal_point=asp_editor,
+        budget=("5000", FundingSource.EXTRA_BUDGETARY),
     )
+    BudgetLine.objects.filter(activity=activity).update(funding_partner=HIDDEN_FORMULA)
     report = approved_report(activity, 2026, 1, author=asp_editor)
     Activity.objects.filter(pk=activity.pk).update(
         title=f"IXP{UNSAFE}study",
@@ -95,6 +97,12 @@ def test_the_activity_export_writes_them_to_csv_and_leaves_them_out_of_xlsx(
     assert values["partners"].value == XML_SAFE
     assert values["reference"].value == "'" + HIDDEN_FORMULA[1:]
     assert values["reference"].data_type == "s"
+    lines = openpyxl.load_workbook(io.BytesIO(content))["Budget lines"]
+    header, row = (list(line) for line in lines.iter_rows(max_row=2))
+    values = dict(zip([cell.value for cell in header], row, strict=True))
+    assert values["activity title"].value == f"IXP{XML_SAFE}study"
+    assert values["funding partner"].value == "'" + HIDDEN_FORMULA[1:]
+    assert values["funding partner"].data_type == "s"
 
 
 def test_the_import_template_downloads(client, asp_editor, unsafe_rows):

@@ -5,8 +5,9 @@ Each example puts generated text — any characters, the usual attacks, and char
 validator refuses (noncharacters, control characters, bidirectional overrides) — into the
 texts of an activity and of a progress report, either as the Asia-Pacific editor types them into
 the forms (saved, or refused with the error at the field: never a 500) or stored directly, as
-rows saved before the validator may hold them; and into a cell of an import file (never a 500;
-what the import saves, the validator accepts). Then it downloads the activity list's CSV and
+rows saved before the validator may hold them (a budget line's partner and currency too); and
+into a cell of an import file, on the sheet of activities or of budget lines (never a 500; what
+the import saves, the validator accepts). Then it downloads the activity list's CSV and
 XLSX and one more export (the regional report's XLSX or DOCX, or a dashboard table), and opens
 each file: 200, a file that parses, no cell a formula.
 """
@@ -25,8 +26,9 @@ from django.utils import timezone
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from activities.models import Activity, ProgressReport, TargetGroup
-from activities.spreadsheets import COLUMNS, HEADERS
+from activities.models import Activity, BudgetLine, FundingSource, ProgressReport, TargetGroup
+from activities.spreadsheets import BUDGET_COLUMNS, COLUMNS, HEADERS, xml_safe
+from initiatives.currencies import CURRENCIES
 from initiatives.models import ActionPlan, Country, ExpectedResult, Initiative, Region
 from initiatives.validators import validate_multiline_text, validate_text
 from reports.exports import TABLES
@@ -34,8 +36,10 @@ from tests.factories import (
     ActivityFactory,
     activity_form_data,
     approved_report,
+    budget_line_row,
     import_row,
     progress_report_form_data,
+    xlsx_with_budget_lines,
 )
 from tests.fuzzing import (
     ANY_CHARACTER,
@@ -50,10 +54,10 @@ from tests.fuzzing import (
 from tests.url_samples import described, status_of
 from tests.url_samples import request as send
 
-ONE_LINE = {"title", "reference", "currency"}
-ACTIVITY_TEXTS = ["title", "reference", "description", "partners", "currency"]
+ONE_LINE = {"title", "reference"}
+ACTIVITY_TEXTS = ["title", "reference", "description", "partners"]
 REPORT_TEXTS = ["achievements", "challenges", "next_steps"]
-DEFAULTS = {"title": "IXP study", "reference": "", "currency": "USD"}
+DEFAULTS = {"title": "IXP study", "reference": ""}
 
 
 def typed_text(name):
@@ -130,8 +134,14 @@ def download_the_exports(client, data):
 
 @pytest.fixture
 def reported_activity(asp_editor):
-    """An ongoing activity of Asia-Pacific with an approved report: in every export."""
-    activity = ActivityFactory(title="Spectrum training", countries=["TON"], created_by=asp_editor)
+    """An ongoing activity of Asia-Pacific with a budget line and an approved report: in every
+    export."""
+    activity = ActivityFactory(
+        title="Spectrum training",
+        countries=["TON"],
+        created_by=asp_editor,
+        budget=("5000", FundingSource.EXTRA_BUDGETARY),
+    )
     approved_report(activity, 2026, 1, author=asp_editor)
     return activity
 
@@ -218,7 +228,9 @@ def test_texts_stored_before_the_validator_never_break_an_export(
             reference=draw("reference")[:50],
             description=draw("description"),
             partners=draw("partners"),
-            currency=draw("currency")[:3],
+        )
+        BudgetLine.objects.filter(activity=reported_activity).update(
+            funding_partner=draw("funding partner", "A ")[:200], currency=draw("currency")[:3]
         )
         ProgressReport.objects.filter(activity=reported_activity).update(
             achievements=draw("achievements"), challenges=draw("challenges")
@@ -282,8 +294,40 @@ def test_any_text_in_an_import_cell_never_gives_a_500(asp_editor, data):
         assert status_of(response) == 302, described(response)
         event("imported")
         activity = Activity.objects.get()
-        for name in ["title", "reference", "currency"]:
+        for name in ["title", "reference"]:
             validate_text(getattr(activity, name))
         for name in ["description", "partners"]:
             validate_multiline_text(getattr(activity, name))
+        opened_xlsx(download(client, reverse("activities:activity_export_xlsx")))
+
+
+BUDGET_TEXT_COLUMNS = [column.key for column in BUDGET_COLUMNS]
+
+
+@FUZZ
+@given(data=st.data())
+def test_any_text_in_a_budget_line_cell_never_gives_a_500(asp_editor, data):
+    """A cell of the sheet "Budget lines" of an .xlsx (which holds no character XML cannot)."""
+    column = data.draw(st.sampled_from(BUDGET_TEXT_COLUMNS), label="column")
+    cell = data.draw(st.one_of(any_text(), text_with_refused_characters()), label="cell")
+    line = budget_line_row(reference="ASP-1", funding_partner="A ministry")
+    line[column] = xml_safe(cell)
+    content = xlsx_with_budget_lines([import_row(reference="ASP-1")], [line])
+    with one_example(asp_editor) as client:
+        cache.clear()
+        upload = SimpleUploadedFile("activities.xlsx", content)
+        response = send(client, "post", reverse("activities:activity_import"), {"file": upload})
+        assert status_of(response) == 200, described(response)
+        batch = response.context.get("batch")
+        event("previewed" if response.context.get("plan") is not None else "file refused")
+        if batch is None:
+            assert not Activity.objects.exists()
+            return
+        url = reverse("activities:activity_import_confirm", args=[batch.pk])
+        response = send(client, "post", url)
+        assert status_of(response) == 302, described(response)
+        event("imported")
+        for saved in BudgetLine.objects.all():
+            validate_text(saved.funding_partner)
+            assert saved.currency in CURRENCIES
         opened_xlsx(download(client, reverse("activities:activity_export_xlsx")))

@@ -10,7 +10,6 @@ all is saved.
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -120,7 +119,7 @@ def draw_form(data, fields):
     return values, broken
 
 
-ONE_LINE_TEXTS = {"title", "reference", "currency"}
+ONE_LINE_TEXTS = {"title", "reference"}
 
 
 def check_refused(response, values, text_fields):
@@ -143,7 +142,7 @@ def check_refused(response, values, text_fields):
 # --- Activities ------------------------------------------------------------------------------
 
 
-ACTIVITY_TEXTS = ["title", "reference", "description", "partners", "currency"]
+ACTIVITY_TEXTS = ["title", "reference", "description", "partners"]
 
 
 def activity_fields(user):
@@ -155,7 +154,6 @@ def activity_fields(user):
     # Ids of rows the form must refuse: another region's countries, rows that do not exist.
     foreign = [str(country.pk) for country in Country.objects.filter(region=afr)[:3]]
     ids = st.one_of(any_number(), st.sampled_from(foreign))
-    currencies = st.from_regex(r"[A-Za-z]{3}", fullmatch=True)
     return {
         "title": (text_value(300, required=True, one_line=True), garbage(any_text(400))),
         "reference": (text_value(50, one_line=True), garbage(any_text(60))),
@@ -167,20 +165,6 @@ def activity_fields(user):
         "expected_results": (pks_value(own_results, 1), garbage_list(ids)),
         "start_date": (date_value(), garbage(any_date())),
         "end_date": (date_value(optional=True), garbage(any_date())),
-        "budget_amount": (
-            st.one_of(
-                st.just(Value("", None)),
-                st.decimals(0, Decimal("999999999999.99"), places=2).map(
-                    lambda d: Value(str(d), d)
-                ),
-            ),
-            garbage(any_number()),
-        ),
-        "currency": (currencies.map(lambda c: Value(c, c.upper())), garbage(any_text(6))),
-        "funding_source": (
-            choice_value(["", *Activity.FundingSource.values]),
-            garbage(any_text(20)),
-        ),
         "partners": (text_value(), garbage(any_text(3000))),
         "target_groups": (pks_value(TargetGroup.objects.all(), 0), garbage_list(any_number())),
         "focal_point": (
@@ -205,9 +189,6 @@ def stored_activity(activity):
         "expected_results": set(activity.expected_results.values_list("pk", flat=True)),
         "start_date": activity.start_date,
         "end_date": activity.end_date,
-        "budget_amount": activity.budget_amount,
-        "currency": activity.currency,
-        "funding_source": activity.funding_source,
         "partners": activity.partners,
         "target_groups": set(activity.target_groups.values_list("pk", flat=True)),
         "focal_point": activity.focal_point,
@@ -422,7 +403,7 @@ def test_a_report_edit_is_saved_whole_or_refused_with_nothing_changed(
 def test_a_nul_character_in_an_activity_text_is_a_form_error(client, asp_editor, name):
     """PostgreSQL cannot store a NUL character: the form refuses it (never a 500)."""
     client.force_login(asp_editor)
-    data = activity_form_data(**{name: "USD\x00" if name == "currency" else "A\x00B"})
+    data = activity_form_data(**{name: "A\x00B"})
     response = client.post("/activities/new/", data)
     assert response.status_code == 200
     assert name in response.context["form"].errors

@@ -23,6 +23,7 @@ from tests.factories import (
     ProgressReportFactory,
     UserFactory,
     activity_form_data,
+    budget_form_data,
     csv_file,
     import_row,
     initiative_with_results,
@@ -270,6 +271,15 @@ SAMPLES = {
         post=lambda world: {"version": world.asp_activity.version, str(world.indicator.pk): "40"},
         writer="asp_editor",
     ),
+    "activities:activity_money": Sample(
+        kwargs=_activity("asp_activity"),
+        get=EDITORS_ONLY,
+        post=lambda world: budget_form_data(
+            world.asp_activity,
+            lines=[{"year": 2026, "funding_source": "regular_budget", "amount": "5000"}],
+        ),
+        writer="asp_editor",
+    ),
     "activities:activity_archive": Sample(
         kwargs=_activity("asp_activity"), get=POST_ONLY, writer="asp_editor"
     ),
@@ -313,6 +323,7 @@ SAMPLES = {
     "reports:region_dashboard": Sample(kwargs=lambda world: {"region_code": "ASP"}),
     "reports:country_list": Sample(kwargs=lambda world: {"region_code": "ASP"}),
     "reports:result_list": Sample(kwargs=lambda world: {"region_code": "ASP"}),
+    "reports:money_lines": Sample(kwargs=lambda world: {"region_code": "ASP"}),
     "reports:table_download": Sample(
         kwargs=lambda world: {"region_code": "ASP", "table": "matrix", "file_format": "csv"}
     ),

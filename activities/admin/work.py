@@ -1,5 +1,5 @@
-"""The admin of work data: activities with their countries, expected results and progress
-reports, and target groups.
+"""The admin of work data: activities with their countries, expected results, budget lines and
+progress reports, progress reports with their expenditure, and target groups.
 
 Activities and reports keep their history (django-simple-history), visible and revertable from
 their change pages (initiatives.history_admin), and every save — a change, an addition, a revert —
@@ -13,12 +13,17 @@ from django.contrib import admin
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import UniqueConstraint
 
-from activities import permissions, services
+from activities import money, permissions, services
+from activities.filters import NO_FUNDING_SOURCE, with_budget_line
 from activities.models import (
     Activity,
     ActivityCountry,
     ActivityExpectedResult,
+    BudgetLine,
+    Expenditure,
+    FundingSource,
     ProgressReport,
     TargetGroup,
 )
@@ -112,6 +117,119 @@ class CountryGroupFilter(CurrentGroupFilter):
     parameter_name = "country_group"
 
 
+class FundingSourceFilter(admin.SimpleListFilter):
+    """Activities with a budget line from a funding source ("Not stated": a line moved from a
+    single budget that named none), as the activity list's `?funding=` (activities.filters)."""
+
+    title = "funding source of a budget line"
+    parameter_name = "funding"
+
+    def lookups(self, request, model_admin):
+        return [*FundingSource.choices, (NO_FUNDING_SOURCE, FundingSource.named(""))]
+
+    def queryset(self, request, queryset):
+        if self.value() not in {value for value, _label in self.lookup_choices}:
+            return None
+        source = "" if self.value() == NO_FUNDING_SOURCE else self.value()
+        return with_budget_line(queryset, source)
+
+
+class MoneyRowsFormSet(forms.BaseInlineFormSet):
+    """The rows of money of an activity or a report (budget lines, expenditure), checked by
+    the rules of the one write path (`errors_of`, from activities.money) and handed to it
+    (`rows`): the inline itself saves nothing."""
+
+    @staticmethod
+    def errors_of(parent, rows):
+        """What is wrong with `rows` as the rows of `parent`: messages (each formset's own)."""
+        raise NotImplementedError
+
+    def rows(self):
+        """The rows the formset keeps, as unsaved model instances (the deleted ones left out)."""
+        return [
+            self.model(**{name: form.cleaned_data[name] for name in self.model.LINE_FIELDS})
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+    def get_unique_error_message(self, unique_check):
+        """Two rows for the same key: the model's own words ("This activity already has a
+        line for this year, …"), not the field names."""
+        unique = [c for c in self.model._meta.constraints if isinstance(c, UniqueConstraint)]
+        return unique[0].violation_error_message
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):  # each row says what is wrong with it first
+            return
+        messages = self.errors_of(self.instance, self.rows())
+        if messages:
+            raise forms.ValidationError(messages)
+
+
+class BudgetLineFormSet(MoneyRowsFormSet):
+    """An activity's budget lines, in the years of its dates as the form sets them."""
+
+    errors_of = staticmethod(money.budget_line_errors)
+
+
+class ExpenditureFormSet(MoneyRowsFormSet):
+    """A report's expenditure: one row per funding source and currency."""
+
+    @staticmethod
+    def errors_of(report, rows):
+        return money.expenditure_errors(rows)
+
+
+class MoneyInline(admin.TabularInline):
+    """Rows of money edited with their activity or report: whoever may change it may change
+    them, as on the staff pages — the permissions asked are the parent's (`change_permission`
+    about the activity or report; `add_permission` on its add page), not the rows' own, which
+    no role holds."""
+
+    extra = 0
+    add_permission = change_permission = view_permission = ""  # the parent model's
+
+    def _may_write(self, request, obj):
+        if obj is None:
+            return request.user.has_perm(self.add_permission)
+        return request.user.has_perm(self.change_permission, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_write(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_write(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_write(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(self.view_permission)
+
+
+class BudgetLineInline(MoneyInline):
+    model = BudgetLine
+    formset = BudgetLineFormSet
+    fields = ["year", "funding_source", "funding_partner", "amount", "currency"]
+    add_permission = "activities.add_activity"
+    change_permission = "activities.change_activity"
+    view_permission = "activities.view_activity"
+    verbose_name = "budget line"
+    verbose_name_plural = "budget lines (each in a year of the activity's dates)"
+
+
+class ExpenditureInline(MoneyInline):
+    model = Expenditure
+    formset = ExpenditureFormSet
+    fields = ["funding_source", "amount", "currency"]
+    add_permission = "activities.add_progressreport"
+    change_permission = "activities.change_progressreport"
+    view_permission = "activities.view_progressreport"
+    verbose_name = "expenditure"
+    verbose_name_plural = "expenditure in the quarter, per funding source"
+
+
 class LinksOfRegionFormSet(forms.BaseInlineFormSet):
     """Refuses a country or an expected result of another region than the activity's, by the
     rule the activity form also applies (`services.link_errors`)."""
@@ -196,7 +314,7 @@ class ActivityAdmin(VersionedHistoryAdmin):
         "expected_results__initiative__action_plan",
         "expected_results__initiative",
         "modality",
-        "funding_source",
+        FundingSourceFilter,
         "target_groups",
         "is_demo",
         "archived_at",
@@ -211,15 +329,8 @@ class ActivityAdmin(VersionedHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["title", "reference", "description", "region", "status", "modality"]}),
         (
-            "Dates and funding",
-            {
-                "fields": [
-                    ("start_date", "end_date"),
-                    ("budget_amount", "currency"),
-                    "funding_source",
-                    "partners",
-                ]
-            },
+            "Dates and partners",
+            {"fields": [("start_date", "end_date"), "partners"]},
         ),
         (
             "People",
@@ -246,7 +357,12 @@ class ActivityAdmin(VersionedHistoryAdmin):
             },
         ),
     ]
-    inlines = [ActivityCountryInline, ActivityExpectedResultInline, ProgressReportInline]
+    inlines = [
+        ActivityCountryInline,
+        ActivityExpectedResultInline,
+        BudgetLineInline,
+        ProgressReportInline,
+    ]
     # Edited by the inlines on the change page; a revert restores them as the version had them.
     links_restored_on_revert = ["countries", "expected_results"]
     LINK_OF_INLINE = {ActivityCountry: "countries", ActivityExpectedResult: "expected_results"}
@@ -290,11 +406,13 @@ class ActivityAdmin(VersionedHistoryAdmin):
                     for row in formset.forms
                     if row.cleaned_data and not row.cleaned_data.get("DELETE")
                 ]
+            elif formset.model is BudgetLine:
+                links["budget_lines"] = formset.rows()
         self.save_activity(request, form.instance, form, links)
 
     def save_activity(self, request, activity, form, links):
         """Save through the one write path, the activity's own rules and the user's rights
-        asked again there."""
+        asked again there; `links` may hold its `budget_lines` too."""
         services.save_activity(
             request.user,
             activity,
@@ -320,8 +438,9 @@ class ActivityAdmin(VersionedHistoryAdmin):
 
 @admin.register(ProgressReport)
 class ProgressReportAdmin(VersionedHistoryAdmin):
-    """Reports' content is edited here; their workflow (submit, approve, return) is not: those
-    fields are read-only, so a report is never approved without a reviewer and a review date."""
+    """Reports' content is edited here, with their expenditure; their workflow (submit,
+    approve, return) is not: those fields are read-only, so a report is never approved without
+    a reviewer and a review date."""
 
     list_display = [
         "activity",
@@ -381,6 +500,7 @@ class ProgressReportAdmin(VersionedHistoryAdmin):
         ),
         ("Record", {"fields": ["created_at", "updated_at", "version", "loaded_version"]}),
     ]
+    inlines = [ExpenditureInline]
 
     @admin.display(description="period", ordering="year")
     def period(self, report):
@@ -390,13 +510,29 @@ class ProgressReportAdmin(VersionedHistoryAdmin):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
 
     def save_model(self, request, obj, form, change):
-        # Through the one write path: a report's content, never its workflow's fields.
+        """On the change and add pages, nothing yet: the report is saved with the expenditure
+        its inline gives, in `save_related`. A revert (no inlines) saves it here."""
+        if hasattr(form, "restored_links"):
+            self.save_report(request, obj, form)
+
+    def save_related(self, request, form, formsets, change):
+        expenditures = None
+        for formset in formsets:
+            formset.save(commit=False)  # what the change message lists; nothing is saved
+            if formset.model is Expenditure:
+                expenditures = formset.rows()
+        self.save_report(request, form.instance, form, expenditures)
+
+    def save_report(self, request, report, form, expenditures=None):
+        """Save through the one write path: a report's content and its expenditure (None: left
+        as they are), never its workflow's fields."""
         try:
             services.save_report(
                 request.user,
-                obj,
+                report,
                 version=form.cleaned_data.get("loaded_version"),
                 fields=["activity", "author", *ProgressReport.EDITABLE_FIELDS],
+                expenditures=expenditures,
             )
         except services.WorkflowError as error:
             raise PermissionDenied(str(error)) from None

@@ -1,7 +1,8 @@
 """Work data: the activities that regional offices run (`activity`) and their progress reports
 (`report`), the regions each user works in (`region_assignment`), the spreadsheets uploaded
 for import (`import_batch`), the indicator values reports give and activities plan
-(`indicator_value`), and the e-mail reminders sent and wanted (`reminder`)."""
+(`indicator_value`), the e-mail reminders sent and wanted (`reminder`), and the money: budget
+lines and expenditure (`money`)."""
 
 from activities.models.activity import (
     Activity,
@@ -18,6 +19,7 @@ from activities.models.indicator_value import (
     IndicatorValue,
     PlannedContribution,
 )
+from activities.models.money import BudgetLine, Expenditure, FundingSource
 from activities.models.region_assignment import RegionAssignment
 from activities.models.reminder import NotificationPreference, Reminder
 from activities.models.report import ProgressReport, ProgressReportQuerySet
@@ -27,6 +29,9 @@ __all__ = [
     "ActivityCountry",
     "ActivityExpectedResult",
     "ActivityQuerySet",
+    "BudgetLine",
+    "Expenditure",
+    "FundingSource",
     "ImportBatch",
     "IndicatorBreakdown",
     "IndicatorValue",

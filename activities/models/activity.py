@@ -7,14 +7,13 @@ import uuid
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from activities.validators import validate_currency_code
+from activities.models.money import FundingSource
 from initiatives.models import Country, ExpectedResult, Region
 from initiatives.validators import validate_multiline_text, validate_text
 
@@ -120,6 +119,9 @@ class ActivityExpectedResult(models.Model):
 
     activity = models.ForeignKey("activities.Activity", on_delete=models.CASCADE)
     expected_result = models.ForeignKey(ExpectedResult, on_delete=models.PROTECT)
+    # The percentage of the activity's money that goes to this result: the shares of an
+    # activity's results sum to 100 (activities.services keeps them so; equal by default).
+    share = models.DecimalField(max_digits=5, decimal_places=2, default=100)
 
     objects = ActivityLinkManager.from_queryset(ActivityExpectedResultQuerySet)()
 
@@ -127,6 +129,11 @@ class ActivityExpectedResult(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["activity", "expected_result"], name="activityexpectedresult_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(share__gte=0) & Q(share__lte=100),
+                name="activityexpectedresult_share_percent",
+                violation_error_message="A share is a percentage, from 0 to 100.",
             ),
         ]
 
@@ -339,11 +346,7 @@ class Activity(models.Model):
         INFRASTRUCTURE = "infrastructure", "Infrastructure/deployment"
         OTHER = "other", "Other"
 
-    class FundingSource(models.TextChoices):
-        REGULAR_BUDGET = "regular_budget", "ITU regular budget"
-        ICT_DF = "ict_df", "ICT Development Fund"
-        EXTRA_BUDGETARY = "extra_budgetary", "Extra-budgetary or partner"
-        IN_KIND = "in_kind", "In kind"
+    FundingSource = FundingSource  # of its budget lines (activities.models.money)
 
     # A stable identity for fixtures, backups and spreadsheets, whether or not a reference is given.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -364,20 +367,13 @@ class Activity(models.Model):
     modality = models.CharField(max_length=30, choices=Modality.choices)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
-    budget_amount = models.DecimalField(
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0, "The budget cannot be negative.")],
+    # Its money is in its budget lines (activities.models.money). Split across its expected
+    # results in equal shares unless an editor set the shares (ActivityExpectedResult.share).
+    custom_split = models.BooleanField(
+        "shares set by an editor",
+        default=False,
+        help_text="Off: the money is split across the expected results in equal shares.",
     )
-    currency = models.CharField(
-        max_length=3,
-        default="USD",
-        help_text="ISO 4217 code, e.g. USD.",
-        validators=[validate_text, validate_currency_code],
-    )
-    funding_source = models.CharField(max_length=30, choices=FundingSource.choices, blank=True)
     partners = models.TextField(blank=True, validators=[validate_multiline_text])
     target_groups = models.ManyToManyField(TargetGroup, blank=True, related_name="activities")
     focal_point = models.ForeignKey(
@@ -428,9 +424,6 @@ class Activity(models.Model):
         "expected_results",
         "start_date",
         "end_date",
-        "budget_amount",
-        "currency",
-        "funding_source",
         "partners",
         "target_groups",
         "focal_point",
@@ -458,11 +451,6 @@ class Activity(models.Model):
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="activity_end_not_before_start",
                 violation_error_message="The end date cannot be before the start date.",
-            ),
-            models.CheckConstraint(
-                condition=Q(budget_amount__isnull=True) | Q(budget_amount__gte=0),
-                name="activity_budget_not_negative",
-                violation_error_message="The budget cannot be negative.",
             ),
         ]
         indexes = [

@@ -2,6 +2,7 @@
 all sharing one list of columns. One module a job:
 
 - `columns`: the columns (`COLUMNS`), in the order of every file, and the field each fills;
+  those of an .xlsx's sheet of budget lines (`BUDGET_COLUMNS`);
 - `cells`: what makes a cell safe to write (formula escaping, XML-safe text), for every writer;
 - `writer`: the one CSV/XLSX table writer, shared with the dashboard's downloads (`reports`);
 - `export`: the activities of a queryset as rows, written by `writer`;
@@ -16,8 +17,15 @@ setting or helper (monkeypatch) does it in the module that looks it up, not here
 """
 
 from activities.spreadsheets.cells import csv_text, escape_formula, unescape_formula, xml_safe
-from activities.spreadsheets.columns import COLUMNS, HEADERS, SHEET_TITLE
-from activities.spreadsheets.export import export_rows, write_csv, write_xlsx
+from activities.spreadsheets.columns import (
+    BUDGET_COLUMNS,
+    BUDGET_HEADERS,
+    BUDGET_SHEET_TITLE,
+    COLUMNS,
+    HEADERS,
+    SHEET_TITLE,
+)
+from activities.spreadsheets.export import budget_line_rows, export_rows, write_csv, write_xlsx
 from activities.spreadsheets.importing import ImportFailed, import_rows, prepare_import
 from activities.spreadsheets.reading import (
     NOT_A_SPREADSHEET,
@@ -32,6 +40,9 @@ from activities.spreadsheets.template import build_template
 from activities.spreadsheets.writer import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 
 __all__ = [
+    "BUDGET_COLUMNS",
+    "BUDGET_HEADERS",
+    "BUDGET_SHEET_TITLE",
     "COLUMNS",
     "CSV_CONTENT_TYPE",
     "HEADERS",
@@ -40,6 +51,7 @@ __all__ = [
     "XLSX_CONTENT_TYPE",
     "ImportFailed",
     "SpreadsheetError",
+    "budget_line_rows",
     "build_template",
     "csv_text",
     "escape_formula",

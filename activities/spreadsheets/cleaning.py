@@ -1,7 +1,8 @@
 """What each cell of an import row means: its text (or date or number cell) cleaned into the
-value an activity holds — a status from its label, a date from the ways people write one, a
-budget within what the database holds, countries from codes or names — or a `RowError` that
-says what is wrong in the words of the file.
+value an activity holds — a status from its label, a date from the ways people write one,
+countries from codes or names — or a `RowError` that says what is wrong in the words of the
+file. The same for a row of the sheet "Budget lines" (`CLEAN_BUDGET_VALUES`): a year, a
+funding source, an amount within what the database holds, a currency of ISO 4217.
 """
 
 import contextlib
@@ -9,9 +10,11 @@ import datetime
 import decimal
 import re
 
+from django.core.exceptions import ValidationError
 from django.db.backends.base.operations import BaseDatabaseOperations
 
-from activities.models import Activity
+from activities.models import Activity, BudgetLine, FundingSource
+from initiatives.validators import validate_currency
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d %H:%M:%S"]
 
@@ -158,27 +161,19 @@ def shortened(text, length=40):
 
 
 # The model fields' own limits, so that no number reaches the database that it cannot hold:
-# a budget has at most 14 digits, 2 of them decimals; planned participants are
-# PositiveIntegerFields.
-_BUDGET_FIELD = Activity._meta.get_field("budget_amount")
-BUDGET_LIMIT = decimal.Decimal(10) ** (_BUDGET_FIELD.max_digits - _BUDGET_FIELD.decimal_places)
-CENTS = decimal.Decimal(1).scaleb(-_BUDGET_FIELD.decimal_places)
+# an amount has at most 14 digits, 2 of them decimals; planned participants are
+# PositiveIntegerFields; a budget line's year is within its validators' bounds.
+_AMOUNT_FIELD = BudgetLine._meta.get_field("amount")
+AMOUNT_LIMIT = decimal.Decimal(10) ** (_AMOUNT_FIELD.max_digits - _AMOUNT_FIELD.decimal_places)
+CENTS = decimal.Decimal(1).scaleb(-_AMOUNT_FIELD.decimal_places)
 PEOPLE_MAX = BaseDatabaseOperations.integer_field_ranges["PositiveIntegerField"][1]
-
-
-def _clean_budget(cell, text, lookups):
-    if not text:
-        return None
-    budget = _number(cell, text)
-    if budget < 0:
-        raise RowError(f"{shortened(text)} is negative; the budget is 0 or more")
-    too_large = f"{shortened(text)} is too large for a budget; at most {BUDGET_LIMIT - CENTS:,}"
-    if budget >= BUDGET_LIMIT:  # before rounding: a number of a million digits is not rounded
-        raise RowError(too_large)
-    budget = budget.quantize(CENTS, rounding=decimal.ROUND_HALF_UP)
-    if budget >= BUDGET_LIMIT:  # 999,999,999,999.999 rounds up to 13 digits before the point
-        raise RowError(too_large)
-    return budget
+_YEAR_BOUNDS = {
+    type(validator).__name__: validator.limit_value
+    for validator in BudgetLine._meta.get_field("year").validators
+    if hasattr(validator, "limit_value")
+}
+FIRST_YEAR = _YEAR_BOUNDS["MinValueValidator"]
+LAST_YEAR = _YEAR_BOUNDS["MaxValueValidator"]
 
 
 def _clean_people(cell, text, lookups):
@@ -192,10 +187,6 @@ def _clean_people(cell, text, lookups):
     if number > PEOPLE_MAX:
         raise RowError(f"{shortened(text)} is too large; at most {PEOPLE_MAX:,}")
     return int(number)
-
-
-def _clean_currency(cell, text, lookups):
-    return text.upper() if text else "USD"  # the model checks the code
 
 
 def _clean_focal_point(cell, text, lookups):
@@ -212,12 +203,70 @@ def _clean_focal_point(cell, text, lookups):
 CLEAN_VALUES = {
     "status": _choice(Activity.Status, "status"),
     "modality": _choice(Activity.Modality, "modality"),
-    "funding_source": _choice(Activity.FundingSource, "funding source"),
     "start_date": _clean_date,
     "end_date": _clean_date,
-    "budget": _clean_budget,
     "planned_participants_women": _clean_people,
     "planned_participants_men": _clean_people,
-    "currency": _clean_currency,
     "focal_point_email": _clean_focal_point,
+}
+
+
+# --- The sheet "Budget lines" ----------------------------------------------------------------
+
+# How the export writes the funding source of a line that has none (a line moved from the
+# single budget of an activity that named no source): read back as none.
+NOT_STATED = FundingSource.named("")
+
+
+def _clean_year(cell, text):
+    not_a_year = RowError(f"“{shortened(text)}” is not a year; write it as four digits, e.g. 2026")
+    try:
+        number = _number(cell, text)
+    except RowError:
+        raise not_a_year from None
+    if number != number.to_integral_value() or not FIRST_YEAR <= number <= LAST_YEAR:
+        raise not_a_year
+    return int(number)
+
+
+def _clean_funding_source(cell, text):
+    """A funding source from its label or stored value, in any case; "" for "Not stated"."""
+    if text.casefold() == NOT_STATED.casefold():
+        return ""
+    return _choice(FundingSource, "funding source")(cell, text, None)
+
+
+def _clean_amount(cell, text):
+    amount = _number(cell, text)
+    if amount < 0:
+        raise RowError(f"{shortened(text)} is negative; an amount is 0 or more")
+    too_large = f"{shortened(text)} is too large for an amount; at most {AMOUNT_LIMIT - CENTS:,}"
+    if amount >= AMOUNT_LIMIT:  # before rounding: a number of a million digits is not rounded
+        raise RowError(too_large)
+    amount = amount.quantize(CENTS, rounding=decimal.ROUND_HALF_UP)
+    if amount >= AMOUNT_LIMIT:  # 999,999,999,999.999 rounds up to 13 digits before the point
+        raise RowError(too_large)
+    return amount
+
+
+def _clean_currency(cell, text):
+    code = text.upper()
+    try:
+        validate_currency(code)
+    except ValidationError as error:
+        raise RowError(*error.messages) from None
+    return code
+
+
+def _clean_partner(cell, text):
+    return text
+
+
+# Each column of a budget line: its cleaner; every one but the partner is required.
+CLEAN_BUDGET_VALUES = {
+    "year": _clean_year,
+    "funding_source": _clean_funding_source,
+    "funding_partner": _clean_partner,
+    "amount": _clean_amount,
+    "currency": _clean_currency,
 }

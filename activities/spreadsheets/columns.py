@@ -1,7 +1,8 @@
 """The columns of an activity spreadsheet, defined once for the import template, the export
 (CSV and XLSX) and the import: `COLUMNS`, in the order they appear in every file, and what the
 files share about them (headers, widths, the data sheet's title, how lists are written, the
-model field each one fills).
+model field each one fills); and `BUDGET_COLUMNS`, those of the second sheet of an .xlsx,
+"Budget lines", one row per budget line of an activity (a CSV has one sheet: no budget lines).
 """
 
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from activities.models import Activity
 
 SHEET_TITLE = "Activities"  # the data sheet of the export and of the template
+BUDGET_SHEET_TITLE = "Budget lines"  # the budget lines' sheet of an .xlsx
 LIST_SEPARATOR = "; "  # between the codes or names of a list-type cell
 DATE_KEYS = ("start_date", "end_date")
 
@@ -82,15 +84,6 @@ COLUMNS = [
         "A date, not before the start date; empty if the activity runs on.",
         "2026-12-31",
     ),
-    Column("budget", "budget", False, "A number, 0 or more; empty if none.", "25000"),
-    Column("currency", "currency", False, "ISO 4217 code; USD if empty.", "USD"),
-    Column(
-        "funding_source",
-        "funding source",
-        False,
-        "One of the listed funding sources.",
-        "ICT Development Fund",
-    ),
     Column("partners", "partners", False, "The partners, as free text.", "APNIC; Tonga MEIDECC"),
     Column(
         "target_groups",
@@ -138,9 +131,6 @@ FIELD_OF_COLUMN = {
     "modality": "modality",
     "start_date": "start_date",
     "end_date": "end_date",
-    "budget": "budget_amount",
-    "currency": "currency",
-    "funding_source": "funding_source",
     "partners": "partners",
     "focal_point_email": "focal_point",
     "planned_participants_women": "planned_participants_women",
@@ -155,7 +145,6 @@ WIDTHS = {  # in characters; the rest get DEFAULT_WIDTH
     "countries": 18,
     "expected_results": 18,
     "modality": 28,
-    "funding_source": 26,
     "partners": 30,
     "target_groups": 30,
     "focal_point_email": 28,
@@ -164,6 +153,71 @@ WIDTHS = {  # in characters; the rest get DEFAULT_WIDTH
 }
 DEFAULT_WIDTH = 14
 COLUMN_WIDTHS = [WIDTHS.get(column.key, DEFAULT_WIDTH) for column in COLUMNS]
+
+
+# The columns of earlier files that held an activity's single budget: now its budget lines
+# (the sheet "Budget lines"). A file that has them is read without them, with a warning.
+FORMER_BUDGET_HEADERS = ("budget", "currency", "funding source")
+
+BUDGET_COLUMNS = [
+    Column(
+        "tracker_id",
+        "tracker id",
+        False,
+        "The tracker id of the activity, as on the sheet 'Activities'. Empty for a new "
+        "activity: give its reference instead.",
+        "",
+    ),
+    Column(
+        "reference",
+        "reference",
+        False,
+        "The reference of the activity, as on the sheet 'Activities': it names a new "
+        "activity, which has no tracker id yet.",
+        "ASP-2026-014",
+    ),
+    Column(
+        "title",
+        "activity title",
+        False,
+        "The title of the activity, to read: the import does not read it.",
+        "IXP feasibility study",
+    ),
+    Column(
+        "year",
+        "year",
+        True,
+        "The year the money is for: one the activity runs in, from its start year to its end year.",
+        "2026",
+    ),
+    Column(
+        "funding_source",
+        "funding source",
+        True,
+        "One of the listed funding sources. “Not stated” is only for a line that has it "
+        "already: one moved from the single budget of an activity, which named no source.",
+        "ICT Development Fund",
+    ),
+    Column(
+        "funding_partner",
+        "funding partner",
+        False,
+        "Who gives the money: required for extra-budgetary money.",
+        "Ministry of ICT of Tonga",
+    ),
+    Column(
+        "amount",
+        "amount",
+        True,
+        "A number, 0 or more, without the currency.",
+        "25000",
+    ),
+    Column("currency", "currency", True, "ISO 4217 code, e.g. USD, EUR, XOF.", "USD"),
+]
+BUDGET_HEADERS = [column.header for column in BUDGET_COLUMNS]
+BUDGET_HEADER_OF = {column.key: column.header for column in BUDGET_COLUMNS}
+BUDGET_WIDTHS = {"tracker_id": 38, "title": 40, "funding_source": 26, "funding_partner": 30}
+BUDGET_COLUMN_WIDTHS = [BUDGET_WIDTHS.get(c.key, DEFAULT_WIDTH) for c in BUDGET_COLUMNS]
 
 
 def choice_labels(field_name):

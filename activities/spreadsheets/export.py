@@ -1,5 +1,7 @@
 """The activity export: the activities of a queryset as rows of cells in the order of
 `COLUMNS`, written as CSV or XLSX by the tables' writer (`writer`), which escapes every text.
+The XLSX has a second sheet, "Budget lines": every budget line of those activities, one a row
+in the order of `BUDGET_COLUMNS` (a CSV has one sheet, so no budget lines).
 """
 
 import itertools
@@ -7,9 +9,19 @@ from collections import defaultdict
 
 from django.db.models import F
 from django.db.models.lookups import In
+from openpyxl import Workbook
 
-from activities.models import Activity, ActivityCountry, ActivityExpectedResult
+from activities.models import (
+    Activity,
+    ActivityCountry,
+    ActivityExpectedResult,
+    BudgetLine,
+    FundingSource,
+)
 from activities.spreadsheets.columns import (
+    BUDGET_COLUMN_WIDTHS,
+    BUDGET_HEADERS,
+    BUDGET_SHEET_TITLE,
     COLUMN_WIDTHS,
     COLUMNS,
     HEADERS,
@@ -17,7 +29,7 @@ from activities.spreadsheets.columns import (
     SHEET_TITLE,
     choice_labels,
 )
-from activities.spreadsheets.writer import write_table_csv, write_table_xlsx
+from activities.spreadsheets.writer import add_table_sheet, write_table_csv
 
 # Activities fetched (with their countries, results and target groups) a chunk at a time, so
 # that an export of any size holds one chunk in memory and makes three queries per chunk.
@@ -81,9 +93,6 @@ ROW_FIELDS = [
     "modality",
     "start_date",
     "end_date",
-    "budget_amount",
-    "currency",
-    "funding_source",
     "partners",
     "focal_point__email",
     "planned_participants_women",
@@ -102,7 +111,6 @@ def export_rows(activities):
     export of any size holds one chunk in memory and makes one query, plus three a chunk."""
     status_labels = choice_labels("status")
     modality_labels = choice_labels("modality")
-    funding_labels = choice_labels("funding_source")
     column_keys = [column.key for column in COLUMNS]
     values = activities.values_list(*ROW_FIELDS).iterator(chunk_size=EXPORT_CHUNK_SIZE)
     while chunk := list(itertools.islice(values, EXPORT_CHUNK_SIZE)):
@@ -117,9 +125,6 @@ def export_rows(activities):
             modality,
             start_date,
             end_date,
-            budget,
-            currency,
-            funding_source,
             partners,
             focal_point_email,
             planned_participants_women,
@@ -136,9 +141,6 @@ def export_rows(activities):
                 "modality": modality_labels.get(modality, modality),
                 "start_date": start_date,
                 "end_date": end_date,
-                "budget": budget,
-                "currency": currency,
-                "funding_source": funding_labels.get(funding_source, funding_source),
                 "partners": partners,
                 "target_groups": groups.get(pk, ""),
                 "focal_point_email": focal_point_email or "",
@@ -155,12 +157,62 @@ def write_csv(activities):
     return write_table_csv(HEADERS, export_rows(activities))
 
 
+def budget_line_rows(activities):
+    """The rows of the sheet "Budget lines" for `activities` (a queryset): every budget line
+    of each, in the order of the activities, then by year, funding source, partner and
+    currency; each a list of cells in the order of BUDGET_COLUMNS — the activity's tracker id,
+    reference and title, the year, the funding source's label ("Not stated" for a line without
+    one), the partner, a Decimal amount and the currency.
+
+    All of an activity's lines, whatever the list's filters (a funding source, a year): the
+    import replaces an activity's lines with those of the sheet, so a sheet of some of them
+    would delete the others. One streamed query for the activities, one a chunk for the lines.
+    """
+    activity_rows = activities.values_list("pk", "uid", "reference", "title").iterator(
+        chunk_size=EXPORT_CHUNK_SIZE
+    )
+    while chunk := list(itertools.islice(activity_rows, EXPORT_CHUNK_SIZE)):
+        lines = defaultdict(list)
+        of_activities = _InOneArray(F("activity_id"), [fields[0] for fields in chunk])
+        rows = (
+            BudgetLine.objects.filter(of_activities)
+            .order_by("activity_id", "year", "funding_source", "funding_partner", "currency")
+            .values_list(
+                "activity_id", "year", "funding_source", "funding_partner", "amount", "currency"
+            )
+        )
+        for activity_id, *line in rows:
+            lines[activity_id].append(line)
+        for pk, uid, reference, title in chunk:
+            for year, source, partner, amount, currency in lines.get(pk, ()):
+                yield [
+                    str(uid),
+                    reference,
+                    title,
+                    year,
+                    FundingSource.named(source),
+                    partner,
+                    amount,
+                    currency,
+                ]
+
+
 def write_xlsx(activities, stream):
     """Write the XLSX of `activities` (a queryset) to the binary file `stream`: sheet
-    "Activities", a bold and frozen header row, dates as date cells and numbers as numbers,
-    shown as the pages show them ("4 Dec 2026", "60,000", "60,000.50": `writer.number_format`).
+    "Activities", then sheet "Budget lines" (`budget_line_rows`), each with a bold and frozen
+    header row, dates as date cells and numbers as numbers, shown as the pages show them
+    ("4 Dec 2026", "60,000", "60,000.50": `writer.number_format`).
 
     The writer's write-only workbook spools the rows to a temporary file as they come, so
     memory stays bounded whatever the number of activities. Text is escaped (see
     `cells.escape_formula`), so no cell is ever a formula."""
-    write_table_xlsx(HEADERS, export_rows(activities), stream, SHEET_TITLE, COLUMN_WIDTHS)
+    workbook = Workbook(write_only=True)
+    add_table_sheet(workbook, SHEET_TITLE, HEADERS, export_rows(activities), COLUMN_WIDTHS)
+    add_table_sheet(
+        workbook,
+        BUDGET_SHEET_TITLE,
+        BUDGET_HEADERS,
+        budget_line_rows(activities),
+        BUDGET_COLUMN_WIDTHS,
+    )
+    workbook.save(stream)

@@ -2,35 +2,52 @@
 row what importing would do, with every error: an `ImportPlan`), then saved in one transaction
 (`import_rows`): every valid row, or nothing.
 
+An .xlsx may carry the activities' budget lines on its sheet "Budget lines", one row a line,
+each naming its activity by tracker id, or by the reference it has on the sheet "Activities"
+(a new activity has no tracker id yet). The lines given for an activity replace all of its
+lines; an activity the sheet does not name keeps its own; a row that names an activity and
+gives nothing else says it has none. Every line names an activity of the sheet "Activities",
+whose row checks who may write it. A CSV has no budget lines: its activities keep theirs.
+
 Reading the file and its limits are in `reading`, what each cell means in `cleaning`.
 """
 
 import copy
 import datetime
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from openpyxl.utils import get_column_letter
 
-from activities import history, permissions, services
+from activities import history, money, permissions, services
 from activities.models import (
     Activity,
+    BudgetLine,
+    FundingSource,
     TargetGroup,
 )
 from activities.spreadsheets.cleaning import (
+    CLEAN_BUDGET_VALUES,
     CLEAN_LINKS,
     CLEAN_VALUES,
+    NOT_STATED,
     RowError,
     clean_text,
     shortened,
 )
 from activities.spreadsheets.columns import (
+    BUDGET_COLUMNS,
+    BUDGET_HEADER_OF,
+    BUDGET_SHEET_TITLE,
     COLUMN_OF_FIELD,
     COLUMNS,
     FIELD_OF_COLUMN,
+    FORMER_BUDGET_HEADERS,
     HEADER_OF,
     LINK_COLUMNS,
 )
@@ -46,6 +63,9 @@ from activities.spreadsheets.reading import (
 from initiatives.models import ActionPlan, Country, ExpectedResult, Region
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+BUDGET_LINES_LABEL = "budget lines"  # how the preview names a change of an activity's lines
+# What tells an activity's budget lines apart, in the order of `money.line_key`.
+LINE_KEY_FIELDS = ("year", "funding_source", "funding_partner", "currency")
 
 
 @dataclass
@@ -62,6 +82,9 @@ class ImportRow:
     links: dict = dataclass_field(default_factory=dict)
     changes: list = dataclass_field(default_factory=list)
     errors: list = dataclass_field(default_factory=list)
+    # The activity's budget lines from the sheet "Budget lines" (unsaved BudgetLines), when
+    # they are to be saved: None leaves its lines as they are.
+    budget_lines: list | None = None
 
     def add_error(self, key, message):
         self.errors.append((HEADER_OF.get(key, ""), message))
@@ -88,12 +111,42 @@ class ImportRow:
 
 
 @dataclass
+class BudgetLineRow:
+    """One row of the sheet "Budget lines": the row of the sheet "Activities" whose activity it
+    is for (`activity_row`), the line it gives (`line`, an unsaved BudgetLine; None for a row
+    that gives none) and what is wrong (`errors`, as (header, message))."""
+
+    number: int
+    cells: dict
+    activity_row: ImportRow | None = None
+    line: BudgetLine | None = None
+    gives_no_line: bool = False
+    errors: list = dataclass_field(default_factory=list)
+
+    def add_error(self, key, message):
+        self.errors.append((BUDGET_HEADER_OF.get(key, ""), message))
+
+    @property
+    def messages(self):
+        """The errors as a person reads them: "sheet “Budget lines”, row 3, currency: …"."""
+        where = f"sheet “{BUDGET_SHEET_TITLE}”, row {self.number}"
+        return [
+            f"{where}, {header}: {message}" if header else f"{where}: {message}"
+            for header, message in self.errors
+        ]
+
+
+@dataclass
 class ImportPlan:
-    """What importing a file does, row by row, and the file's warnings."""
+    """What importing a file does, row by row, and the file's warnings. `budget_line_rows`:
+    the rows of its sheet "Budget lines"; `has_budget_sheet`: whether it has that sheet (a
+    file without it leaves every activity's budget lines as they are)."""
 
     rows: list
     warnings: list
     columns: list
+    budget_line_rows: list = dataclass_field(default_factory=list)
+    has_budget_sheet: bool = False
 
     def count(self, action):
         return sum(1 for row in self.rows if row.action == action and not row.errors)
@@ -112,15 +165,16 @@ class ImportPlan:
 
     @property
     def error_rows(self):
-        return [row for row in self.rows if row.errors]
+        """The rows with errors: those of the sheet "Activities", then of "Budget lines"."""
+        return [row for row in (*self.rows, *self.budget_line_rows) if row.errors]
 
     @property
     def error_count(self):
-        return sum(len(row.errors) for row in self.rows)
+        return sum(len(row.errors) for row in (*self.rows, *self.budget_line_rows))
 
     @property
     def has_errors(self):
-        return any(row.errors for row in self.rows)
+        return any(row.errors for row in (*self.rows, *self.budget_line_rows))
 
     @property
     def has_changes(self):
@@ -135,33 +189,57 @@ class ImportFailed(Exception):
         self.plan = plan
 
 
-def _columns_of(headers):
+FORMER_BUDGET_WARNING = (
+    "The column “{header}” is no longer read: an activity's money is given as budget lines, "
+    f"on the sheet “{BUDGET_SHEET_TITLE}” of an .xlsx file (see the template). The activities' "
+    "budget lines are left as they are."
+)
+
+
+def _columns_of(headers, all_columns=COLUMNS, sheet=""):
     """{column key: its index in the row}, and warnings for the columns we do not know.
 
     Headers match case-insensitively, ignoring surrounding spaces. Raises `SpreadsheetError`
-    listing the missing required columns and the headers found.
+    listing the missing required columns and the headers found. `all_columns`: those of the
+    sheet (COLUMNS, or BUDGET_COLUMNS for the `sheet` "Budget lines").
     """
     by_header = {
-        header: column for column in COLUMNS for header in (column.header, *column.former_headers)
+        header: column
+        for column in all_columns
+        for header in (column.header, *column.former_headers)
     }
+    of_sheet = f" of the sheet “{sheet}”" if sheet else ""
     columns, warnings = {}, []
     for index, header in enumerate(headers):
         name = " ".join(header.split()).casefold()
         column = by_header.get(name)
         if column is None:
-            if name:
-                warnings.append(f"The column “{header}” is not one of ours: it is ignored.")
+            if not sheet and name in FORMER_BUDGET_HEADERS:
+                warnings.append(FORMER_BUDGET_WARNING.format(header=header))
+            elif name:
+                warnings.append(
+                    f"The column “{header}”{of_sheet} is not one of ours: it is ignored."
+                )
         elif column.key in columns:
-            warnings.append(f"The column “{header}” appears twice: only the first one is read.")
+            warnings.append(
+                f"The column “{header}”{of_sheet} appears twice: only the first one is read."
+            )
         else:
             columns[column.key] = index
-    missing = [c.header for c in COLUMNS if c.required and c.key not in columns]
+    missing = [c.header for c in all_columns if c.required and c.key not in columns]
     if missing:
         found = ", ".join(f"“{header}”" for header in headers if header) or "nothing"
         raise SpreadsheetError(
-            f"The file lacks the required column{pluralize(len(missing))} "
-            f"{', '.join(f'“{header}”' for header in missing)}. Its first row has {found}. "
-            "Start from the template: its first row has the column headers."
+            f"{f'The sheet “{sheet}”' if sheet else 'The file'} lacks the required "
+            f"column{pluralize(len(missing))} {', '.join(f'“{header}”' for header in missing)}. "
+            f"Its first row has {found}. Start from the template: its first row has the column "
+            "headers."
+        )
+    if sheet and "tracker_id" not in columns and "reference" not in columns:
+        raise SpreadsheetError(
+            f"The sheet “{sheet}” has neither a column “tracker id” nor a column “reference”: "
+            "each line names its activity by one of them. Start from the template: its first "
+            "row has the column headers."
         )
     return columns, warnings
 
@@ -209,6 +287,9 @@ class _Lookups:
                 ).values_list("pk", flat=True)
         ids = sorted(set(found))
         self.by_uid, self.by_reference = {}, {}
+        # The budget lines the activities have, as their keys and amounts: what the sheet
+        # "Budget lines" replaces, or what new dates must still include.
+        self.saved_lines = defaultdict(dict)
         for start in range(0, len(ids), self.CHUNK):
             chunk = ids[start : start + self.CHUNK]
             if lock:
@@ -221,6 +302,11 @@ class _Lookups:
                 self.by_uid[activity.uid] = activity
                 if activity.reference:
                     self.by_reference[activity.reference] = activity
+            lines = BudgetLine.objects.filter(activity_id__in=chunk).values_list(
+                "activity_id", *LINE_KEY_FIELDS, "amount"
+            )
+            for activity_id, *key, amount in lines.order_by():
+                self.saved_lines[activity_id][tuple(key)] = amount
 
 
 def _uid(text):
@@ -240,6 +326,11 @@ def prepare_import(data, user, lock=False):
     deadline = Deadline()
     sheet = read_spreadsheet(data, deadline)
     columns, warnings = _columns_of(sheet.headers)
+    if sheet.budget_lines is not None:
+        budget_columns, budget_warnings = _columns_of(
+            sheet.budget_lines.headers, BUDGET_COLUMNS, BUDGET_SHEET_TITLE
+        )
+        warnings += budget_warnings
     lookups = _Lookups(user, sheet.rows, columns, lock)
     width = _width(sheet.headers)
     rows, seen_uids, seen_references = [], {}, {}
@@ -251,7 +342,17 @@ def prepare_import(data, user, lock=False):
         if not row.errors:  # a row cut short or too long: its cells are not where they seem
             _clean_row(row, columns, lookups, seen_uids, seen_references)
         rows.append(row)
-    return ImportPlan(rows, warnings, [key for key in HEADER_OF if key in columns])
+    budget_line_rows = []
+    if sheet.budget_lines is not None:
+        budget_line_rows = _budget_line_rows(sheet.budget_lines, budget_columns, rows, deadline)
+    _check_budget_lines(rows, budget_line_rows, lookups)
+    return ImportPlan(
+        rows,
+        warnings,
+        [key for key in HEADER_OF if key in columns],
+        budget_line_rows,
+        has_budget_sheet=sheet.budget_lines is not None,
+    )
 
 
 def _cell(cells, index):
@@ -298,6 +399,7 @@ def _column_name(index):
 
 def _clean_row(row, columns, lookups, seen_uids, seen_references):
     existing = _existing_activity(row, lookups, seen_uids, seen_references)
+    row.current = existing  # what the sheet "Budget lines" names it by, whatever its errors
     if row.errors:
         return
     values, links = {}, {}
@@ -328,7 +430,7 @@ def _clean_row(row, columns, lookups, seen_uids, seen_references):
             for message in error.messages:
                 row.add_error(key, message)
     # The activity as the row would save it, beside `existing` as the database has it.
-    activity = copy.copy(existing) if existing is not None else Activity(currency="USD")
+    activity = copy.copy(existing) if existing is not None else Activity()
     if row.errors:
         # Every mistake of the row at once, not only its cells': the rules of the one write
         # path for the cells that could be read (an end date before the start beside an
@@ -490,6 +592,249 @@ def _add_errors(row, errors):
             row.add_error(name if name in LINK_COLUMNS else COLUMN_OF_FIELD.get(name, ""), message)
 
 
+# --- The sheet "Budget lines" --------------------------------------------------------------
+
+REQUIRED_IN_A_LINE = [column.key for column in BUDGET_COLUMNS if column.required]
+
+
+def _budget_line_rows(budget_sheet, columns, rows, deadline):
+    """The rows of the sheet "Budget lines" as `BudgetLineRow`s: each matched to the row of
+    its activity on the sheet "Activities" (`rows`), its cells cleaned into a BudgetLine."""
+    by_uid, by_reference = {}, {}
+    for row in rows:
+        if row.current is not None:
+            by_uid.setdefault(row.current.uid, row)
+            if row.current.reference:
+                by_reference.setdefault(row.current.reference, row)
+        else:
+            uid = _uid(text_of(row.cells.get("tracker_id")))
+            if uid is not None:
+                by_uid.setdefault(uid, row)
+        reference = text_of(row.cells.get("reference"))
+        if reference:
+            by_reference.setdefault(reference, row)
+    width = _width(budget_sheet.headers)
+    line_rows = []
+    for number, cells in budget_sheet.rows:
+        deadline.check()
+        line_row = BudgetLineRow(
+            number, {key: _cell(cells, index) for key, index in columns.items()}
+        )
+        _check_width(line_row, cells, budget_sheet.headers, width)
+        if not line_row.errors:
+            line_row.activity_row = _activity_row_of(line_row, by_uid, by_reference)
+            _clean_line(line_row)
+        line_rows.append(line_row)
+    return line_rows
+
+
+def _activity_row_of(line_row, by_uid, by_reference):
+    """The row of the sheet "Activities" of the activity that `line_row` names by its tracker
+    id or its reference; None, with the error said, when it names none of them."""
+    tracker_id = text_of(line_row.cells.get("tracker_id"))
+    reference = text_of(line_row.cells.get("reference"))
+    found = None
+    if tracker_id:
+        uid = _uid(tracker_id)
+        if uid is None:
+            line_row.add_error("tracker_id", f"“{shortened(tracker_id)}” is not a tracker id")
+            return None
+        found = by_uid.get(uid)
+        if found is None:
+            line_row.add_error(
+                "tracker_id",
+                f"no activity of the sheet “Activities” has the tracker id {tracker_id}: give "
+                "the activity its row there too (a new activity has no tracker id: name it by "
+                "its reference)",
+            )
+            return None
+    if reference:
+        named = by_reference.get(reference)
+        if found is None and named is None:
+            line_row.add_error(
+                "reference",
+                f"no activity of the sheet “Activities” has the reference {shortened(reference)}: "
+                "give the activity its row there too, with this reference",
+            )
+            return None
+        if found is not None and named is not None and named is not found:
+            line_row.add_error(
+                "reference",
+                f"{shortened(reference)} is the reference of another activity than the tracker "
+                f"id's (rows {named.number} and {found.number} of the sheet “Activities”)",
+            )
+            return None
+        found = found or named
+    if found is None:
+        line_row.add_error(
+            "", "name the activity: give its tracker id, or the reference of a new activity"
+        )
+    return found
+
+
+def _clean_line(line_row):
+    """The BudgetLine that `line_row`'s cells give (its `line`), or its errors; a row with no
+    cell of a line filled gives none (`gives_no_line`)."""
+    cells = {key: line_row.cells.get(key) for key in CLEAN_BUDGET_VALUES}
+    texts = {key: text_of(cell) for key, cell in cells.items()}
+    if not any(texts.values()) and FORMULA_WITHOUT_VALUE not in cells.values():
+        line_row.gives_no_line = True
+        return
+    values = {"funding_partner": ""}
+    for key, clean in CLEAN_BUDGET_VALUES.items():
+        if cells[key] is FORMULA_WITHOUT_VALUE:
+            line_row.add_error(key, "a formula without a value; type the value")
+        elif not texts[key]:
+            if key in REQUIRED_IN_A_LINE:
+                line_row.add_error(key, "required, but empty")
+        else:
+            try:
+                values[key] = clean(cells[key], texts[key])
+            except RowError as error:
+                for message in error.messages:
+                    line_row.add_error(key, message)
+    unread = {key for key in CLEAN_BUDGET_VALUES if key not in values}
+    line = BudgetLine(**values)
+    try:  # the model's own checks of what could be read (the partner's length and text)
+        line.full_clean(
+            exclude=["activity", *unread], validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            for message in messages:
+                line_row.add_error(name, message)
+    if values.get("funding_source") == FundingSource.EXTRA_BUDGETARY and not line.funding_partner:
+        line_row.add_error("funding_partner", BudgetLine.PARTNER_NEEDED)
+    if not line_row.errors:
+        line_row.line = line
+
+
+def _check_budget_lines(rows, line_rows, lookups):
+    """Check the budget lines of each row's activity: those of the sheet "Budget lines" against
+    the activity as the row sets it (its years, the lines it has), or, for an activity the
+    sheet does not name, the lines it keeps against its new dates. A row whose lines change
+    is an update, its lines to be saved (`ImportRow.budget_lines`)."""
+    given = defaultdict(list)
+    for line_row in line_rows:
+        if line_row.activity_row is not None:
+            given[line_row.activity_row.number].append(line_row)
+    for row in rows:
+        if row.errors or row.activity is None:
+            continue
+        saved = lookups.saved_lines.get(row.current.pk, {}) if row.current is not None else {}
+        if row.number in given:
+            _check_given_lines(row, given[row.number], saved)
+        elif saved:
+            _check_kept_lines(row, saved)
+
+
+def _years_of(activity):
+    """(first year, last year or None) of `activity`'s dates, and the years in words."""
+    first = activity.start_date.year
+    last = activity.end_date.year if activity.end_date else None
+    if last is None:
+        return first, last, f"{first} on"
+    return first, last, f"{first}" if last == first else f"{first} to {last}"
+
+
+def _outside(year, first, last):
+    return year < first or (last is not None and year > last)
+
+
+def _check_given_lines(row, line_rows, saved):
+    """Check the lines `line_rows` give for `row`'s activity, whose lines are `saved`
+    ({line key: amount}); set the row's `budget_lines` when they are to be saved."""
+    empty = [line_row for line_row in line_rows if line_row.gives_no_line]
+    with_line = [line_row for line_row in line_rows if not line_row.gives_no_line]
+    if empty and with_line:
+        numbers = ", ".join(str(line_row.number) for line_row in with_line)
+        for line_row in empty:
+            line_row.add_error(
+                "",
+                "this row gives no budget line (no year, funding source, amount or currency), "
+                f"but row{pluralize(len(with_line))} {numbers} give lines of the same activity. "
+                "Fill it in, or delete it: a row alone with nothing but its activity removes "
+                "all of its lines",
+            )
+        return
+    if any(line_row.errors for line_row in line_rows):
+        return
+    activity = row.activity
+    first, last, years = _years_of(activity)
+    seen = {}
+    for line_row in with_line:
+        line = line_row.line
+        key = money.line_key(line)
+        if _outside(line.year, first, last):
+            line_row.add_error(
+                "year",
+                f"{line.year} is not a year the activity runs in ({years}); give its money in "
+                "the years of its dates",
+            )
+        if line.funding_source == "" and key not in saved:
+            labels = ", ".join(FundingSource.labels)
+            line_row.add_error(
+                "funding_source",
+                f"“{NOT_STATED}” is only for a line the activity has already; pick one of {labels}",
+            )
+        if key in seen:
+            line_row.add_error(
+                "",
+                f"the same year, funding source, funding partner and currency as row {seen[key]}: "
+                "give them one line, with the sum of their amounts",
+            )
+        seen.setdefault(key, line_row.number)
+    if any(line_row.errors for line_row in with_line):
+        return
+    lines = [line_row.line for line_row in with_line]
+    # The one write path's rules, asked again: what the cells' checks let through is right.
+    for message in money.budget_line_errors(activity, lines):
+        line_rows[0].add_error("", message)
+    if line_rows[0].errors:
+        return
+    wanted = {money.line_key(line): line.amount for line in lines}
+    if row.current is None:
+        row.budget_lines = lines or None
+        return
+    if wanted == saved:
+        return
+    refusal = services.archived_refusal(row.current, activity.archived_at)
+    if refusal:
+        row.add_error("", refusal)
+        return
+    row.budget_lines = lines
+    row.changes.append(history.Change(BUDGET_LINES_LABEL, _lines_text(saved), _lines_text(wanted)))
+    if row.action == UNCHANGED:
+        row.action = UPDATE
+
+
+def _check_kept_lines(row, saved):
+    """An error on `row` if its new dates leave out a year of the lines its activity keeps
+    (`saved`), which the sheet "Budget lines" does not replace."""
+    first, last, years = _years_of(row.activity)
+    outside = sorted({year for year, *_rest in saved if _outside(year, first, last)})
+    if not outside:
+        return
+    listed = ", ".join(map(str, outside))
+    row.add_error(
+        "start_date" if outside[0] < first else "end_date",
+        f"the activity has budget lines for {listed}, outside these dates ({years}): change "
+        f"those lines on the sheet “{BUDGET_SHEET_TITLE}” of an .xlsx file, or keep dates that "
+        "include their years",
+    )
+
+
+def _lines_text(lines):
+    """Budget lines ({line key: amount}) as the preview shows them."""
+    if not lines:
+        return "—"
+    return "; ".join(
+        f"{year} {FundingSource.named(source)}{f' ({partner})' if partner else ''}: "
+        f"{amount:f} {currency}"
+        for (year, source, partner, currency), amount in sorted(lines.items())
+    )
+
+
 # --- Saving --------------------------------------------------------------------------------
 
 
@@ -518,13 +863,11 @@ def import_rows(data, user, filename):
 
 def _save_rows(plan, user, reason):
     """Save the rows to create or update, their links and their history, through the one write
-    path's batch variant: a few queries per hundred rows (never a query per cell)."""
-    services.save_activities(
-        user,
-        [
-            (row.activity, row.links, row.current)
-            for row in plan.rows
-            if row.action in (CREATE, UPDATE)
-        ],
-        reason,
-    )
+    path's batch variant: a few queries per hundred rows (never a query per cell); then the
+    budget lines of those whose lines the sheet "Budget lines" gives, each with its history."""
+    saved = [row for row in plan.rows if row.action in (CREATE, UPDATE)]
+    changes = [(row.activity, row.links, row.current) for row in saved]
+    services.save_activities(user, changes, reason)
+    for row in saved:
+        if row.budget_lines is not None:
+            money.save_budget_lines(row.activity, row.budget_lines, user)

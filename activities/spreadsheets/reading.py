@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from activities.spreadsheets.cells import unescape_formula
-from activities.spreadsheets.columns import SHEET_TITLE
+from activities.spreadsheets.columns import BUDGET_SHEET_TITLE, SHEET_TITLE
 
 # A real .xlsx of a few MB unpacks to some tens of MB. More than `import_max_unpacked_bytes()`
 # in all, or a big member squeezed more than XLSX_MAX_RATIO times, is a zip bomb: refused
@@ -52,6 +52,12 @@ def import_max_bytes():
 def import_max_rows():
     """The most rows under the header an import reads, empty ones included (IMPORT_MAX_ROWS)."""
     return getattr(settings, "IMPORT_MAX_ROWS", 20_000)
+
+
+def import_max_budget_lines():
+    """The most rows under the header of the sheet "Budget lines" an import reads, empty ones
+    included (IMPORT_MAX_BUDGET_LINES; default: five a row of activities)."""
+    return getattr(settings, "IMPORT_MAX_BUDGET_LINES", 5 * import_max_rows())
 
 
 def import_max_unpacked_bytes():
@@ -120,15 +126,18 @@ def megabytes(size):
 @dataclass
 class Sheet:
     """What a file holds: its header row, its non-empty rows as (row number, cell values) with
-    the row numbers a spreadsheet program shows, and the kind of file ("xlsx" or "csv")."""
+    the row numbers a spreadsheet program shows, and the kind of file ("xlsx" or "csv"); for an
+    .xlsx with the sheet "Budget lines", that sheet's the same way (`budget_lines`)."""
 
     kind: str
     headers: list
     rows: list
+    budget_lines: "Sheet | None" = None
 
 
 def read_spreadsheet(data, deadline=None):
-    """Read an uploaded file's bytes into a `Sheet`, by their content (not the file's name).
+    """Read an uploaded file's bytes into a `Sheet`, by their content (not the file's name):
+    the sheet of activities, and for an .xlsx its sheet "Budget lines" when it has one.
 
     Raises `SpreadsheetError` for a file too big, empty, with no rows, with too many rows
     (every row read counts, empty ones too: reading stops at the first one over the limit),
@@ -143,12 +152,56 @@ def read_spreadsheet(data, deadline=None):
     if not data.strip():
         raise SpreadsheetError("The file is empty.")
     deadline = deadline or Deadline()
-    # The header row and the rows of activities: past that, reading stops.
-    max_rows, last_row = import_max_rows(), import_max_rows() + 1
+    budget_lines = None
     if data.startswith(b"PK\x03\x04"):
-        kind, lines = "xlsx", _xlsx_lines(data, deadline, last_row)
+        kind = "xlsx"
+        archive, workbook = _open_xlsx(data)
+        try:
+            sheet = _data_sheet(workbook)
+        except _XLSX_ERRORS:
+            raise SpreadsheetError(NOT_A_SPREADSHEET) from None
+        lines = _xlsx_lines(data, archive, sheet, deadline, import_max_rows() + 1)
     else:
         kind, lines = "csv", _csv_lines(data)
+    headers, rows = _read_rows(lines, deadline, ACTIVITY_ROWS)
+    if headers is None:
+        raise SpreadsheetError("The file is empty: it has no header row and no activities.")
+    if not rows:
+        raise SpreadsheetError(
+            "The file has a header row but no activities under it: fill in one row per activity."
+        )
+    if kind == "xlsx":
+        budget_sheet = _budget_sheet(workbook)
+        if budget_sheet is not None and budget_sheet.title != sheet.title:
+            last_row = import_max_budget_lines() + 1
+            lines = _xlsx_lines(data, archive, budget_sheet, deadline, last_row)
+            budget_headers, budget_rows = _read_rows(lines, deadline, BUDGET_LINE_ROWS)
+            if budget_headers is not None:  # an empty sheet gives no lines
+                budget_lines = Sheet(kind, budget_headers, budget_rows)
+    return Sheet(kind, headers, rows, budget_lines)
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """What a sheet's rows are, as the messages about their number say it."""
+
+    where: str  # "The file"
+    things: str  # "activities"
+    max_rows: object  # the function that gives the most rows under the header
+
+
+ACTIVITY_ROWS = _Rows("The file", "activities", import_max_rows)
+BUDGET_LINE_ROWS = _Rows(
+    f"The sheet “{BUDGET_SHEET_TITLE}”", "budget lines", import_max_budget_lines
+)
+
+
+def _read_rows(lines, deadline, what):
+    """(header row as text, [(row number, cells)] of the non-empty rows under it) of `lines`;
+    (None, []) when they are all empty. Refuses more rows than `what.max_rows()` under the
+    header, empty ones counted."""
+    max_rows = what.max_rows()
+    last_row = max_rows + 1  # the header row and the rows under it: past that, reading stops
     headers, rows = None, []
     try:
         for number, cells in lines:
@@ -157,15 +210,15 @@ def read_spreadsheet(data, deadline=None):
             if number > last_row:
                 if not empty and len(rows) == max_rows:
                     raise SpreadsheetError(
-                        f"The file has more than {max_rows:,} activities; at most "
+                        f"{what.where} has more than {max_rows:,} {what.things}; at most "
                         f"{max_rows:,} can be imported at once. Split it into several files."
                     )
                 raise SpreadsheetError(
-                    f"The file has more than {last_row:,} rows (a header row and {max_rows:,} "
-                    "activities), counting its empty rows; at most that many can be read at "
-                    "once. Delete the empty rows under the activities (in Excel: select them, "
-                    "then Home → Delete → Delete Sheet Rows) or split the file, and upload it "
-                    "again."
+                    f"{what.where} has more than {last_row:,} rows (a header row and "
+                    f"{max_rows:,} {what.things}), counting its empty rows; at most that many "
+                    f"can be read at once. Delete the empty rows under the {what.things} (in "
+                    "Excel: select them, then Home → Delete → Delete Sheet Rows) or split the "
+                    "file, and upload it again."
                 )
             if empty:
                 continue  # empty rows are skipped, wherever they are (but they count)
@@ -177,13 +230,7 @@ def read_spreadsheet(data, deadline=None):
         raise SpreadsheetError(f"{NOT_A_SPREADSHEET} ({error})") from None
     except _XLSX_ERRORS:
         raise SpreadsheetError(NOT_A_SPREADSHEET) from None
-    if headers is None:
-        raise SpreadsheetError("The file is empty: it has no header row and no activities.")
-    if not rows:
-        raise SpreadsheetError(
-            "The file has a header row but no activities under it: fill in one row per activity."
-        )
-    return Sheet(kind, headers, rows)
+    return headers, rows
 
 
 def is_empty(cell):
@@ -225,11 +272,9 @@ def _csv_lines(data):
     return enumerate(reader, start=1)
 
 
-def _xlsx_lines(data, deadline, last_row):
-    """The rows of the first sheet of an .xlsx file, as cell values: formulas give their
-    calculated value, or `FORMULA_WITHOUT_VALUE` when the file holds none. The sheet is
-    scanned no further than its row `last_row + 1` (the caller stops there), nor past
-    `deadline`."""
+def _open_xlsx(data):
+    """(the zip archive, the workbook opened read-only with the values of its formulas) of an
+    .xlsx file; a zip bomb is refused before anything is unpacked."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -239,8 +284,17 @@ def _xlsx_lines(data, deadline, last_row):
     if "xl/workbook.xml" not in archive.namelist():
         raise SpreadsheetError(NOT_A_SPREADSHEET)  # a zip, a .docx, an .ods: not an .xlsx
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = _data_sheet(workbook)
+        return archive, load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except _XLSX_ERRORS:
+        raise SpreadsheetError(NOT_A_SPREADSHEET) from None
+
+
+def _xlsx_lines(data, archive, sheet, deadline, last_row):
+    """The rows of `sheet`, a sheet of the .xlsx `data` opened by `_open_xlsx`, as cell values:
+    formulas give their calculated value, or `FORMULA_WITHOUT_VALUE` when the file holds none.
+    The sheet is scanned no further than its row `last_row + 1` (the caller stops there), nor
+    past `deadline`."""
+    try:
         merged, has_formulas = _scan_sheet(archive, sheet._worksheet_path, deadline)
     except _XLSX_ERRORS:
         raise SpreadsheetError(NOT_A_SPREADSHEET) from None
@@ -250,7 +304,7 @@ def _xlsx_lines(data, deadline, last_row):
             f"The sheet “{sheet.title}” has merged cells ({shown}). Unmerge them (in Excel: "
             "Home → Merge & Center) so that each value is in its own cell, and upload it again."
         )
-    formulas = _formula_cells(data, deadline, last_row + 1) if has_formulas else set()
+    formulas = _formula_cells(data, sheet.title, deadline, last_row + 1) if has_formulas else set()
     # Declared dimensions can be anything ("A1:XFD1048576"): read only the cells that exist.
     sheet.reset_dimensions()
     rows = sheet.iter_rows(max_col=XLSX_MAX_COLUMNS, values_only=True)
@@ -268,6 +322,14 @@ def _data_sheet(workbook):
     if SHEET_TITLE in workbook.sheetnames:
         return workbook[SHEET_TITLE]
     return workbook.worksheets[0]
+
+
+def _budget_sheet(workbook):
+    """The sheet "Budget lines" (its title in any case), or None."""
+    for title in workbook.sheetnames:
+        if title.strip().casefold() == BUDGET_SHEET_TITLE.casefold():
+            return workbook[title]
+    return None
 
 
 def _refuse_zip_bomb(members):
@@ -311,12 +373,12 @@ def _scan_sheet(archive, path, deadline, chunk_size=1024 * 1024):
     return merged, has_formulas
 
 
-def _formula_cells(data, deadline, last_row):
-    """The (row, column) of each formula cell of the first sheet, up to its row `last_row`: a
+def _formula_cells(data, title, deadline, last_row):
+    """The (row, column) of each formula cell of the sheet `title`, up to its row `last_row`: a
     second read-only pass, made only for a sheet that has formulas, to tell an uncalculated
     formula from an empty cell."""
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    sheet = _data_sheet(workbook)
+    sheet = workbook[title]
     sheet.reset_dimensions()
     cells = set()
     rows = sheet.iter_rows(max_col=XLSX_MAX_COLUMNS, values_only=True)

@@ -4,9 +4,16 @@ One module per initiative (or two) of the ASP region; the data reads as a table:
 `Demo(...)` block, one report per `R(...)` line or two, with the values it gives the demo's
 indicators (`indicators`, all marked as demo) in its `values=`.
 
+An activity's money is its `budget` (whole units of its `currency`) from its `funding` source,
+split across its years by demo.fixture, with a part from a second source for some
+(`cofunding=Funding(...)`) and the shares it sets across its expected results for a few
+(`shares=`, else equal shares). Funding partners and amounts are illustrative, not real
+commitments; so are the rates of exchange that the fixture ships with them.
+
 It leaves gaps on purpose — expected results with no activity, LDC/SIDS/LLDC countries not
-reached, ongoing activities with no recent approved report — so that the dashboards have
-something to show.
+reached, ongoing activities with no recent approved report, and one missing rate of exchange
+(the Swiss franc of July 2026, demo.fixture.MISSING_RATES: the 2026 Q3 expenditure in francs
+shows as not converted) — so that the dashboards have something to show.
 """
 
 from demo.fixture_data import (

@@ -2,7 +2,7 @@
 transformation: digital government, skills and inclusion, smart villages, AI and standards.
 """
 
-from demo.fixture import Demo
+from demo.fixture import Demo, Funding
 from demo.fixture import Report as R
 from demo.fixture import Value as V
 
@@ -30,6 +30,7 @@ ACTIVITIES = [
         "Annual roundtable of regulators and policy makers on collaborative regulation, "
         "investment and affordability, with a capacity track for LDC and LLDC regulators.",
         funding="regular_budget", budget=70000,
+        cofunding=Funding("in_kind", 15000, "Office of the NBTC, Thailand"),
         partners="Office of the NBTC (Thailand); Asia-Pacific Telecommunity",
         women=41, men=88,
         reports=[
@@ -70,6 +71,7 @@ ACTIVITIES = [
         "Digital marketing, e-commerce and digital payment skills for women-led micro and small "
         "enterprises in eight districts, delivered through union digital centres.",
         funding="extra_budgetary", budget=180000,
+        funding_partner="Government of Bangladesh (a2i)",
         partners="Aspire to Innovate (a2i); SME Foundation; UN Women",
         groups=["women-and-girls", "rural-and-remote-communities"], women=1240, men=35,
         reference="DEMO-9BGD25004",
@@ -96,7 +98,7 @@ ACTIVITIES = [
         "2026-01-15", "2027-01-14",
         "Accessible digital literacy courses and assistive technology for persons with "
         "disabilities, delivered with disabled persons' organizations.",
-        funding="ict_df", budget=75000,
+        funding="ict_df", budget=75000, currency="CHF",
         partners="Information and Communication Technology Agency of Sri Lanka; "
         "Telecommunications Regulatory Commission of Sri Lanka; Disability Organizations Joint "
         "Front",
@@ -139,7 +141,8 @@ ACTIVITIES = [
         "2025-07-01", "2027-06-30",
         "Connectivity and digital services (telehealth, e-agriculture, e-learning) for two "
         "mountain villages, as part of the ITU Smart Villages and Smart Islands initiative.",
-        funding="extra_budgetary", budget=220000,
+        funding="extra_budgetary", budget=220000, funding_partner="Asian Development Bank",
+        cofunding=Funding("regular_budget", 40000),
         partners="Ministry of Communication and Information Technology; Nepal Telecommunications "
         "Authority; FAO",
         groups=["rural-and-remote-communities", "women-and-girls"], women=180, men=165,
@@ -159,6 +162,7 @@ ACTIVITIES = [
         "Mobile advisory and market-price services for farmers and fishers on Savai'i, under "
         "the Smart Islands initiative.",
         funding="extra_budgetary", budget=140000,
+        funding_partner="Government of New Zealand (MFAT)",
         partners="Ministry of Agriculture and Fisheries; Office of the Regulator; FAO",
         groups=["rural-and-remote-communities"],
     ),
@@ -168,7 +172,7 @@ ACTIVITIES = [
         "2025-11-01", "2026-12-31",
         "Mapping of schools and their connectivity, and costed connectivity plans, with the "
         "Giga initiative of ITU and UNICEF.",
-        funding="extra_budgetary", budget=85000,
+        funding="extra_budgetary", budget=85000, funding_partner="UNICEF (Giga)",
         partners="Giga (ITU and UNICEF); Ministry of Transport and Communications "
         "(Timor-Leste); Ministry of Education (Kiribati)",
         groups=["youth"],

@@ -2,7 +2,7 @@
 IXPs and IPv6, community networks, satellite and broadband.
 """
 
-from demo.fixture import REVIEWER, Demo
+from demo.fixture import REVIEWER, Demo, Funding
 from demo.fixture import Report as R
 from demo.fixture import Value as V
 
@@ -14,7 +14,7 @@ ACTIVITIES = [
         "2026-02-01", "2027-03-31",
         "Hands-on training on spectrum planning, licensing, pricing and monitoring for the "
         "regulators of two landlocked Himalayan countries, with a WRC-27 preparation module.",
-        funding="regular_budget", budget=60000,
+        funding="regular_budget", budget=60000, currency="CHF",
         partners="Bhutan InfoComm and Media Authority; Nepal Telecommunications Authority; "
         "Asia-Pacific Telecommunity",
         women=18, men=39,
@@ -37,7 +37,7 @@ ACTIVITIES = [
         "2025-06-01", None,
         "Upgrade of fixed and mobile spectrum monitoring stations. Suspended in line with the "
         "United Nations country team's guidance.",
-        funding="extra_budgetary", budget=310000,
+        funding="extra_budgetary", budget=310000, funding_partner="Republic of Korea (MSIT)",
         partners="Posts and Telecommunications Department",
     ),
     Demo(
@@ -47,7 +47,8 @@ ACTIVITIES = [
         "Review of the universal service obligation fund's collection, governance and "
         "disbursement, with a pipeline of rural broadband projects for the years after LDC "
         "graduation.",
-        funding="ict_df", budget=95000,
+        funding="ict_df", budget=95000, currency="CHF",
+        cofunding=Funding("extra_budgetary", 35000, "World Bank"),
         partners="Ministry of Technology and Communications; World Bank",
         groups=["rural-and-remote-communities"],
         reports=[
@@ -63,7 +64,7 @@ ACTIVITIES = [
         "2025-04-01", "2025-12-15",
         "Feasibility study for a neutral Internet exchange point in Dili: traffic, governance "
         "model, hosting site and costs.",
-        funding="extra_budgetary", budget=45000,
+        funding="extra_budgetary", budget=45000, funding_partner="Internet Society",
         partners="Autoridade Nacional de Comunicações; APNIC; Internet Society",
         reports=[
             R(2025, 3, "approved", 60,
@@ -107,6 +108,7 @@ ACTIVITIES = [
         "Community-owned wireless networks in longhouse communities of interior Sarawak, with "
         "local technicians trained to run them.",
         funding="extra_budgetary", budget=130000,
+        funding_partner="Malaysian Communications and Multimedia Commission",
         partners="Malaysian Communications and Multimedia Commission; Universiti Malaysia "
         "Sarawak; Internet Society",
         groups=["indigenous-peoples", "rural-and-remote-communities"], women=14, men=22,
@@ -128,6 +130,7 @@ ACTIVITIES = [
         "Satellite backhaul and Wi-Fi hotspots for the community centres, schools and clinics of "
         "Tuvalu's outer islands.",
         funding="extra_budgetary", budget=350000,
+        funding_partner="Government of Australia (DFAT)", shares=(40, 60),
         partners="Ministry of Transport, Energy, Communications and Innovation; Tuvalu "
         "Telecommunications Corporation; Kacific Broadband Satellites",
         groups=["rural-and-remote-communities"], reference="DEMO-9TUV25003",
@@ -166,6 +169,7 @@ ACTIVITIES = [
         "Study on 5G band plans, spectrum valuation and auction design for the mid-band "
         "release.",
         funding="extra_budgetary", budget=110000,
+        funding_partner="Pakistan Telecommunication Authority",
         partners="Pakistan Telecommunication Authority; Frequency Allocation Board; Ministry of "
         "IT and Telecom",
         focal_point=REVIEWER,
@@ -197,7 +201,7 @@ ACTIVITIES = [
         "2027-02-15", "2027-04-30",
         "Workshop on the WRC-27 agenda items and common Asia-Pacific proposals, with the "
         "Radiocommunication Bureau.",
-        funding="regular_budget", budget=45000,
+        funding="regular_budget", budget=45000, currency="CHF",
         partners="Asia-Pacific Telecommunity (APG-27); ITU Radiocommunication Bureau",
         focal_point=REVIEWER,
     ),

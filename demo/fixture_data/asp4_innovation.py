@@ -13,6 +13,7 @@ ACTIVITIES = [
         "Mentoring and acceleration programme for ICT startups run with national innovation "
         "hubs, and a review of the regulatory barriers startups meet.",
         funding="extra_budgetary", budget=125000,
+        funding_partner="Ministry of Communication and Digital Affairs (Indonesia)",
         partners="Ministry of Communication and Digital Affairs (Indonesia); Department of "
         "Information and Communications Technology (Philippines); ITU Innovation and "
         "Entrepreneurship Alliance",

@@ -2,7 +2,7 @@
 child online protection, e-waste, emergency telecommunications and climate resilience.
 """
 
-from demo.fixture import REVIEWER, Demo
+from demo.fixture import REVIEWER, Demo, Funding
 from demo.fixture import Report as R
 from demo.fixture import Value as V
 
@@ -44,6 +44,7 @@ ACTIVITIES = [
         "the national CIRTs and critical infrastructure operators of six Pacific island "
         "countries, held in Suva.",
         funding="extra_budgetary", budget=120000,
+        funding_partner="Government of Australia (DFAT)",
         partners="Pacific Cyber Security Operational Network (PaCSON); APNIC; CERT Tonga; "
         "Government of Australia (DFAT)",
         groups=["youth"], women=22, men=47,
@@ -68,6 +69,7 @@ ACTIVITIES = [
         "cybersecurity strategy and its action plan, following the ITU National Cybersecurity "
         "Strategy Guide.",
         funding="regular_budget", budget=65000,
+        cofunding=Funding("extra_budgetary", 25000, "Government of Australia (DFAT)"),
         partners="Ministry of Communication and Aviation; Telecommunications Commission of "
         "Solomon Islands; Government of Australia (DFAT)",
         reports=[
@@ -91,6 +93,7 @@ ACTIVITIES = [
         "Readiness assessment, design and establishment of Kiribati's national computer incident "
         "response team, with training of its first analysts.",
         funding="extra_budgetary", budget=240000,
+        funding_partner="Government of New Zealand (MFAT)",
         partners="Ministry of Information, Communications and Transport; Communications "
         "Commission of Kiribati",
     ),
@@ -101,7 +104,8 @@ ACTIVITIES = [
         "2025-09-01", "2026-12-31",
         "Training, mentorship and role-model tracks of ITU's Her CyberTracks programme for women "
         "working in national CIRTs, regulators and ministries of five South Asian countries.",
-        funding="extra_budgetary", budget=150000,
+        funding="extra_budgetary", budget=150000, currency="EUR",
+        funding_partner="Government of Germany (GIZ)",
         partners="Bangladesh e-Government CIRT; Sri Lanka CERT|CC; Nepal Telecommunications "
         "Authority; Government of Germany (GIZ)",
         groups=["women-and-girls"], women=164, men=0,
@@ -189,7 +193,7 @@ ACTIVITIES = [
         "2026-04-01", "2026-12-31",
         "Pilot take-back scheme for mobile phones and small ICT equipment with the operators of "
         "Fiji and Samoa. Cancelled when the partner's funding did not materialize.",
-        funding="extra_budgetary", budget=90000,
+        funding="extra_budgetary", budget=90000, funding_partner="Government of Japan",
         partners="Secretariat of the Pacific Regional Environment Programme (SPREP)",
     ),
     Demo(
@@ -198,7 +202,8 @@ ACTIVITIES = [
         "2026-01-05", "2027-12-31",
         "Cell broadcast and location-based SMS alerting linked to the meteorological and "
         "geo-hazards department, under the Early Warnings for All initiative.",
-        funding="extra_budgetary", budget=275000,
+        funding="extra_budgetary", budget=275000, currency="EUR",
+        funding_partner="European Union", shares=(70, 30),
         partners="Vanuatu Meteorology and Geo-hazards Department; Telecommunications, "
         "Radiocommunications and Broadcasting Regulator; National Disaster Management Office; "
         "Digicel Vanuatu; Vodafone Vanuatu",
@@ -241,7 +246,7 @@ ACTIVITIES = [
         "2027-01-15", "2027-12-15",
         "Study of route diversity, repair arrangements and satellite fallback for the submarine "
         "cables of four South Pacific countries.",
-        funding="extra_budgetary", budget=160000,
+        funding="extra_budgetary", budget=160000, funding_partner="World Bank",
         partners="Pacific Islands Telecommunications Association; World Bank; International "
         "Cable Protection Committee",
         focal_point=REVIEWER,

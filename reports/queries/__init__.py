@@ -32,5 +32,5 @@ plain rows, and everything else is counted from those rows.
 Where each part is: `scope` (a Figure, the scope of the figures and the links to their lists, the
 Rows fetched once), `region` (RegionFigures, built by `region_figures()` or
 `all_region_figures()`), and the parts of RegionFigures: `expected_results`, `matrix`,
-`funding_people_stale` and `regional_report`.
+`finances`, `people_stale` and `regional_report`.
 """

@@ -5,8 +5,8 @@
 This module counts the activities by status and the countries reached (of all and of the LDC,
 SIDS and LLDC) and gives the JSON; the rest of the figures come from the mixins beside it:
 expected results and initiatives (expected_results), the matrix of countries by expected results
-(matrix), funding, people reached and stale activities (funding_people_stale) and the regional
-report's activities with their latest approved reports (regional_report).
+(matrix), budget and expenditure (finances), people reached and stale activities (people_stale)
+and the regional report's activities with their latest approved reports (regional_report).
 """
 
 from collections import Counter, defaultdict
@@ -19,9 +19,10 @@ from django.utils.functional import SimpleLazyObject
 from activities.models import Activity
 from initiatives.models import Country, CountryGroup, ExpectedResult, Initiative
 from reports.queries.expected_results import ExpectedResultsMixin
-from reports.queries.funding_people_stale import FundingPeopleStaleMixin
+from reports.queries.finances import FinancesMixin
 from reports.queries.indicators import IndicatorsMixin
 from reports.queries.matrix import MatrixMixin
+from reports.queries.people_stale import PeopleStaleMixin
 from reports.queries.regional_report import RegionalReportMixin
 from reports.queries.scope import Figure, PlanScope, Rows, Scope
 
@@ -61,7 +62,8 @@ class RegionFigures(
     ExpectedResultsMixin,
     IndicatorsMixin,
     MatrixMixin,
-    FundingPeopleStaleMixin,
+    PeopleStaleMixin,
+    FinancesMixin,
     RegionalReportMixin,
 ):
     """A region's figures for a plan and a year; each property is computed once, on first use.
@@ -228,6 +230,7 @@ class RegionFigures(
                 group: [country.iso3 for country in reach.unreached]
                 for group, reach in by_group.items()
             },
+            "finances": self.finances.as_json(),
         }
 
 

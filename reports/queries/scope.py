@@ -118,6 +118,10 @@ class Scope(PlanScope):
     def country_list_url(self, **filters):
         return _url("reports:country_list", self._query(filters), args=[self.region.code])
 
+    def money_lines_url(self, **filters):
+        """The budget lines or expenditure behind a figure of the financial table."""
+        return _url("reports:money_lines", self._query(filters), args=[self.region.code])
+
     def result_list_url(self, **filters):
         return _url("reports:result_list", self._query(filters), args=[self.region.code])
 

@@ -83,3 +83,33 @@ def table_downloads(figures, table, what, period_query):
         for file_format, label in (("csv", "CSV"), ("xlsx", "Excel (XLSX)"))
     ]
     return format_html('<p class="table-downloads">Download {}: {}, {}</p>', what, *links)
+
+
+@register.simple_tag
+def money_link(converted, url):
+    """A sum in US dollars (an initiatives.money.Converted), with cents and thousands
+    separated, as the link to the lines behind it; "incomplete" when an amount in it has no
+    exchange rate (the page lists which)."""
+    amount = format_html(
+        '<a class="figure-link money-link" href="{}">{}</a>',
+        url,
+        floatformat(converted.rounded, "-2g"),
+    )
+    if converted.complete:
+        return amount
+    return format_html(
+        '{} <span class="flag flag-no" title="{}">incomplete</span>',
+        amount,
+        "Some amounts have no exchange rate for their month: see the missing rates below.",
+    )
+
+
+@register.filter
+def execution_rate(cell):
+    """Expenditure as a percent of budget, "45.2%"; a dash without a budget."""
+    if cell.execution_rate is None:
+        return format_html(
+            '<span aria-hidden="true">—</span><span class="visually-hidden">{}</span>',
+            "no budget",
+        )
+    return format_html("{}%", cell.execution_rate)

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from activities import money
 from activities.models import Activity
 from initiatives.models import Country
 from tests.factories import (
@@ -55,8 +56,9 @@ def test_it_creates_the_activity_with_its_links_and_one_history_row(client, asp_
         countries=["TON", "FJI"],
         expected_results=["ASP3.4", "ASP1.3"],
         target_groups=["youth", "women-and-girls"],
+        # Its budget is given on its own page: a budget posted here is not taken.
         budget_amount="25000.50",
-        currency="chf",
+        currency="CHF",
         focal_point=asp_editor.pk,
         planned_participants_women=12,
         planned_participants_men=9,
@@ -69,7 +71,10 @@ def test_it_creates_the_activity_with_its_links_and_one_history_row(client, asp_
     assert {c.iso3 for c in activity.countries.all()} == {"TON", "FJI"}
     assert {r.code for r in activity.expected_results.all()} == {"ASP3.4", "ASP1.3"}
     assert {g.code for g in activity.target_groups.all()} == {"youth", "women-and-girls"}
-    assert activity.budget_amount == Decimal("25000.50") and activity.currency == "CHF"
+    assert not activity.budget_lines.exists()
+    # Its money splits in equal shares across its expected results until an editor sets them.
+    assert not activity.custom_split
+    assert sorted(money.shares_of(activity).values()) == [Decimal("50.00"), Decimal("50.00")]
     assert activity.start_date == datetime.date(2026, 3, 1)
     assert (activity.planned_participants_women, activity.planned_participants_men) == (12, 9)
     assert activity.created_by == activity.updated_by == activity.focal_point == asp_editor
@@ -155,8 +160,6 @@ def test_it_refuses_a_reference_another_activity_has(client, asp_editor):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"budget_amount": "-1"}, "budget_amount", "The budget cannot be negative."),
-        ({"currency": "US"}, "currency", "three-letter ISO code"),
         (
             {"planned_participants_women": "-3"},
             "planned_participants_women",

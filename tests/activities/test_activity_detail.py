@@ -2,7 +2,6 @@
 timeline, its latest changes, the actions the user may take, in a fixed number of queries."""
 
 import datetime
-from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connection
@@ -12,6 +11,8 @@ from django.urls import reverse
 from activities.models import Activity, ProgressReport, TargetGroup
 from tests.factories import (
     ActivityFactory,
+    BudgetLineFactory,
+    ExchangeRateFactory,
     ProgressReportFactory,
     UserFactory,
     activity_form_data,
@@ -28,9 +29,7 @@ def test_it_shows_every_field(client, viewer):
         modality=Activity.Modality.STUDY,
         start_date=datetime.date(2026, 3, 1),
         end_date=None,
-        budget_amount=Decimal("42000.00"),
-        currency="USD",
-        funding_source=Activity.FundingSource.ICT_DF,
+        budget=("42000.00", Activity.FundingSource.ICT_DF),
         partners="APNIC",
         focal_point=focal_point,
         planned_participants_women=14,
@@ -159,14 +158,24 @@ def test_the_number_of_queries_does_not_grow(client, asp_editor, django_assert_m
             activity.save()  # a history row each
 
     small = ActivityFactory(countries=["TON"], expected_results=["ASP1.3"])
-    large = ActivityFactory(expected_results=["ASP1.1", "ASP1.3", "ASP3.4", "ASP5.1", "ASP2.2"])
+    BudgetLineFactory(activity=small, currency="EUR")
+    large = ActivityFactory(
+        expected_results=["ASP1.1", "ASP1.3", "ASP3.4", "ASP5.1", "ASP2.2"],
+        end_date=datetime.date(2028, 12, 31),
+    )
     many_things(large)
+    # Budget lines in several years and currencies, some with a rate, some without.
+    for year in (2026, 2027, 2028):
+        ExchangeRateFactory(month=datetime.date(year, 1, 1))
+        for currency in ("USD", "EUR", "CHF", "XOF"):
+            BudgetLineFactory(activity=large, year=year, currency=currency)
     client.force_login(asp_editor)
     client.get(small.get_absolute_url())  # the session and permissions, once
 
     cache.clear()  # each page is computed, not read from the cache
-    # 20: one of them the later plans' results that continue its expected results.
-    with django_assert_max_num_queries(20) as small_page:
+    # 23: one of them the later plans' results that continue its expected results; three its
+    # money: the budget lines, their rates, the split.
+    with django_assert_max_num_queries(23) as small_page:
         client.get(small.get_absolute_url())
     with django_assert_max_num_queries(len(small_page.captured_queries)):
         response = client.get(large.get_absolute_url())

@@ -77,9 +77,7 @@ def full_activity():
         modality=Activity.Modality.CAPACITY_BUILDING,
         start_date=datetime.date(2026, 3, 5),
         end_date=datetime.date(2026, 12, 31),
-        budget_amount=decimal.Decimal("25000.50"),
-        currency="USD",
-        funding_source=Activity.FundingSource.ICT_DF,
+        budget=("25000.50", Activity.FundingSource.ICT_DF),
         partners="APNIC, Tonga MEIDECC",
         focal_point=focal_point,
         planned_participants_women=120,
@@ -113,9 +111,6 @@ def test_it_exports_the_columns_in_order_with_labels_codes_and_iso_dates(client,
         "Capacity building/training",
         "2026-03-05",
         "2026-12-31",
-        "25000.50",
-        "USD",
-        "ICT Development Fund",
         "APNIC, Tonga MEIDECC",
         "Women and girls; Youth",
         "Mele.Tonga@example.org",
@@ -124,21 +119,32 @@ def test_it_exports_the_columns_in_order_with_labels_codes_and_iso_dates(client,
     ]
 
 
+def test_the_csv_has_no_budget_columns(client, viewer):
+    """A CSV has one sheet: an activity's money is in its budget lines, on the second sheet of
+    the XLSX (tests/activities/test_budget_line_spreadsheets.py)."""
+    full_activity()
+    client.force_login(viewer)
+
+    header, _row = csv_rows(client.get(CSV_URL))
+
+    assert not {"budget", "currency", "funding source"} & set(header)
+
+
 def test_empty_optional_columns_export_as_empty_cells(client, viewer):
-    ActivityFactory(end_date=None, budget_amount=None, funding_source="")
+    ActivityFactory(end_date=None)
     client.force_login(viewer)
 
     header, row = csv_rows(client.get(CSV_URL))
     values = dict(zip(header, row, strict=True))
 
-    assert values["end date"] == values["budget"] == values["funding source"] == ""
+    assert values["end date"] == ""
     assert values["focal point e-mail"] == values["target groups"] == values["reference"] == ""
     assert values["planned participants women"] == values["planned participants men"] == "0"
 
 
 def test_the_xlsx_has_the_same_rows_with_dates_and_numbers_as_such(client, viewer):
     activity = full_activity()
-    ActivityFactory(title="Second", end_date=None, budget_amount=None)
+    ActivityFactory(title="Second", end_date=None)
     client.force_login(viewer)
 
     csv_response = client.get(CSV_URL)
@@ -158,7 +164,6 @@ def test_the_xlsx_has_the_same_rows_with_dates_and_numbers_as_such(client, viewe
     row = dict(zip(HEADERS, next(r for r in rows[1:] if r[0] == str(activity.uid)), strict=True))
     assert row["start date"] == datetime.datetime(2026, 3, 5)
     assert row["end date"] == datetime.datetime(2026, 12, 31)
-    assert row["budget"] == 25000.5
     assert row["planned participants women"] == 120 and row["planned participants men"] == 95
     assert row["countries"] == "FJI; TON" and row["status"] == "Ongoing"
     assert row["focal point e-mail"] == "Mele.Tonga@example.org"
@@ -172,7 +177,6 @@ def test_the_xlsx_has_the_same_rows_with_dates_and_numbers_as_such(client, viewe
     def cell(header):
         return sheet.cell(row=row_number, column=HEADERS.index(header) + 1)
 
-    assert cell("budget").number_format == "#,##0.00"  # 25,000.50
     assert cell("planned participants women").number_format == "#,##0"
     assert sheet.column_dimensions["C"].width == 40
 
@@ -316,9 +320,6 @@ def row_of(activity):
         activity.get_modality_display(),
         activity.start_date,
         activity.end_date,
-        activity.budget_amount,
-        activity.currency,
-        activity.get_funding_source_display(),
         activity.partners,
         "; ".join(group.name for group in activity.target_groups.order_by("order", "name")),
         focal_point.email if focal_point else "",
@@ -350,8 +351,9 @@ def as_read_from_xlsx(value):
 
 
 def varied_activities():
-    """Activities that differ in every way a row can: each status, modality and funding source
-    (and none), budgets from none to large, no end date, no focal point, texts that start like
+    """Activities that differ in every way a row can: each status and modality, budget lines
+    of each funding source (and none) from none to large, no end date, no focal point, texts
+    that start like
     formulas, no links or several (expected results of two initiatives, sorted by initiative
     then number: AFR2.2; AFR2.11; ASP1.3; target groups of the same order sorted by name), an
     archived one, ties in the list's default order."""
@@ -365,8 +367,8 @@ def varied_activities():
         for number in (11, 2)
     ]
     statuses, modalities = list(Activity.Status), list(Activity.Modality)
-    funding_sources = ["", *Activity.FundingSource]
-    budgets = [None, decimal.Decimal("0"), decimal.Decimal("0.05"), decimal.Decimal("1000")]
+    funding_sources = [*Activity.FundingSource]
+    budgets = [None, "0", "0.05", "1000"]
     for n, modality in enumerate(modalities):
         activity = ActivityFactory(
             title=f"Activity {n % 3}",  # same titles and start dates: ties the list breaks
@@ -376,9 +378,12 @@ def varied_activities():
             modality=modality,
             start_date=datetime.date(2026, 1 + n % 2, 1),
             end_date=None if n % 3 == 0 else datetime.date(2027, 6, 30),
-            budget_amount=budgets[n % len(budgets)],
-            currency="EUR" if n == 2 else "USD",
-            funding_source=funding_sources[n % len(funding_sources)],
+            budget=budgets[n % len(budgets)]
+            and (
+                budgets[n % len(budgets)],
+                funding_sources[n % len(funding_sources)],
+                "EUR" if n == 2 else "USD",
+            ),
             partners=DANGEROUS["partners"] if n == 3 else 'APNIC, "ISOC"; the regulator',
             focal_point=signs if n % 2 else None,
             planned_participants_women=n,
@@ -394,7 +399,7 @@ def varied_activities():
         reference=DANGEROUS["reference"],
         region=Region.objects.get(code="AFR"),
         countries=["KEN"],
-        budget_amount=decimal.Decimal("123456789012.34"),
+        budget=("123456789012.34", Activity.FundingSource.REGULAR_BUDGET),
     )
     in_kenya.expected_results.set([*afr2_results, expected_result("ASP1.3")])
     ActivityFactory(title="Archived", archived_at=timezone.now(), countries=["TON"])
@@ -447,7 +452,7 @@ def test_the_export_makes_one_query_for_the_activities_and_three_a_chunk(
         rows = list(spreadsheets.export_rows(Activity.objects.all()))
 
     assert len(rows) == 7
-    assert all(row[4:6] == ["FJI; TON", "ASP1.3"] and row[14] == "Youth" for row in rows)
+    assert all(row[4:6] == ["FJI; TON", "ASP1.3"] and row[11] == "Youth" for row in rows)
 
 
 def test_invalid_filters_make_no_file_and_the_list_says_why(client, viewer):

@@ -9,7 +9,13 @@ from django.utils import timezone
 from activities.filters import ActivityFilter
 from activities.models import Activity, ProgressReport, previous_quarters, quarter_of
 from initiatives.models import Region
-from tests.factories import ActivityFactory, ProgressReportFactory, UserFactory, approved_report
+from tests.factories import (
+    ActivityFactory,
+    BudgetLineFactory,
+    ProgressReportFactory,
+    UserFactory,
+    approved_report,
+)
 
 
 def listed(client, query):
@@ -143,12 +149,12 @@ def test_the_modality_and_funding_filters(signed_in):
     ActivityFactory(
         title="Training by the ICT-DF",
         modality=Activity.Modality.CAPACITY_BUILDING,
-        funding_source=Activity.FundingSource.ICT_DF,
+        budget=("1000", Activity.FundingSource.ICT_DF),
     )
     ActivityFactory(
         title="Study on the regular budget",
         modality=Activity.Modality.STUDY,
-        funding_source=Activity.FundingSource.REGULAR_BUDGET,
+        budget=("1000", Activity.FundingSource.REGULAR_BUDGET),
     )
 
     assert listed(signed_in, "modality=study") == {"Study on the regular budget"}
@@ -221,6 +227,8 @@ def test_filters_combine(signed_in):
         ("plan=WTDC-99", "plan"),
         ("modality=%3Cscript%3E", "modality"),
         ("funding=gold", "funding"),
+        ("budget_year=20x6", "budget_year"),
+        ("budget_year=1999", "budget_year"),
         ("focal_point=nobody", "focal_point"),
         ("focal_point=999999", "focal_point"),
         ("mine=yes", "mine"),
@@ -333,11 +341,12 @@ def test_the_group_filter_with_a_year_counts_the_groups_during_that_year(signed_
     assert listed(signed_in, "group=LDC") == {"Tuvalu"} | (set() if lao_graduated else {"Lao PDR"})
 
 
-def test_funding_none_lists_the_activities_whose_funding_source_is_not_given(signed_in):
-    ActivityFactory(title="No funding source", funding_source="")
-    ActivityFactory(title="In kind", funding_source=Activity.FundingSource.IN_KIND)
+def test_funding_none_lists_the_activities_with_a_line_whose_source_is_not_stated(signed_in):
+    BudgetLineFactory(activity=ActivityFactory(title="Not stated"), funding_source="")
+    ActivityFactory(title="In kind", budget=("500", Activity.FundingSource.IN_KIND))
+    ActivityFactory(title="No budget line")
 
-    assert listed(signed_in, "funding=none") == {"No funding source"}
+    assert listed(signed_in, "funding=none") == {"Not stated"}
     assert listed(signed_in, "funding=in_kind") == {"In kind"}
 
 
@@ -398,10 +407,11 @@ def test_stale_lists_ongoing_activities_with_no_approved_report_for_the_last_two
         ("reported=1999", "reported"),
         ("stale=yes", "stale"),
         ("funding=nothing", "funding"),
+        ("budget_year=next", "budget_year"),
     ],
 )
 def test_an_invalid_value_of_a_dashboard_filter_lists_nothing(signed_in, query, field):
-    ActivityFactory(title="Should not be listed", funding_source="")
+    BudgetLineFactory(activity=ActivityFactory(title="Should not be listed"), funding_source="")
 
     response = signed_in.get(f"/activities/?{query}")
 

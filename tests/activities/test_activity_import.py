@@ -10,13 +10,15 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from activities import services, spreadsheets
-from activities.models import Activity, ImportBatch
+from activities.models import Activity, FundingSource, ImportBatch
 from tests.factories import (
     ActivityFactory,
     UserFactory,
+    budget_line_row,
     csv_file,
     import_row,
     xlsx_file,
+    xlsx_with_budget_lines,
 )
 
 IMPORT_URL = reverse("activities:activity_import")
@@ -148,22 +150,19 @@ def test_confirm_creates_the_activities_with_their_links_and_one_history_row(cli
         modality="study",
         start_date="2026-03-05",
         end_date="2026-12-31",
-        budget="25000.50",
-        currency="eur",
-        funding_source="ICT Development Fund",
         partners="APNIC",
         target_groups="Youth; women-and-girls",
         focal_point_email="focal.point@ITU.int",
         planned_participants_women="120",
         planned_participants_men="95",
     )
-    response = import_file(
-        client,
-        xlsx_file(
-            [row],
-        ),
-        name="tonga.xlsx",
+    line = budget_line_row(
+        reference="ASP-2026-014",
+        funding_source="ICT Development Fund",
+        amount="25000.50",
+        currency="eur",
     )
+    response = import_file(client, xlsx_with_budget_lines([row], [line]), name="tonga.xlsx")
     assert response.status_code == 302
     assert response.url == reverse("activities:activity_list")
     activity = Activity.objects.get()
@@ -173,9 +172,14 @@ def test_confirm_creates_the_activities_with_their_links_and_one_history_row(cli
     assert sorted(r.code for r in activity.expected_results.all()) == ["ASP1.3", "ASP3.4"]
     assert activity.modality == Activity.Modality.STUDY
     assert activity.end_date == datetime.date(2026, 12, 31)
-    assert activity.budget_amount == decimal.Decimal("25000.50")
-    assert activity.currency == "EUR"
-    assert activity.funding_source == Activity.FundingSource.ICT_DF
+    budget_line = activity.budget_lines.get()
+    assert (budget_line.year, budget_line.amount, budget_line.currency) == (
+        2026,
+        decimal.Decimal("25000.50"),
+        "EUR",
+    )
+    assert budget_line.funding_source == FundingSource.ICT_DF
+    assert budget_line.history.get().history_user == asp_editor
     assert sorted(g.code for g in activity.target_groups.all()) == ["women-and-girls", "youth"]
     assert activity.focal_point == focal
     assert (activity.planned_participants_women, activity.planned_participants_men) == (120, 95)
@@ -321,7 +325,6 @@ def test_confirm_checks_again_and_saves_nothing_when_the_data_changed(client, as
         ({"expected_results": "ASP9.1"}, "row 2, expected results: ASP9.1 does not exist"),
         ({"status": "Running"}, "row 2, status: “Running” is not a status; use one of Planned"),
         ({"modality": "Party"}, "row 2, modality: “Party” is not a modality"),
-        ({"funding_source": "Lottery"}, "row 2, funding source: “Lottery” is not a funding"),
         ({"target_groups": "Cats"}, "row 2, target groups: “Cats” is not a target group"),
         ({"start_date": "31/02/2026"}, "row 2, start date: “31/02/2026” is not a date"),
         ({"start_date": ""}, "row 2, start date: required, but empty"),
@@ -329,17 +332,11 @@ def test_confirm_checks_again_and_saves_nothing_when_the_data_changed(client, as
             {"end_date": "2026-01-01"},
             "row 2, end date: The end date cannot be before the start date.",
         ),
-        ({"budget": "-5"}, "row 2, budget: -5 is negative"),
-        ({"budget": "lots"}, "row 2, budget: “lots” is not a number"),
         (
             {"planned_participants_men": "12.5"},
             "row 2, planned participants men: 12.5 is not a whole number",
         ),
         ({"planned_participants_women": "-1"}, "row 2, planned participants women: -1 is negative"),
-        (
-            {"currency": "US$"},
-            "row 2, currency: Give the currency's three-letter ISO code, e.g. USD.",
-        ),
         ({"focal_point_email": "nobody@itu.int"}, "row 2, focal point e-mail: nobody@itu.int is"),
         ({"title": ""}, "row 2, title: required, but empty"),
         ({"title": "x" * 301}, "row 2, title: Ensure this value has at most 300 characters"),
@@ -378,13 +375,17 @@ def test_a_row_with_three_mistakes_shows_all_three(client, asp_editor):
 
 def test_a_bad_cell_beside_a_title_too_long_shows_both(client, asp_editor):
     client.force_login(asp_editor)
-    response = upload(client, csv_file([import_row(title="x" * 301, budget="lots")]))
+    row = import_row(title="x" * 301, planned_participants_men="lots")
+    response = upload(client, csv_file([row]))
     errors = errors_of(response)
     assert len(errors) == 2, errors
     assert any(
         error.startswith("row 2, title: Ensure this value has at most 300") for error in errors
     )
-    assert any(error.startswith("row 2, budget: “lots” is not a number") for error in errors)
+    assert any(
+        error.startswith("row 2, planned participants men: “lots” is not a number")
+        for error in errors
+    )
 
 
 def test_a_reference_twice_in_the_file_is_an_error_on_its_second_row(client, asp_editor):
@@ -495,7 +496,6 @@ def test_numbers_are_read_from_number_cells_and_text(client, asp_editor):
         xlsx_file(
             [
                 import_row(
-                    budget=1234.5,
                     planned_participants_women=12,
                     planned_participants_men="1,200",
                     reference=2026014,
@@ -504,7 +504,6 @@ def test_numbers_are_read_from_number_cells_and_text(client, asp_editor):
         ),
     )
     activity = Activity.objects.get()
-    assert activity.budget_amount == decimal.Decimal("1234.50")
     assert (activity.planned_participants_women, activity.planned_participants_men) == (12, 1200)
     assert activity.reference == "2026014"
 
@@ -530,7 +529,6 @@ def test_a_5000_row_import_creates_every_activity(client, asp_editor):
             title=f"Activity {n}",
             countries="TON; FJI" if n % 2 else "WSM",
             expected_results="ASP3.4; ASP1.3",
-            budget=str(n * 10),
             target_groups="Youth",
             focal_point_email="focal@itu.int",
             planned_participants_women=str(n % 50),
@@ -548,7 +546,6 @@ def test_a_5000_row_import_creates_every_activity(client, asp_editor):
     assert sample.title == "Activity 4321"
     assert sorted(c.iso3 for c in sample.countries.all()) == ["FJI", "TON"]
     assert sorted(r.code for r in sample.expected_results.all()) == ["ASP1.3", "ASP3.4"]
-    assert sample.budget_amount == 43210
     assert sample.focal_point == focal
     assert sample.planned_participants_women == 4321 % 50
     assert Activity.objects.get(reference="ASP-00007").title == "Activity 7"
@@ -563,7 +560,9 @@ def test_export_edit_import_changes_exactly_the_edited_cells(client, asp_editor)
     other are saved, each with its history row."""
     UserFactory(username="focal", email="focal@itu.int")
     first = ActivityFactory(
-        title="=cmd|' /C calc'!A0", reference="ASP-1", budget_amount=decimal.Decimal("1000.00")
+        title="=cmd|' /C calc'!A0",
+        reference="ASP-1",
+        budget=("1000.00", FundingSource.REGULAR_BUDGET),
     )
     second = ActivityFactory(
         title="Second",
@@ -579,10 +578,12 @@ def test_export_edit_import_changes_exactly_the_edited_cells(client, asp_editor)
     workbook = load_workbook(io.BytesIO(stream.getvalue()))
     sheet = workbook.active
     headers = [cell.value for cell in sheet[1]]
-    status, budget = headers.index("status") + 1, headers.index("budget") + 1
+    status = headers.index("status") + 1
     by_title = {row[headers.index("title")].value: row[0].row for row in sheet.iter_rows(min_row=2)}
     sheet.cell(by_title["Second"], status).value = "Suspended"
-    sheet.cell(by_title["'=cmd|' /C calc'!A0"], budget).value = 2500
+    lines = workbook[spreadsheets.BUDGET_SHEET_TITLE]
+    assert lines.max_row == 2  # the header and the first activity's only line
+    lines.cell(2, spreadsheets.BUDGET_HEADERS.index("amount") + 1).value = 2500
     edited = io.BytesIO()
     workbook.save(edited)
     before = {a.pk: a.version for a in Activity.objects.all()}
@@ -598,13 +599,19 @@ def test_export_edit_import_changes_exactly_the_edited_cells(client, asp_editor)
         if row.changes
     )
     assert changes == [
-        ("=cmd|' /C calc'!A0", ["budget: 1000.00 → 2500.00"]),
+        (
+            "=cmd|' /C calc'!A0",
+            [
+                "budget lines: 2026 ITU regular budget: 1000.00 USD → "
+                "2026 ITU regular budget: 2500.00 USD"
+            ],
+        ),
         ("Second", ["status: Ongoing → Suspended"]),
     ]
     confirm(client)
     first.refresh_from_db()
     second.refresh_from_db()
-    assert first.budget_amount == 2500
+    assert first.budget_lines.get().amount == 2500
     assert first.title == "=cmd|' /C calc'!A0"
     assert second.status == Activity.Status.SUSPENDED
     assert second.description == "Line one\nLine two"
@@ -616,7 +623,9 @@ def test_export_edit_import_changes_exactly_the_edited_cells(client, asp_editor)
 
 def test_an_exported_csv_imports_back_unchanged(client, asp_editor):
     ActivityFactory(title="+SUM(A1)", reference="ASP-1", description="Ünïcödé; with, commas")
-    ActivityFactory(title="Two", expected_results=["ASP3.4"], budget_amount=decimal.Decimal("5"))
+    ActivityFactory(
+        title="Two", expected_results=["ASP3.4"], budget=("5", FundingSource.REGULAR_BUDGET)
+    )
     data = "".join(spreadsheets.write_csv(Activity.objects.all())).encode()
     client.force_login(asp_editor)
     response = upload(client, data, name="export.csv")

@@ -188,7 +188,8 @@ def test_the_filter_form_works_without_javascript_and_keeps_the_values(client, v
     assert "style=" not in page
     # Every field has its label; the long lists are selects; the sort is kept on apply.
     for name in ("q", "region", "country", "group", "year", "initiative", "result", "plan",
-                 "modality", "funding", "focal_point", "archived", "mine"):  # fmt: skip
+                 "modality", "funding", "budget_year", "focal_point", "archived",
+                 "mine"):  # fmt: skip
         assert f'for="id_{name}"' in page, name
     assert "<legend>Status</legend>" in page
     assert '<option value="ASP" selected>Asia and the Pacific (ASP)</option>' in page

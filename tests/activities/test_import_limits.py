@@ -13,7 +13,15 @@ from django.urls import reverse
 from activities import spreadsheets
 from activities.models import Activity, ImportBatch
 from activities.spreadsheets import HEADERS, reading
-from tests.factories import UserFactory, csv_file, import_row, rewrite_sheet, xlsx_file
+from tests.factories import (
+    UserFactory,
+    budget_line_row,
+    csv_file,
+    import_row,
+    rewrite_sheet,
+    xlsx_file,
+    xlsx_with_budget_lines,
+)
 
 IMPORT_URL = reverse("activities:activity_import")
 HUGE = str(2**70)  # 1180591620717411303424: more than SQLite (or any id column) can hold
@@ -105,13 +113,13 @@ def test_an_empty_cell_beyond_the_headers_is_fine(editor):
 
 def test_an_xlsx_value_beyond_the_headers_is_an_error_with_its_row_and_column(editor):
     def add_notes(sheet):
-        sheet.cell(3, len(HEADERS) + 2).value = "call back"  # column T, two past the last
+        sheet.cell(3, len(HEADERS) + 2).value = "call back"  # column Q, two past the last
         sheet.cell(2, len(HEADERS) + 1).value = " "  # blank: fine
 
     response = upload(editor, xlsx_file([import_row(), import_row()], prepare=add_notes))
 
     assert errors_of(response) == [
-        "row 3: column T has a value (“call back”) but no header: give the column a header, "
+        "row 3: column Q has a value (“call back”) but no header: give the column a header, "
         "or move the value under its own"
     ]
     assert_nothing_saved()
@@ -124,7 +132,6 @@ def test_an_xlsx_value_beyond_the_headers_is_an_error_with_its_row_and_column(ed
 @pytest.mark.parametrize(
     ("key", "message"),
     [
-        ("budget", "budget: {n} is too large for a budget; at most 999,999,999,999.99"),
         ("planned_participants_women", "planned participants women: {n} is too large; at most"),
         (
             "planned_participants_men",
@@ -150,19 +157,36 @@ def test_a_huge_number_is_a_row_error(editor, kind, key, message):
     assert_nothing_saved()
 
 
+def budget_line_file(**line):
+    """An .xlsx of one new activity, ASP-1, and one budget line of it, changed by `line`."""
+    return xlsx_with_budget_lines([import_row(reference="ASP-1")], [budget_line_row(**line)])
+
+
+@pytest.mark.parametrize("amount", [HUGE, 2**70])
+def test_a_huge_amount_is_a_row_error(editor, amount):
+    (message,) = errors_of(upload(editor, budget_line_file(amount=amount)))
+    assert message.startswith("sheet “Budget lines”, row 2, amount: ")
+    assert "is too large for an amount; at most 999,999,999,999.99" in message
+    assert_nothing_saved()
+
+
 def test_a_number_of_thousands_of_digits_is_quoted_short(editor):
     digits = "9" * 5000
-    response = upload(editor, csv_file([import_row(budget=digits)]), "a.csv")
+    response = upload(editor, csv_file([import_row(planned_participants_men=digits)]), "a.csv")
     (message,) = errors_of(response)
-    assert message.startswith("row 2, budget: 999999999") and "…" in message
+    assert message.startswith("row 2, planned participants men: 999999999") and "…" in message
+    assert len(message) < 200
+    (message,) = errors_of(upload(editor, budget_line_file(amount=digits)))
+    assert message.startswith("sheet “Budget lines”, row 2, amount: 999999999") and "…" in message
     assert len(message) < 200
     assert_nothing_saved()
 
 
-def test_a_budget_that_rounds_up_past_the_limit_is_too_large(editor):
-    response = upload(editor, csv_file([import_row(budget="999999999999.999")]), "a.csv")
+def test_an_amount_that_rounds_up_past_the_limit_is_too_large(editor):
+    response = upload(editor, budget_line_file(amount="999999999999.999"))
     assert errors_of(response) == [
-        "row 2, budget: 999999999999.999 is too large for a budget; at most 999,999,999,999.99"
+        "sheet “Budget lines”, row 2, amount: 999999999999.999 is too large for an amount; at "
+        "most 999,999,999,999.99"
     ]
     assert_nothing_saved()
 

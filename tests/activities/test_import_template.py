@@ -20,17 +20,18 @@ def download(client):
     return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
 
 
-def validation_of(sheet, header):
-    """The data validation that covers the cells of column `header` below the header row."""
-    letter = openpyxl.utils.get_column_letter(HEADERS.index(header) + 1)
+def validation_of(sheet, header, headers=HEADERS, rows=20_000):
+    """The data validation that covers the cells of column `header` (of `headers`) below the
+    header row, in the template's first `rows` rows."""
+    letter = openpyxl.utils.get_column_letter(headers.index(header) + 1)
     found = [
         v
         for v in sheet.data_validations.dataValidation
-        if any(r.min_col == r.max_col == HEADERS.index(header) + 1 for r in v.sqref.ranges)
+        if any(r.min_col == r.max_col == headers.index(header) + 1 for r in v.sqref.ranges)
     ]
     assert len(found) == 1, f"one validation on column {letter} ({header})"
     validation = found[0]
-    assert str(validation.sqref) == f"{letter}2:{letter}20001"
+    assert str(validation.sqref) == f"{letter}2:{letter}{rows + 1}"
     return validation
 
 
@@ -60,14 +61,14 @@ def test_it_has_the_header_row_and_no_data(client, viewer):
 
     workbook = download(client)
 
-    assert workbook.sheetnames == ["Activities", "How to fill in", "Lists"]
+    assert workbook.sheetnames == ["Activities", "Budget lines", "How to fill in", "Lists"]
     assert workbook.active.title == "Activities"
     sheet = workbook["Activities"]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows == [tuple(HEADERS)]
     assert HEADERS[:3] == ["tracker id", "reference", "title"]
     assert HEADERS[-2:] == ["planned participants women", "planned participants men"]
-    assert len(HEADERS) == 18
+    assert len(HEADERS) == 15  # the budget is on the sheet "Budget lines"
     assert all(cell.font.b for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
 
@@ -77,7 +78,6 @@ def test_it_has_the_header_row_and_no_data(client, viewer):
     [
         ("status", Activity.Status, False),
         ("modality", Activity.Modality, False),
-        ("funding source", Activity.FundingSource, True),
     ],
 )
 def test_the_choice_columns_have_drop_downs_of_the_labels(

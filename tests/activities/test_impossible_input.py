@@ -246,7 +246,7 @@ def test_an_activity_that_ended_earlier_this_quarter_is_said_to_have_run(asp_edi
 
 @pytest.fixture
 def activity(db):
-    return ActivityFactory(countries=["TON"], expected_results=["ASP1.3"], currency="USD")
+    return ActivityFactory(countries=["TON"], expected_results=["ASP1.3"])
 
 
 def test_the_activity_form_refuses_a_completed_activity_without_end_date(

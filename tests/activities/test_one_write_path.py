@@ -16,15 +16,16 @@ from tests.factories import (
     ActivityFactory,
     ProgressReportFactory,
     activity_form_data,
+    budget_line_row,
     csv_file,
     import_row,
     initiative_with_results,
     progress_report_form_data,
+    xlsx_with_budget_lines,
 )
 from tests.test_admin import admin_url, form_data, page_data
 
 END_BEFORE_START = "The end date cannot be before the start date."
-BAD_CURRENCY = "Give the currency's three-letter ISO code, e.g. USD."
 KENYA_OUTSIDE = "Kenya is not in {region}, the region of this activity."
 
 # Each bad input: (form and admin field values, import cell values, history row values, message).
@@ -34,12 +35,6 @@ BAD_INPUTS = {
         {"start_date": "2026-03-05", "end_date": "2026-01-01"},
         {"start_date": datetime.date(2026, 3, 5), "end_date": datetime.date(2026, 1, 1)},
         END_BEFORE_START,
-    ),
-    "currency not a code": (
-        {"currency": "us1"},
-        {"currency": "US1"},
-        {"currency": "US1"},
-        BAD_CURRENCY,
     ),
 }
 
@@ -51,7 +46,7 @@ def asp():
 
 @pytest.fixture
 def activity(db):
-    return ActivityFactory(countries=["TON"], expected_results=["ASP1.3"], currency="USD")
+    return ActivityFactory(countries=["TON"], expected_results=["ASP1.3"])
 
 
 def kenya_outside(asp):
@@ -113,6 +108,29 @@ def test_the_admin_refuses_it(client, superuser, activity, bad_input):
     assert activity.version == 1
 
 
+# A budget line's currency: refused by the admin's inline and by the import alike.
+BAD_CURRENCY = "Give the currency's three-letter ISO 4217 code, e.g. USD or EUR: US1 is not one."
+
+
+def test_the_admin_refuses_a_budget_line_in_an_unknown_currency(client, superuser, activity):
+    client.force_login(superuser)
+    url = admin_url(Activity, "change", activity.pk)
+    data = page_data(client.get(url))
+    data.update(
+        {
+            "budget_lines-TOTAL_FORMS": 1,
+            "budget_lines-0-year": 2026,
+            "budget_lines-0-funding_source": "regular_budget",
+            "budget_lines-0-amount": "1000",
+            "budget_lines-0-currency": "US1",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert escape(BAD_CURRENCY) in response.text
+    assert not activity.budget_lines.exists()
+
+
 def test_the_admin_refuses_a_country_of_another_region(client, superuser, activity, asp):
     client.force_login(superuser)
     url = admin_url(Activity, "change", activity.pk)
@@ -135,6 +153,15 @@ def test_the_import_refuses_it(client, asp_editor, bad_input):
     assert any(error.endswith(message) for error in errors_of(response)), errors_of(response)
 
 
+def test_the_import_refuses_a_budget_line_in_an_unknown_currency(client, asp_editor):
+    client.force_login(asp_editor)
+    data = xlsx_with_budget_lines(
+        [import_row(reference="ASP-1")], [budget_line_row(reference="ASP-1", currency="us1")]
+    )
+    response = upload(client, data)
+    assert any(error.endswith(BAD_CURRENCY) for error in errors_of(response)), errors_of(response)
+
+
 def test_the_import_refuses_an_expected_result_of_another_region(client, asp_editor, asp):
     initiative_with_results("AFR", "AFR1")
     client.force_login(asp_editor)
@@ -152,13 +179,13 @@ def test_the_import_refuses_an_expected_result_of_another_region(client, asp_edi
 
 def test_an_import_row_with_three_mistakes_shows_three(client, asp_editor):
     client.force_login(asp_editor)
-    row = import_row(countries="ATLANTIS", end_date="2026-01-01", currency="US1")
+    row = import_row(countries="ATLANTIS", end_date="2026-01-01", modality="Juggling")
     response = upload(client, csv_file([row]), "activities.csv")
     errors = errors_of(response)
     assert len(errors) == 3, errors
     assert any("ATLANTIS" in error for error in errors)
     assert any(error.endswith(END_BEFORE_START) for error in errors)
-    assert any(error.endswith(BAD_CURRENCY) for error in errors)
+    assert any("“Juggling” is not a modality" in error for error in errors)
 
 
 # --- The history's revert ---------------------------------------------------------------------

@@ -1,10 +1,12 @@
-"""generate_demo_data makes synthetic activities, progress reports and their history at scale,
-in every region over two action-plan cycles, with the initiatives the fixtures lack: the same
-for the same seed, in realistic shapes that keep the app's rules, and --clear removes what it
-made and nothing else. Only with DEBUG on."""
+"""generate_demo_data makes synthetic activities, their money, progress reports and their
+history at scale, in every region over two action-plan cycles, with the initiatives and rates of
+exchange the fixtures lack: the same for the same seed, in realistic shapes that keep the app's
+rules, and --clear removes what it made and nothing else. Only with DEBUG on."""
 
 import datetime
 import math
+from collections import defaultdict
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -20,24 +22,38 @@ from activities.models import (
     Activity,
     ActivityCountry,
     ActivityExpectedResult,
+    BudgetLine,
+    Expenditure,
+    FundingSource,
     IndicatorValue,
     ProgressReport,
     RegionAssignment,
 )
+from activities.money import budget_line_errors
 from activities.services import link_errors
 from activities.signals import bulk_saved
 from demo import generator
 from demo.generated import (
+    GENERATED_RATE_SOURCE,
     clear,
     generated_activities,
     generated_data_exists,
     generated_initiatives,
+    generated_rates,
     generated_results,
     generated_users,
 )
 from demo.generator import EDITORS_PER_REGION, REVIEWERS_PER_REGION
 from demo.reference_data import INITIATIVES_PER_REGION
-from initiatives.models import ActionPlan, ExpectedResult, Indicator, Initiative, Region
+from initiatives.models import (
+    ActionPlan,
+    ExchangeRate,
+    ExpectedResult,
+    Indicator,
+    Initiative,
+    Region,
+)
+from initiatives.money import USD, Rates, budget_month, equal_shares, expenditure_month
 from tests.factories import (
     ActivityFactory,
     UserFactory,
@@ -51,6 +67,9 @@ REGIONS = ["AFR", "AMS", "ARB", "ASP", "CIS", "EUR"]
 USERS = len(REGIONS) * (EDITORS_PER_REGION + REVIEWERS_PER_REGION)
 # Made for the five regions without initiatives in WTDC-25 and for all six in GEN-22.
 INITIATIVES = (5 + 6) * INITIATIVES_PER_REGION
+# A rate for each month of 2022 (GEN-22) to 2033 (the last year an activity that starts in
+# 2029, WTDC-25's last, may run into) of CHF, EUR and AUD.
+RATES = 12 * 12 * 3
 Status = Activity.Status
 State = ProgressReport.State
 
@@ -75,14 +94,17 @@ def generated():
             "countries__region",
             "expected_results__initiative__action_plan",
             "target_groups",
-            "reports",
+            "reports__expenditures",
+            "budget_lines",
+            "activityexpectedresult_set__expected_result__initiative__action_plan",
         )
         .order_by("reference")
     )
 
 
 def snapshot():
-    """What a run made that the seed decides: activities, their links, their reports."""
+    """What a run made that the seed decides: activities, their links (with their shares),
+    their budget lines, their reports with their expenditure."""
     return [
         (
             str(activity.uid),
@@ -92,15 +114,30 @@ def snapshot():
             activity.modality,
             activity.start_date,
             activity.end_date,
-            activity.budget_amount,
+            activity.custom_split,
+            sorted(
+                (line.year, line.funding_source, line.funding_partner, line.amount, line.currency)
+                for line in activity.budget_lines.all()
+            ),
             sorted(country.iso3 for country in activity.countries.all()),
             sorted(
-                (result.initiative.action_plan.code, result.code)
-                for result in activity.expected_results.all()
+                (
+                    link.expected_result.initiative.action_plan.code,
+                    link.expected_result.code,
+                    link.share,
+                )
+                for link in activity.activityexpectedresult_set.all()
             ),
             sorted(group.code for group in activity.target_groups.all()),
             sorted(
-                (r.year, r.quarter, r.state, r.percent_complete, r.activity_status)
+                (
+                    r.year,
+                    r.quarter,
+                    r.state,
+                    r.percent_complete,
+                    r.activity_status,
+                    sorted((e.funding_source, e.amount, e.currency) for e in r.expenditures.all()),
+                )
                 for r in activity.reports.all()
             ),
         )
@@ -181,9 +218,10 @@ def test_it_makes_every_status_modality_and_report_state():
     reports = ProgressReport.objects.filter(activity__in=activities)
     assert set(reports.values_list("state", flat=True)) == set(State.values)
     assert 3 <= reports.count() / 300 <= 5  # about four reports per activity
-    assert set(activities.values_list("funding_source", flat=True)) >= {"", "ict_df"}
+    lines = BudgetLine.objects.filter(activity__in=activities)
+    assert set(lines.values_list("funding_source", flat=True)) == set(FundingSource.values)
     assert activities.filter(end_date__isnull=True).exists()
-    assert activities.filter(budget_amount__isnull=True).exists()
+    assert activities.filter(budget_lines__isnull=True).exists()
     assert "300 of 300 activities…" in output
     statuses = ", ".join(
         f"{s.label.lower()} {activities.filter(status=s).count():,}" for s in Status
@@ -191,9 +229,11 @@ def test_it_makes_every_status_modality_and_report_state():
     states = ", ".join(f"{s.label.lower()} {reports.filter(state=s).count():,}" for s in State)
     assert f"Generated 300 activities ({statuses}), {reports.count():,} progress reports " in output
     values = IndicatorValue.objects.filter(report__activity__in=activities)
+    spent = Expenditure.objects.filter(report__activity__in=activities)
     assert (
-        f"({states}) with {values.count():,} indicator values, {USERS} users, {INITIATIVES} "
-        f"initiatives and {INITIATIVES * 7} expected results in "
+        f"({states}) with {values.count():,} indicator values, {lines.count():,} budget lines "
+        f"and {spent.count():,} expenditures, {USERS} users, {INITIATIVES} initiatives, "
+        f"{INITIATIVES * 7} expected results and {RATES} rates of exchange in "
     ) in output
 
 
@@ -219,6 +259,115 @@ def test_submitted_and_approved_reports_give_the_generated_indicator_by_sex():
     clear()
     assert not IndicatorValue.objects.exists()
     assert not Indicator.objects.filter(code="GEN1").exists()
+
+
+def test_activities_have_budget_lines_in_their_years_from_one_or_two_sources():
+    generate("--activities", "300")
+
+    with_lines = 0
+    for activity in generated().prefetch_related("budget_lines"):
+        lines = list(activity.budget_lines.all())
+        assert budget_line_errors(activity, lines) == [], activity
+        assert len({line.funding_source for line in lines}) <= 2
+        assert all(line.amount == line.amount.to_integral_value() > 0 for line in lines)
+        # By its days: a line for each year it runs (two years from its start when open-ended).
+        last = activity.end_date or activity.start_date + datetime.timedelta(days=729)
+        if lines:
+            with_lines += 1
+            assert {line.year for line in lines} == set(
+                range(activity.start_date.year, last.year + 1)
+            )
+            total = sum(line.amount for line in lines)
+            assert total % 500 == 0, activity  # budgets are drawn in steps of 500
+    assert 0.7 < with_lines / 300 < 0.9
+    lines = BudgetLine.objects.filter(activity__in=generated_activities())
+    extra = lines.filter(funding_source=FundingSource.EXTRA_BUDGETARY)
+    assert not extra.filter(funding_partner="").exists()
+    assert (
+        not lines.exclude(funding_source=FundingSource.EXTRA_BUDGETARY)
+        .exclude(funding_partner="")
+        .exists()
+    )
+    assert set(lines.values_list("currency", flat=True)) == {"USD", "CHF", "EUR", "AUD"}
+    assert lines.filter(year__gt=2029).exists()  # activities run past WTDC-25's years
+
+
+def test_shares_sum_to_100_and_are_equal_unless_set():
+    generate("--activities", "1000")
+
+    shares = defaultdict(list)
+    links = ActivityExpectedResult.objects.filter(activity__in=generated_activities())
+    for activity_id, share, custom in links.order_by(
+        "activity_id", "expected_result_id"
+    ).values_list("activity_id", "share", "activity__custom_split"):
+        shares[activity_id, custom].append(share)
+    for (_activity_id, custom), percents in shares.items():
+        assert sum(percents) == 100
+        if custom:
+            assert len(percents) > 1
+            assert all(percent == percent.to_integral_value() >= 2 for percent in percents)
+        else:
+            assert percents == equal_shares(len(percents))
+    several = sum(len(percents) > 1 for percents in shares.values())
+    custom = sum(custom for _activity_id, custom in shares)
+    assert 0 < custom < several / 10  # a few percent of those that split their money
+    assert any(len(percents) == 3 for percents in shares.values())
+
+
+def test_approved_reports_state_expenditure_within_their_year_s_budget():
+    generate("--activities", "300")
+
+    activities = generated_activities()
+    spent = Expenditure.objects.filter(report__activity__in=activities).select_related("report")
+    assert spent.exists()
+    assert set(spent.values_list("report__state", flat=True)) == {State.APPROVED}
+    budget = defaultdict(Decimal)
+    for line in BudgetLine.objects.filter(activity__in=activities):
+        budget[line.activity_id, line.year, line.funding_source, line.currency] += line.amount
+    used = defaultdict(Decimal)
+    for row in spent:
+        key = (row.report.activity_id, row.report.year, row.funding_source, row.currency)
+        assert key in budget, row
+        used[key] += row.amount
+    assert all(0 < amount <= budget[key] for key, amount in used.items())
+    # Most approved reports of a year the activity has money in state what they spent.
+    approved = ProgressReport.objects.filter(activity__in=activities, state=State.APPROVED)
+    funded = {(activity_id, year) for activity_id, year, _source, _currency in budget}
+    with_money = [r for r in approved if (r.activity_id, r.year) in funded]
+    stating = set(spent.values_list("report_id", flat=True))
+    assert len(stating) > 0.9 * len(with_money)
+
+
+def test_every_amount_it_makes_converts_with_a_demo_rate():
+    real = ExchangeRate.objects.create(
+        currency="CHF", month=datetime.date(2026, 1, 1), rate=Decimal("0.8"), source="UN"
+    )
+
+    generate("--activities", "300")
+
+    activities = generated_activities()
+    pairs = {
+        (currency, budget_month(year))
+        for currency, year in BudgetLine.objects.filter(activity__in=activities).values_list(
+            "currency", "year"
+        )
+    } | {
+        (currency, expenditure_month(year, quarter))
+        for currency, year, quarter in Expenditure.objects.filter(
+            report__activity__in=activities
+        ).values_list("currency", "report__year", "report__quarter")
+    }
+    rates = Rates(pairs)
+    assert not [pair for pair in pairs if pair[0] != USD and rates.rate(*pair) is None]
+    assert generated_rates().count() == RATES - 1
+    assert set(generated_rates().values_list("is_demo", "source")) == {
+        (True, GENERATED_RATE_SOURCE)
+    }
+    # A rate that was there is kept, and stays after --clear.
+    assert rates.rate("CHF", datetime.date(2026, 1, 1)) == real
+    clear()
+    assert list(ExchangeRate.objects.all()) == [real]
+    assert real.rate == ExchangeRate.objects.get().rate
 
 
 def test_every_region_gets_activities_weighted_by_its_countries():
@@ -422,6 +571,7 @@ def test_clear_removes_only_what_it_made():
     editor = UserFactory(username="asp.editor", role="Editor", regions=["ASP"])
     own = ActivityFactory(title="Spectrum training for Tonga", reference="RAS/26/01")
     approved_report(own, 2026, 1, author=editor)
+    ExchangeRate.objects.create(currency="EUR", month=datetime.date(2026, 1, 1), rate=1)
     seeded_demo = ActivityFactory(title="[Demo] Cyberdrill", is_demo=True, reference="DEMO-1")
     unreferenced_demo = ActivityFactory(title="[Demo] IXP study", is_demo=True)
     before = table_counts()
@@ -445,8 +595,8 @@ def test_clear_removes_only_what_it_made():
     assert User.objects.filter(username="asp.editor").exists()
     assert "Removed 150 generated activities" in output
     assert (
-        f"{USERS} users, 1 action plan, {INITIATIVES} initiatives and {INITIATIVES * 7} "
-        "expected results."
+        f"{USERS} users, 1 action plan, {INITIATIVES} initiatives, {INITIATIVES * 7} "
+        f"expected results and {RATES - 1} rates of exchange."
     ) in output
 
 
@@ -488,7 +638,16 @@ def test_it_tells_the_caches_after_each_batch_and_after_clear():
         generator.generate(
             60, as_of=AS_OF, batch_size=25, progress=lambda done, count: events.append(done)
         )
-        assert events == ["Initiative", "Activity", 25, "Activity", 50, "Activity", 60]
+        assert events == [
+            "Initiative",
+            "ExchangeRate",
+            "Activity",
+            25,
+            "Activity",
+            50,
+            "Activity",
+            60,
+        ]
         events.clear()
         clear()
         assert events == ["Activity"]

@@ -1,8 +1,13 @@
 """seed_demo creates the demo users with a printed password, only with DEBUG on; the demo fixture
-it loads is a realistic Asia-Pacific set that leaves real gaps for the dashboards to show."""
+it loads is a realistic Asia-Pacific set that leaves real gaps for the dashboards to show, with
+its money: budget lines over the years the activities run, expenditure of approved reports,
+shares across expected results and illustrative rates of exchange, one left out on purpose."""
 
+import datetime
 import json
 import re
+from collections import defaultdict
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -11,16 +16,24 @@ from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import Count
 
 from activities.models import (
     Activity,
     ActivityCountry,
     ActivityExpectedResult,
+    BudgetLine,
+    Expenditure,
+    FundingSource,
     ProgressReport,
     RegionAssignment,
 )
-from demo.fixture import AS_OF
-from initiatives.models import Country, ExpectedResult, Region
+from activities.money import budget_line_errors
+from demo.fixture import AS_OF, MISSING_RATES, activity_uid
+from demo.fixture_data import ACTIVITIES
+from demo.money import DEMO_RATE_SOURCE
+from initiatives.models import Country, ExchangeRate, ExpectedResult, Region
+from initiatives.money import USD, budget_month, equal_shares, expenditure_month
 
 DEMO_JSON = Path(django_settings.BASE_DIR) / "fixtures" / "demo.json"
 FOREIGN_KEYS = [
@@ -62,9 +75,18 @@ def demo_state():
         "countries": list(ActivityCountry.objects.order_by("pk").values()),
         "results": list(ActivityExpectedResult.objects.order_by("pk").values()),
         "reports": list(ProgressReport.objects.order_by("pk").values()),
+        "budget_lines": list(BudgetLine.objects.order_by("pk").values()),
+        "expenditures": list(Expenditure.objects.order_by("pk").values()),
+        "rates": list(ExchangeRate.objects.order_by("pk").values()),
         "activity_history": Activity.history.count(),
         "report_history": ProgressReport.history.count(),
+        "budget_line_history": BudgetLine.history.count(),
     }
+
+
+def demo_budgets():
+    """{activity uid: the budget the demo data gives it}, None for none."""
+    return {activity_uid(demo): demo.budget for demo in ACTIVITIES}
 
 
 @pytest.fixture
@@ -163,6 +185,47 @@ def test_each_demo_activity_has_one_created_history_row_by_its_author(db, debug)
     assert row.history_change_reason == "Demo data"
 
 
+def test_each_demo_budget_line_has_one_created_history_row_with_its_activity(db, debug):
+    seed()
+    seed()
+    lines = BudgetLine.objects.select_related("activity")
+    rows = BudgetLine.history.all()
+    assert rows.count() == lines.count() > 40
+    assert set(rows.values_list("history_type", "history_change_reason")) == {("+", "Demo data")}
+    by_line = {row.id: row for row in rows}
+    for line in lines:
+        assert by_line[line.pk].history_user_id == line.activity.created_by_id
+        assert by_line[line.pk].history_date == line.activity.created_at
+
+
+def test_seeding_again_removes_money_that_the_demo_does_not_have(db, debug):
+    """A database that had the demo before budget lines existed has the line its migration
+    made of each single budget ("Not named" partner): the demo's lines replace it."""
+    seed()
+    activity = Activity.objects.get(title__contains="Cyberdrill for Pacific island CIRTs")
+    BudgetLine.objects.create(
+        activity=activity,
+        year=2025,
+        funding_source=FundingSource.EXTRA_BUDGETARY,
+        funding_partner="Not named",
+        amount=Decimal(120000),
+    )
+    report = activity.reports.get(year=2025, quarter=3)
+    Expenditure.objects.create(
+        report=report, funding_source=FundingSource.IN_KIND, amount=Decimal(5), currency="USD"
+    )
+
+    seed()
+
+    assert list(activity.budget_lines.values_list("funding_partner", "amount")) == [
+        ("Government of Australia (DFAT)", Decimal("120000.00"))
+    ]
+    assert list(report.expenditures.values_list("funding_source", flat=True)) == [
+        FundingSource.EXTRA_BUDGETARY
+    ]
+    assert BudgetLine.history.filter(funding_partner="Not named", history_type="-").exists()
+
+
 # --- the demo fixture --------------------------------------------------------------------------
 
 
@@ -199,8 +262,8 @@ class TestTheDemoFixture:
         assert set(Activity.objects.values_list("modality", flat=True)) == set(
             Activity.Modality.values
         )
-        assert set(Activity.objects.values_list("funding_source", flat=True)) >= set(
-            Activity.FundingSource.values
+        assert set(BudgetLine.objects.values_list("funding_source", flat=True)) == set(
+            FundingSource.values
         )
 
     def test_national_and_multi_country_activities_all_in_asp_countries(self):
@@ -265,7 +328,7 @@ class TestTheDemoFixture:
         assert not activities.filter(status="completed", end_date__gt=AS_OF).exists()
         assert not activities.filter(status="planned", start_date__lte=AS_OF).exists()
         assert activities.filter(end_date__isnull=True).exists()
-        assert activities.filter(budget_amount__isnull=True).exists()
+        assert activities.filter(budget_lines__isnull=True).exists()
         assert not ProgressReport.objects.exclude(year__in=[2025, 2026]).exists()
 
     def test_capacity_building_activities_plan_participants_by_sex(self):
@@ -281,3 +344,112 @@ class TestTheDemoFixture:
         before = demo_state()
         call_command("loaddata", "demo", verbosity=0)
         assert demo_state() == before
+
+    # --- Its money ------------------------------------------------------------------------
+
+    def test_each_activity_s_budget_lines_add_up_to_its_budget(self):
+        """Nothing lost in moving the single budgets to lines: each activity's lines (in the
+        currencies they are in) add up to the budget the demo data gives it."""
+        totals = defaultdict(Decimal)
+        for uid, amount in BudgetLine.objects.values_list("activity__uid", "amount"):
+            totals[str(uid)] += amount
+        budgets = demo_budgets()
+        assert set(totals) == {uid for uid, budget in budgets.items() if budget is not None}
+        for uid, total in totals.items():
+            assert total == budgets[uid], uid
+        amounts = BudgetLine.objects.values_list("amount", flat=True)
+        assert all(amount == amount.to_integral_value() for amount in amounts)  # whole units
+
+    def test_a_multi_year_activity_has_lines_in_its_years_only(self):
+        activity = Activity.objects.get(title__contains="Early warning by cell broadcast")
+        assert (activity.start_date.year, activity.end_date.year) == (2026, 2027)
+        lines = list(activity.budget_lines.values_list("year", "amount"))
+        # EUR 275,000 by its days: 361 in 2026 (from 5 January), 365 in 2027.
+        assert lines == [(2026, Decimal(136742)), (2027, Decimal(138258))]
+        several = 0
+        for activity in Activity.objects.prefetch_related("budget_lines"):
+            lines = list(activity.budget_lines.all())
+            assert budget_line_errors(activity, lines) == [], activity
+            several += len({line.year for line in lines}) > 1
+        assert several >= 10
+
+    def test_extra_budgetary_money_names_its_partner_and_some_is_in_another_currency(self):
+        extra = BudgetLine.objects.filter(funding_source=FundingSource.EXTRA_BUDGETARY)
+        assert extra.exists()
+        assert not extra.filter(funding_partner="").exists()
+        assert set(BudgetLine.objects.values_list("currency", flat=True)) == {"USD", "EUR", "CHF"}
+        two_sources = (
+            BudgetLine.objects.values("activity")
+            .annotate(sources=Count("funding_source", distinct=True))
+            .filter(sources=2)
+        )
+        assert two_sources.count() >= 3
+
+    def test_the_shares_of_an_activity_s_results_sum_to_100_equal_unless_set(self):
+        links = defaultdict(list)
+        for link in ActivityExpectedResult.objects.select_related("activity").order_by(
+            "activity_id", "expected_result_id"
+        ):
+            links[link.activity].append(link.share)
+        for activity, shares in links.items():
+            assert sum(shares) == 100, activity
+            if not activity.custom_split:
+                assert shares == equal_shares(len(shares)), activity
+        set_shares = {
+            activity.title: sorted(shares)
+            for activity, shares in links.items()
+            if activity.custom_split
+        }
+        assert set_shares == {
+            "[Demo] Early warning by cell broadcast, Vanuatu": [Decimal(30), Decimal(70)],
+            "[Demo] Rural connectivity by satellite for outer islands, Tuvalu": [
+                Decimal(40),
+                Decimal(60),
+            ],
+        }
+        assert sum(len(shares) > 1 for shares in links.values()) > 20
+
+    def test_approved_reports_state_part_of_their_year_s_budget_as_spent(self):
+        spent = Expenditure.objects.select_related("report")
+        assert spent.count() >= 30
+        assert set(spent.values_list("report__state", flat=True)) == {"approved"}
+        budget = defaultdict(Decimal)
+        for line in BudgetLine.objects.all():
+            budget[line.activity_id, line.year, line.funding_source, line.currency] += line.amount
+        used = defaultdict(Decimal)
+        for row in spent:
+            report = row.report
+            key = (report.activity_id, report.year, row.funding_source, row.currency)
+            assert key in budget, row
+            used[key] += row.amount
+        assert all(0 < amount < budget[key] for key, amount in used.items())
+        assert spent.exclude(currency=USD).exists()
+
+    def test_it_ships_demo_rates_for_what_it_converts_but_one_missing_month(self):
+        rates = ExchangeRate.objects.all()
+        assert rates.exists()
+        assert not rates.exclude(is_demo=True).exists()
+        assert set(rates.values_list("source", flat=True)) == {DEMO_RATE_SOURCE}
+        needed = {
+            (currency, budget_month(year))
+            for currency, year in BudgetLine.objects.exclude(currency=USD).values_list(
+                "currency", "year"
+            )
+        } | {
+            (currency, expenditure_month(year, quarter))
+            for currency, year, quarter in Expenditure.objects.exclude(currency=USD).values_list(
+                "currency", "report__year", "report__quarter"
+            )
+        }
+        shipped = set(rates.values_list("currency", "month"))
+        assert shipped <= needed
+        assert needed - shipped == MISSING_RATES == {("CHF", datetime.date(2026, 7, 1))}
+
+    def test_the_asp_dashboard_of_2026_shows_the_missing_rate(self, client):
+        client.force_login(User.objects.get(username="asp.reviewer"))
+
+        figures = client.get("/dashboard/ASP/?plan=WTDC-25&year=2026&format=json").json()
+
+        missing = figures["finances"]["missing_rates"]
+        assert [(gap["currency"], gap["month"]) for gap in missing] == [("CHF", "2026-07")]
+        assert Decimal(figures["finances"]["total"]["budget_usd"]) > 1_000_000

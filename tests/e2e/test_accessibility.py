@@ -36,8 +36,7 @@ def work(asp_editor, asp_reviewer):
         reference="ITU-ASP-0042",
         countries=["TON", "FJI"],
         expected_results=["ASP1.3", "ASP5.4"],
-        budget_amount=120000,
-        funding_source=Activity.FundingSource.ICT_DF,
+        budget=(120000, Activity.FundingSource.ICT_DF),
         focal_point=asp_editor,
         created_by=asp_editor,
     )
@@ -151,6 +150,21 @@ def test_the_edit_form_with_a_conflict_is_accessible(editor_page, work, assert_a
     page.get_by_label("Description").fill("Alerts in three languages.")
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_role("alert")).to_contain_text("Someone else saved this activity")
+    assert_accessible(page)
+
+
+def test_the_budget_and_split_page_is_accessible_with_errors(editor_page, work, assert_accessible):
+    page = editor_page
+    page.goto(f"{work.tonga.get_absolute_url()}money/")
+    expect(page.get_by_role("heading", name="Budget lines")).to_be_visible()
+    assert_accessible(page)
+
+    # A currency that is no code and shares that do not sum to 100.
+    page.get_by_label("Currency").first.fill("XYZ")
+    page.get_by_label("In the shares set below, in percent, summing to 100").check()
+    page.get_by_label("ASP1.3 (%)").fill("70")
+    page.get_by_role("button", name="Save the budget and split").click()
+    expect(page.get_by_role("alert")).to_contain_text("Nothing is saved yet")
     assert_accessible(page)
 
 

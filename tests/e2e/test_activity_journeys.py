@@ -44,8 +44,6 @@ def test_an_editor_logs_an_activity_in_tonga_and_finds_it_among_sids_activities(
     page.get_by_label("ASP5.4").check()
     page.get_by_label("Start date").fill("2026-03-01")
     page.get_by_label("End date").fill("2027-02-28")
-    page.get_by_label("Budget").fill("120000")
-    page.get_by_label("Funding source").select_option(label="ICT Development Fund")
     page.get_by_label("Rural and remote communities").check()
     page.get_by_role("button", name="Save the activity").click()
 
@@ -61,6 +59,20 @@ def test_an_editor_logs_an_activity_in_tonga_and_finds_it_among_sids_activities(
     assert sorted(r.code for r in activity.expected_results.all()) == ["ASP1.3", "ASP5.4"]
     assert activity.created_by == asp_editor
     assert activity.focal_point == asp_editor
+
+    # Its budget, on its own page: a line of the first year, split in equal shares.
+    page.get_by_role("link", name="Edit budget and split").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Budget and split")
+    page.get_by_label("Year").first.fill("2026")
+    page.get_by_label("Funding source").first.select_option(label="ICT Development Fund")
+    page.get_by_label("Amount").first.fill("120000")
+    page.get_by_role("button", name="Save the budget and split").click()
+
+    expect(page.get_by_role("status")).to_contain_text("are saved")
+    expect(page.get_by_role("table", name="Budget lines")).to_contain_text("120,000 USD")
+    expect(page.get_by_text("In equal shares.")).to_be_visible()
+    [line] = activity.budget_lines.all()
+    assert (line.year, line.funding_source, line.amount) == (2026, "ict_df", 120000)
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Activities").click()
     expect(page.get_by_role("link", name="Rural broadband in Bhutan")).to_be_visible()
@@ -105,7 +117,7 @@ def test_two_editors_saving_the_same_activity_lose_nothing_of_each_other(
     live_server, new_context, asp_editor, login
 ):
     """The colleague changes the description; the editor, on the same version, changes the
-    title and the budget and saves twice: both saves are kept, nothing set back."""
+    title and the partners and saves twice: both saves are kept, nothing set back."""
     factories.UserFactory(
         username="asp.colleague",
         first_name="Sione",
@@ -113,7 +125,7 @@ def test_two_editors_saving_the_same_activity_lose_nothing_of_each_other(
         role="Editor",
         regions=["ASP"],
     )
-    activity = factories.ActivityFactory(title=TITLE, budget_amount=1000)
+    activity = factories.ActivityFactory(title=TITLE, partners="APNIC")
     colleague, editor = new_context().new_page(), new_context().new_page()
     for page, username in [(colleague, "asp.colleague"), (editor, "asp.editor")]:
         login(page, live_server, username, DEFAULT_PASSWORD)
@@ -126,7 +138,7 @@ def test_two_editors_saving_the_same_activity_lose_nothing_of_each_other(
     expect(colleague.get_by_role("status")).to_contain_text("are saved")
 
     editor.get_by_label("Title").fill("Cell broadcast early warning, Tonga")
-    editor.get_by_label("Budget", exact=True).fill("5000")
+    editor.get_by_label("Partners", exact=True).fill("APNIC, ISOC")
     editor.get_by_role("button", name="Save changes").click()
 
     conflict = editor.get_by_role("alert")
@@ -148,7 +160,7 @@ def test_two_editors_saving_the_same_activity_lose_nothing_of_each_other(
     activity.refresh_from_db()
     assert activity.title == "Cell broadcast early warning, Tonga"
     assert activity.description == "Alerts in Tongan and English."
-    assert activity.budget_amount == 5000
+    assert activity.partners == "APNIC, ISOC"
     assert activity.version == 3
 
 

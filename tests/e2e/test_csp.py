@@ -28,6 +28,7 @@ PAGES = [
     ("/progress-reports/?view=waiting&state=bogus", EVERYONE),
     ("/activities/new/", WRITERS),
     ("/activities/{activity}/edit/", WRITERS),
+    ("/activities/{activity}/money/", WRITERS),
     ("/activities/{activity}/reports/new/", WRITERS),
     ("/activities/{activity}/reports/{report}/", {REVIEWER, ADMINISTRATOR}),
     ("/activities/import/", WRITERS),
@@ -115,7 +116,7 @@ def placeholders(users):
         countries=["TON", "FJI"],
         expected_results=["ASP1.3", "ASP5.4"],
         focal_point=users[EDITOR],
-        budget_amount=120000,
+        budget=(120000, "ict_df", "EUR"),
     )
     report = factories.ProgressReportFactory(
         activity=activity, author=users[EDITOR], state=ProgressReport.State.SUBMITTED

@@ -31,7 +31,6 @@ def fill_in(sheet):
             "status": "Ongoing",
             "modality": "Study/assessment",
             "start date": datetime.date(2026, 3, 5),
-            "budget": 1000 * number,
         }
         for header, value in values.items():
             sheet.cell(row=row, column=column[header], value=value)

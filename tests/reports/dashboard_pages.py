@@ -41,15 +41,14 @@ def add_activities(count):
     countries = list(Country.objects.filter(region__code="ASP").values_list("iso3", flat=True))
     results = [r.code for r in ExpectedResult.objects.filter(initiative__region__code="ASP")]
     statuses = itertools.cycle(Activity.COUNTED_STATUSES)
-    funding = itertools.cycle([*Activity.FundingSource.values, ""])
+    funding = itertools.cycle(Activity.FundingSource.values)
     start = Activity.objects.count()
     for n in range(start, start + count):
         activity = ActivityFactory(
             status=next(statuses),
             countries=[countries[(n + k * 7) % len(countries)] for k in range(n % 3 + 1)],
             expected_results=[results[(n + k * 5) % len(results)] for k in range(n % 3 + 1)],
-            funding_source=next(funding),
-            budget_amount=1000 + n,
+            budget=(1000 + n, next(funding), "EUR" if n % 4 == 0 else "USD"),
             start_date=datetime.date(2026, 1 + n % 12, 1),
             end_date=None,
         )
@@ -103,8 +102,7 @@ def build_asp_2026():
             status=Activity.Status.PLANNED,
             countries=["PNG"],
             expected_results=["ASP3.1"],
-            funding_source=funding.REGULAR_BUDGET,
-            budget_amount=5000,
+            budget=(5000, funding.REGULAR_BUDGET),
             start_date=day(2026, 12, 1),
             end_date=day(2027, 6, 30),
         ),
@@ -112,8 +110,7 @@ def build_asp_2026():
             title="Pacific cable resilience",
             countries=["TON", "FJI"],
             expected_results=["ASP1.3", "ASP3.4"],
-            funding_source=funding.ICT_DF,
-            budget_amount=120_000,
+            budget=(120_000, funding.ICT_DF),
         ),
         "suspended": ActivityFactory(
             title="Kiribati connectivity",
@@ -126,9 +123,7 @@ def build_asp_2026():
             status=Activity.Status.COMPLETED,
             countries=["LAO", "KHM"],
             expected_results=["ASP2.1"],
-            funding_source=funding.EXTRA_BUDGETARY,
-            budget_amount=80_000,
-            currency="EUR",
+            budget=(80_000, funding.EXTRA_BUDGETARY, "EUR"),
         ),
         "stale": ActivityFactory(
             title="Afghanistan emergency telecoms",

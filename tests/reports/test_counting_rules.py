@@ -105,7 +105,7 @@ def every_count(figs):
         "LDCs reached": reach_of(figs, "LDC").reached.value,
         "SIDS reached": reach_of(figs, "SIDS").reached.value,
         "matrix": sum(cells(figs).values()),
-        "funding": sum(f.activities.value for f in figs.funding),
+        "budget (USD)": figs.finances.total.budget.usd,
         "people reached, activities": figs.people_reached["activities"].value,
         "people reached, women": figs.people_reached["women"],
     }
@@ -177,8 +177,7 @@ def test_cancelled_and_archived_activities_count_in_no_figure(changes, counted):
     activity = ActivityFactory(
         countries=["TUV"],
         expected_results=["ASP1.3"],
-        funding_source=Activity.FundingSource.ICT_DF,
-        budget_amount=1000,
+        budget=("1", Activity.FundingSource.ICT_DF),
         **changes,
     )
     approved_report(activity, 2026, 2, percent_complete=30, people_reached_women=12)

@@ -51,6 +51,7 @@ def test_it_answers_the_documented_shape_with_the_known_figures(signed_in, activ
         "coverage",
         "countries",
         "unreached",
+        "finances",
     ]
     assert (figures["region"], figures["plan"], figures["year"]) == ("ASP", "WTDC-25", 2026)
     assert figures["all_work"] is False  # ?work=all counts all work in the year: True

@@ -15,12 +15,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from activities.models import Activity, ProgressReport
+from activities.models import Activity, FundingSource, ProgressReport
 from initiatives.models import ActionPlan, Country, ExpectedResult, Initiative, Region
 from reports.exports import TABLES
 from reports.queries.region import region_figures
 from tests.factories import (
     ActivityFactory,
+    ExchangeRateFactory,
     ProgressReportFactory,
     approved_report,
     expected_result,
@@ -84,18 +85,14 @@ def activities():
             title="IXP feasibility study",
             countries=["TON", "FJI"],
             expected_results=["ASP1.3", "ASP3.4"],
-            funding_source=Activity.FundingSource.ICT_DF,
-            budget_amount=decimal.Decimal("1000.00"),
-            currency="USD",
+            budget=("1000.00", FundingSource.ICT_DF, "USD"),
         ),
         "completed": ActivityFactory(
             title="Spectrum training",
             status=Status.COMPLETED,
             countries=["TON"],
             expected_results=["ASP1.3"],
-            funding_source=Activity.FundingSource.ICT_DF,
-            budget_amount=decimal.Decimal("500.00"),
-            currency="EUR",
+            budget=("500.00", FundingSource.ICT_DF, "EUR"),
         ),
         "planned": ActivityFactory(
             title="Broadband plan",
@@ -212,19 +209,37 @@ def test_the_unreached_table_lists_the_group_countries_not_reached(viewer_client
     assert [[as_csv(value) for value in row] for row in from_xlsx] == from_csv
 
 
-def test_the_funding_table_sums_budgets_per_source_and_currency(viewer_client, activities):
-    from_csv, from_xlsx = download_table(viewer_client, "funding")
+def test_the_finances_table_holds_the_dashboards_figures(viewer_client, activities):
+    """1,000 USD of the ICT-DF for ASP1.3 and ASP3.4 (500 each), 500 EUR for ASP1.3 at 0.5
+    EUR a dollar (1,000 USD); no rate for the EUR in the CSV's second run."""
+    ExchangeRateFactory(currency="EUR", rate=decimal.Decimal("0.5"))
+    from_csv, from_xlsx = download_table(viewer_client, "finances")
 
-    assert from_xlsx == [
-        ["funding source", "activities", "currency", "budget"],
-        ["ICT Development Fund", 2, "EUR", 500],
-        ["ICT Development Fund", None, "USD", 1000],
-        ["Not given", 1, None, None],
+    assert from_xlsx[0] == [
+        "initiative",
+        "funding source",
+        "budget (USD)",
+        "spent (USD)",
+        "execution rate (%)",
+        "complete",
     ]
-    assert from_csv[1:] == [
-        ["ICT Development Fund", "2", "EUR", "500.00"],
-        ["ICT Development Fund", "", "USD", "1000.00"],
-        ["Not given", "1", "", ""],
+    rows = {(row[0][:4], row[1]): row[2:] for row in from_xlsx[1:]}
+    assert rows["ASP1", "ICT Development Fund"] == [1500, 0, 0, "yes"]
+    assert rows["ASP3", "ICT Development Fund"] == [500, 0, 0, "yes"]
+    assert rows["All ", "All funding sources"] == [2000, 0, 0, "yes"]
+    assert ["All initiatives", "All funding sources", "2000.00", "0.00", "0.0", "yes"] in from_csv
+
+
+def test_the_finances_table_names_the_amounts_without_a_rate(viewer_client, activities):
+    _from_csv, from_xlsx = download_table(viewer_client, "finances")
+
+    assert from_xlsx[-1] == [
+        "Missing exchange rate",
+        "EUR 2026-01",
+        None,
+        None,
+        None,
+        "500.00 EUR not converted",
     ]
 
 
@@ -375,7 +390,7 @@ def test_the_report_workbook_has_a_summary_the_activities_and_the_matrix(viewer_
         'attachment; filename="ASP-2026-regional-report.xlsx"'
     )
     book = workbook(response)
-    assert book.sheetnames == ["Summary", "Indicators", "Activities", "Matrix"]
+    assert book.sheetnames == ["Summary", "Indicators", "Activities", "Matrix", "Finances"]
 
     summary = {row[0]: tuple(row[1:]) for row in sheet_rows(book["Summary"])[1:]}
     assert summary["Year"] == (2026, None)
@@ -429,9 +444,9 @@ def test_the_report_document_holds_every_initiative_and_only_approved_text(viewe
     assert "Submitted: not reviewed yet." not in text
     assert text.count("No activity yet.") == 32
     # The summary, the indicators of each initiative, one matrix per initiative, the countries
-    # not reached.
-    assert len(document.tables) == 1 + 5 + 5 + 1
-    unreached = document.tables[-1]
+    # not reached, the budget and expenditure.
+    assert len(document.tables) == 1 + 5 + 5 + 1 + 1
+    unreached = document.tables[-2]
     ldc = next(row for row in unreached.rows if row.cells[0].text == "LDC")
     assert "Afghanistan" in ldc.cells[2].text
 

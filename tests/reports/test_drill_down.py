@@ -55,8 +55,6 @@ def activity_figures(figs, kind):
         ]
     if kind == "countries":
         return [(c.country.iso3, c.activities) for c in figs.countries]
-    if kind == "funding":
-        return [(f.label, f.activities) for f in figs.funding]
     if kind == "people reached":
         return [("activities reporting people reached", figs.people_reached["activities"])]
     if kind == "stale":
@@ -70,7 +68,6 @@ ACTIVITY_FIGURE_KINDS = [
     "initiatives",
     "expected results",
     "countries",
-    "funding",
     "people reached",
     "stale",
 ]
@@ -246,27 +243,24 @@ def build_varied_data():
     pacific = ActivityFactory(
         countries=["TON", "FJI", "TUV"],
         expected_results=["ASP1.3", "ASP3.4"],
-        funding_source=funding.ICT_DF,
-        budget_amount=120_000,
+        budget=(120_000, funding.ICT_DF),
         **since_2024,
     )
     mekong = ActivityFactory(
         countries=["LAO", "KHM"],
         expected_results=["ASP2.1", "ASP5.2"],
         status=Status.COMPLETED,
-        funding_source=funding.EXTRA_BUDGETARY,
-        budget_amount=80_000,
-        currency="EUR",
+        budget=(80_000, funding.EXTRA_BUDGETARY, "EUR"),
         **in_2026,
     )
     landlocked = ActivityFactory(
         countries=["MNG", "AFG", "BTN", "NPL"],
         expected_results=["ASP2.1", "ASP2.4", "ASP4.2"],
-        funding_source=funding.REGULAR_BUDGET,
+        budget=(0, funding.REGULAR_BUDGET),
         **since_2024,
     )
     ActivityFactory(countries=["LAO"], expected_results=["ASP1.1"], **since_2024)
-    ActivityFactory(countries=["TUV"], expected_results=["ASP1.3"], funding_source=funding.IN_KIND)
+    ActivityFactory(countries=["TUV"], expected_results=["ASP1.3"], budget=(10, funding.IN_KIND))
     ActivityFactory(
         countries=["KIR", "SLB"], expected_results=["ASP1.3"], status=Status.SUSPENDED, **in_2026
     )

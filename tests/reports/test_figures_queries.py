@@ -17,12 +17,15 @@ pytestmark = pytest.mark.django_db
 # activities (their count and the first ones); 3 for the indicators of the expected results,
 # their targets and the approved reports of people reached (the JSON's; 3 more, the same
 # whatever the data, once a reported indicator has approved values: the values, their
-# activities' countries and their breakdowns); 1 for the country groups the region offers.
-REGION_FIGURES_QUERIES = 17
+# activities' countries and their breakdowns); 1 for the country groups the region offers;
+# 4 for the financial table (budget, expenditure, the earlier results the plan's continue,
+# the exchange rates).
+REGION_FIGURES_QUERIES = 21
 # All regions at once: the same rows, initiatives and countries, fetched once for all of them;
-# the indicators, their targets and the reports of people reached are fetched per region (3 for
-# each region with initiatives: Asia-Pacific only in the fixtures); the country groups once.
-ALL_REGION_FIGURES_QUERIES = 12
+# the indicators, their targets, the reports of people reached and the financial table (with
+# the ids of the region's expected results) are fetched per region (8 for each region with
+# initiatives: Asia-Pacific only in the fixtures); the country groups once.
+ALL_REGION_FIGURES_QUERIES = 17
 
 
 def count_queries(compute, *args):
@@ -51,7 +54,7 @@ def every_region_figure(region, plan):
     figs.activities_by_status  # noqa: B018
     figs.coverage  # noqa: B018
     figs.group_reach  # noqa: B018
-    figs.funding  # noqa: B018
+    figs.finances.lines()
     figs.people_reached  # noqa: B018
     figs.stale  # noqa: B018
     return figs.as_json() | {"total": figs.activities_total.value}

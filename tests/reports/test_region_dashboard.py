@@ -193,16 +193,29 @@ def test_it_lists_the_ldc_sids_and_lldc_countries_not_reached_with_links(signed_
     ]
 
 
-def test_budget_by_funding_source_shows_activities_and_amounts_per_currency(signed_in, activities):
+def test_the_financial_table_shows_budget_per_initiative_and_source_in_dollars(
+    signed_in, activities
+):
+    """5,000 USD of the regular budget for ASP3.1; 120,000 USD of the ICT-DF for ASP1.3 and
+    ASP3.4, 60,000 each; 80,000 EUR for ASP2.1 that no rate converts."""
     tree = page_tree(signed_in.get(URL))
 
-    rows = section(tree, "funding").xpath(".//tbody/tr")
-    assert [(text(row.xpath("th")[0]), numbers(row), text(row.xpath("td")[1])) for row in rows] == [
-        ("ITU regular budget", [1], "5,000 USD"),
-        ("ICT Development Fund", [1], "120,000 USD"),
-        ("Extra-budgetary or partner", [1], "80,000 EUR"),
-        ("Not given", [2], "not given"),
+    rows = section(tree, "finances").xpath(".//tbody/tr")
+    shown = [[text(cell) for cell in row.xpath("th|td")] for row in rows]
+    assert shown[:3] == [
+        [shown[0][0], "All funding sources", "60,000", "0", "0.0%"],
+        [shown[0][0], "ICT Development Fund", "60,000", "0", "0.0%"],
+        [shown[2][0], "All funding sources", "0 incomplete", "0", "—no budget"],
     ]
+    assert [row[0][:5] for row in shown[:3]] == ["ASP1:", "ASP1:", "ASP2:"]
+    assert shown[-1] == [
+        "All initiatives",
+        "All funding sources",
+        "125,000 incomplete",
+        "0",
+        "0.0%",
+    ]
+    assert "80,000 EUR: no rate for January 2026" in text(section(tree, "finances"))
 
 
 def test_people_reached_count_approved_reports_only(signed_in, activities):
@@ -245,7 +258,8 @@ def test_it_links_to_the_regional_report_the_json_and_every_table_download(signe
     page = response.content.decode()
     assert 'href="/reports/ASP/2026/?plan=WTDC-25"' in page
     assert 'href="?plan=WTDC-25&amp;year=2026&amp;format=json"' in page
-    for table in ("initiatives", "results", "matrix", "countries", "unreached", "funding", "stale"):
+    tables = ("initiatives", "results", "matrix", "countries", "unreached", "finances", "stale")
+    for table in tables:
         for file_format in ("csv", "xlsx"):
             url = reverse("reports:table_download", args=["ASP", table, file_format])
             assert f'href="{url}?plan=WTDC-25&amp;year=2026"' in page, (table, file_format)

@@ -1,5 +1,6 @@
-"""Write fixtures/demo.json — the demo activities of the Asia-Pacific office, their progress
-reports, and the demo indicators with the values reports give them — from the data in
+"""Write fixtures/demo.json — the demo activities of the Asia-Pacific office with their budget
+lines, their progress reports with their expenditure, the demo indicators with the values
+reports give them, and the illustrative rates of exchange the money needs — from the data in
 demo.fixture_data (built and checked by demo.fixture).
 
 Maintainers run this when they change the demo; users never need it, because the JSON it writes
@@ -13,14 +14,14 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from demo.fixture import build, load_reference
+from demo.fixture import MISSING_RATES, budget_lines, build, expenditures, load_reference
 from demo.fixture_data import ACTIVITIES, INDICATORS
 
 
 class Command(BaseCommand):
     help = (
-        "Write fixtures/demo.json from the demo activities, reports and indicators of "
-        "demo.fixture_data."
+        "Write fixtures/demo.json from the demo activities, their money, reports and indicators "
+        "of demo.fixture_data."
     )
 
     def add_arguments(self, parser):
@@ -42,6 +43,17 @@ class Command(BaseCommand):
         self.stdout.write(f"  by status: {dict(Counter(d.status for d in ACTIVITIES))}")
         self.stdout.write(f"  by modality: {dict(Counter(d.modality for d in ACTIVITIES))}")
         self.stdout.write(f"  by funding: {dict(Counter(d.funding for d in ACTIVITIES))}")
+        lines = [line for d in ACTIVITIES for line in budget_lines(d)]
+        sources = Counter((source, currency) for _y, source, _p, currency, _a in lines)
+        self.stdout.write(f"Budget lines: {len(lines)} by source and currency: {dict(sources)}")
+        spent = [s for d in ACTIVITIES for r in d.reports for s in expenditures(d, r)]
+        self.stdout.write(f"Expenditures of approved reports: {len(spent)}")
+        split = [d.title for d in ACTIVITIES if d.shares]
+        self.stdout.write(f"Activities with shares set by an editor: {split}")
+        self.stdout.write(
+            "Rates left out on purpose: "
+            + ", ".join(f"{currency} {month:%Y-%m}" for currency, month in sorted(MISSING_RATES))
+        )
         self.stdout.write(f"Reports: {len(reports)} {dict(Counter(r.state for r in reports))}")
         used = {code for d in ACTIVITIES for code in d.results}
         self.stdout.write(f"Expected results with no activity: {sorted(set(results) - used)}")

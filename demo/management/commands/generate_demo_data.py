@@ -1,5 +1,5 @@
-"""Generate synthetic activities, progress reports and their history at scale, or remove them:
-for development and benchmarks only (see demo.generator and demo.generated)."""
+"""Generate synthetic activities, with their money, progress reports and history, at scale, or
+remove them: for development and benchmarks only (see demo.generator and demo.generated)."""
 
 import datetime
 
@@ -19,8 +19,9 @@ def iso_date(value):
 class Command(BaseCommand):
     help = (
         "Generate N synthetic activities in every region over two action-plan cycles, with "
-        "their countries, expected results, progress reports and history, and the initiatives "
-        "they need (deterministic for a seed), or remove them with --clear. "
+        "their countries, expected results, budget lines, progress reports, expenditure and "
+        "history, and the initiatives and rates of exchange they need (deterministic for a "
+        "seed), or remove them with --clear. "
         "Only with DEBUG=True."
     )
 
@@ -60,8 +61,9 @@ class Command(BaseCommand):
                 f"Removed {removed['activities']:,} generated activities, "
                 f"{removed['reports']:,} progress reports, {removed['users']:,} users, "
                 f"{removed['plans']:,} action plan{'' if removed['plans'] == 1 else 's'}, "
-                f"{removed['initiatives']:,} initiatives and "
-                f"{removed['expected_results']:,} expected results."
+                f"{removed['initiatives']:,} initiatives, "
+                f"{removed['expected_results']:,} expected results and "
+                f"{removed['rates']:,} rates of exchange."
             )
         elif generated.generated_data_exists():
             raise CommandError("Generated data is already there: add --clear to remove it first.")
@@ -91,9 +93,11 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Generated {summary.activities:,} activities ({statuses}), "
                 f"{summary.reports:,} progress reports ({states}) with "
-                f"{summary.indicator_values:,} indicator values, {summary.users:,} users, "
-                f"{summary.initiatives:,} initiatives and {summary.expected_results:,} expected "
-                f"results in {summary.seconds:.1f} seconds."
+                f"{summary.indicator_values:,} indicator values, {summary.budget_lines:,} "
+                f"budget lines and {summary.expenditures:,} expenditures, {summary.users:,} "
+                f"users, {summary.initiatives:,} initiatives, {summary.expected_results:,} "
+                f"expected results and {summary.rates:,} rates of exchange in "
+                f"{summary.seconds:.1f} seconds."
             )
         )
         year, plan = summary.as_of.year, summary.plan

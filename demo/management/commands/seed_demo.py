@@ -4,11 +4,14 @@ The users — one per role, plus an administrator — share one password, which 
 and the sign-in address so that a developer can sign in at once: `--password`, else
 DEMO_PASSWORD, else a new random one. Because those credentials are known, the command refuses to
 run unless DEBUG is on. Running it again creates nothing new: it resets the users to their demo
-roles and regions, gives them the password again and reloads the demo fixture.
+roles and regions, gives them the password again and reloads the demo fixture (whose rows have
+natural keys: a row already there is updated, not added again).
 """
 
+import json
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -19,7 +22,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from activities import roles
-from activities.models import Activity, RegionAssignment
+from activities.models import Activity, BudgetLine, Expenditure, RegionAssignment
 from initiatives.history import record_history
 from initiatives.models import Region
 
@@ -29,6 +32,7 @@ DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8000
 # (Addresses to print, not to bind to.)
 LISTEN_ON_ALL = {"0.0.0.0": "127.0.0.1", "::": "::1", "[::]": "::1"}  # noqa: S104 # nosec B104
 DEMO_FIXTURE = "demo"
+DEMO_REASON = "Demo data"
 # Letters and digits that cannot be mistaken for one another when read off a screen.
 READABLE_CHARACTERS = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -116,6 +120,7 @@ class Command(BaseCommand):
             for demo_user in DEMO_USERS:
                 self.save_user(demo_user, password)
             call_command("loaddata", DEMO_FIXTURE, stdout=self.stdout, verbosity=1)
+            self.remove_money_not_in_fixture()
             self.write_demo_history()
 
         self.print_table(password, generated, sign_in_url(host, port))
@@ -153,19 +158,66 @@ class Command(BaseCommand):
         for region in wanted:
             RegionAssignment.objects.get_or_create(user=user, region=region)
 
+    def remove_money_not_in_fixture(self):
+        """Delete the budget lines and expenditures of the demo's activities that the fixture
+        does not have: loading updates and adds rows, never removes one, and a database that
+        had the demo before budget lines existed has the one line per activity that its
+        migration made, which the fixture's lines (split across the years, the partner
+        named) would otherwise count a second time."""
+        fixture = Path(settings.BASE_DIR) / "fixtures" / f"{DEMO_FIXTURE}.json"
+        objects = json.loads(fixture.read_text(encoding="utf-8"))
+        uids = [o["fields"]["uid"] for o in objects if o["model"] == "activities.activity"]
+        kept = set()  # the natural keys of the fixture's budget lines and expenditures
+        for o in objects:
+            fields = o["fields"]
+            if o["model"] == "activities.budgetline":
+                kept.add(
+                    (
+                        *fields["activity"],
+                        fields["year"],
+                        fields["funding_source"],
+                        fields["funding_partner"],
+                        fields["currency"],
+                    )
+                )
+            elif o["model"] == "activities.expenditure":
+                kept.add((*fields["report"], fields["funding_source"], fields["currency"]))
+        rows = [
+            *BudgetLine.objects.filter(activity__uid__in=uids).select_related("activity"),
+            *Expenditure.objects.filter(report__activity__uid__in=uids).select_related(
+                "report__activity"
+            ),
+        ]
+        for row in rows:
+            if row.natural_key() not in kept:
+                row._change_reason = f"{DEMO_REASON}: not in the demo"
+                row.delete()
+
     def write_demo_history(self):
-        """Give each newly loaded demo activity one "created" history row, by its author.
+        """Give each newly loaded demo activity one "created" history row, by its author, and
+        its budget lines theirs.
 
         loaddata saves rows raw, without history, but setting an activity's target groups still
         writes a stray "changed" row with nobody as its author. A demo activity without its
         "created" row was just loaded: replace whatever rows it has with that one.
         """
         created = Activity.history.filter(history_type="+").values("id")
-        fresh = Activity.objects.filter(is_demo=True).exclude(pk__in=created)
-        Activity.history.filter(id__in=fresh.values("pk")).delete()
-        for activity in fresh.select_related("created_by"):
+        fresh = list(
+            Activity.objects.filter(is_demo=True)
+            .exclude(pk__in=created)
+            .select_related("created_by")
+        )
+        Activity.history.filter(id__in=[activity.pk for activity in fresh]).delete()
+        for activity in fresh:
             activity._history_date = activity.created_at
-            record_history([activity], activity.created_by, reason="Demo data", created=True)
+            record_history([activity], activity.created_by, reason=DEMO_REASON, created=True)
+        lines = list(
+            BudgetLine.objects.filter(activity__in=fresh).select_related("activity__created_by")
+        )
+        for line in lines:
+            line._history_date = line.activity.created_at
+            line._history_user = line.activity.created_by
+        record_history(lines, None, reason=DEMO_REASON, created=True)
 
     def print_table(self, password, generated, url):
         header = ("username", "role", "regions", "password")

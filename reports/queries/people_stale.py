@@ -1,15 +1,12 @@
 """The region dashboard's figures that are not counted from the shared rows but take a query
-each: activities and budgets by funding source, people reached by sex from approved reports,
-the stale activities (ongoing, with no recent approved report) and the activities that need
-attention (their status contradicts their dates). The region dashboard shows them and its
+each: people reached by sex from approved reports, the stale activities (ongoing, with no
+recent approved report) and the activities that need attention (their status contradicts
+their dates). The region dashboard shows them and its
 tables download them; the all-regions page goes without.
 """
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Count, Sum
 from django.utils import timezone
 
 from activities.models import Activity, ProgressReport
@@ -19,46 +16,9 @@ from reports.queries.scope import Figure
 STALE_SHOWN = 20
 
 
-@dataclass
-class FundingFigures:
-    """Activities of one funding source and the sum of their budgets, per currency."""
-
-    label: str
-    activities: Figure
-    budgets: list  # (currency, amount) pairs, amounts as Decimal
-
-
-class FundingPeopleStaleMixin:
-    """The funding, people reached and stale activities of `RegionFigures`
+class PeopleStaleMixin:
+    """The people reached and stale activities of `RegionFigures`
     (reports.queries.region), for its scope."""
-
-    @cached_property
-    def funding(self):
-        """FundingFigures for each funding source used, "Not given" last."""
-        rows = (
-            self.scope.activities()
-            .order_by()
-            .values("funding_source", "currency")
-            .annotate(activities=Count("pk"), budget=Sum("budget_amount"))
-        )
-        activities, budgets = Counter(), defaultdict(list)
-        for row in rows:
-            activities[row["funding_source"]] += row["activities"]
-            if row["budget"] is not None:
-                budgets[row["funding_source"]].append((row["currency"], row["budget"]))
-        sources = [*Activity.FundingSource.choices, ("", "Not given")]
-        return [
-            FundingFigures(
-                label=label,
-                activities=Figure(
-                    activities[source],
-                    self.scope.activity_list_url(funding=source or "none"),
-                ),
-                budgets=sorted(budgets[source]),
-            )
-            for source, label in sources
-            if activities[source]
-        ]
 
     @cached_property
     def people_reached(self):
