@@ -4,7 +4,7 @@ The list, its CSV/XLSX exports and the dashboards' links all go through `Activit
 figure and the list it links to always agree. Parameters are stable and readable, with codes
 rather than database ids: `?region=ASP&group=LDC&result=ASP3.4&status=ongoing&year=2026`.
 Money is filtered by budget line: `?funding=ict_df&budget_year=2026` keeps the activities with
-a line of the ICT Development Fund for 2026 (one line that is both; see `with_budget_line`).
+a line of the ICT Development Fund for 2026 (one line that is both: `Activity.objects.funded_by`).
 
 Invalid values never widen the list: `ActivityFilter(...).qs` is empty until every value is
 valid, and the form says what is wrong next to the filter.
@@ -21,7 +21,7 @@ import django_filters as filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.choices import flatten_choices
@@ -31,7 +31,6 @@ from activities import permissions
 from activities.models import (
     Activity,
     ActivityExpectedResult,
-    BudgetLine,
     FundingSource,
     ProgressReport,
 )
@@ -93,21 +92,6 @@ YEAR_ERRORS = {
     "min_value": f"Enter a year between {FIRST_YEAR} and {LAST_YEAR}.",
     "max_value": f"Enter a year between {FIRST_YEAR} and {LAST_YEAR}.",
 }
-
-
-def with_budget_line(activities, funding_source=None, year=None):
-    """Those of `activities` with a budget line from `funding_source` ("": one not stated;
-    None: any) for `year` (None: any): one line that is both, so that `ict_df` in 2026 is not
-    a line of the ICT-DF for 2027 beside another line for 2026. One subquery, no duplicates.
-
-    (The Activity QuerySet is the place for this question, `funded_by(source, year)`; it is
-    here until it moves there.)"""
-    lines = BudgetLine.objects.filter(activity=OuterRef("pk"))
-    if funding_source is not None:
-        lines = lines.filter(funding_source=funding_source)
-    if year is not None:
-        lines = lines.filter(year=year)
-    return activities.filter(Exists(lines))
 
 
 def ordering(sort):
@@ -548,12 +532,12 @@ class ActivityFilter(ListFilterSet):
     def filter_funding(self, queryset, name, value):
         # With a budget year, one line of this source for that year.
         source = "" if value == NO_FUNDING_SOURCE else value
-        return with_budget_line(queryset, source, self.form.cleaned_data.get("budget_year"))
+        return queryset.funded_by(source, self.form.cleaned_data.get("budget_year"))
 
     def filter_budget_year(self, queryset, name, value):
         if self.form.cleaned_data.get("funding"):
             return queryset  # `filter_funding` asks for a line of its source for this year
-        return with_budget_line(queryset, year=value)
+        return queryset.funded_by(year=value)
 
     def filter_reported(self, queryset, name, value):
         return queryset.with_approved_report_in(value)

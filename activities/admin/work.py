@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import UniqueConstraint
 
 from activities import money, permissions, services
-from activities.filters import NO_FUNDING_SOURCE, with_budget_line
+from activities.filters import NO_FUNDING_SOURCE
 from activities.models import (
     Activity,
     ActivityCountry,
@@ -131,7 +131,7 @@ class FundingSourceFilter(admin.SimpleListFilter):
         if self.value() not in {value for value, _label in self.lookup_choices}:
             return None
         source = "" if self.value() == NO_FUNDING_SOURCE else self.value()
-        return with_budget_line(queryset, source)
+        return queryset.funded_by(source)
 
 
 class MoneyRowsFormSet(forms.BaseInlineFormSet):

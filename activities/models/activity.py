@@ -8,7 +8,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q, Value
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -173,6 +173,17 @@ class ActivityQuerySet(models.QuerySet):
 
     def in_regions(self, regions):
         return self.filter(region__in=regions)
+
+    def funded_by(self, funding_source=None, year=None):
+        """Those with a budget line from `funding_source` ("": one not stated; None: any) for
+        `year` (None: any): one line that is both, so that the ICT-DF in 2026 is not a line of
+        the ICT-DF for 2027 beside another line for 2026. One subquery, no duplicates."""
+        lines = apps.get_model("activities", "BudgetLine").objects.filter(activity=OuterRef("pk"))
+        if funding_source is not None:
+            lines = lines.filter(funding_source=funding_source)
+        if year is not None:
+            lines = lines.filter(year=year)
+        return self.filter(Exists(lines))
 
     def not_archived(self):
         return self.filter(archived_at__isnull=True)
