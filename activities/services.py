@@ -304,7 +304,8 @@ def save_activity(
             expected_results=expected_results,
             current=current,
         )
-        messages = money.date_errors(activity, current)
+        # New dates are checked against the lines given, else against the lines saved.
+        messages = money.date_errors(activity, current) if budget_lines is None else []
         if contributions is not None:
             messages += contribution_errors(expected_results, contributions)
         if budget_lines is not None:

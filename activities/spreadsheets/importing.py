@@ -595,6 +595,7 @@ def _add_errors(row, errors):
 # --- The sheet "Budget lines" --------------------------------------------------------------
 
 REQUIRED_IN_A_LINE = [column.key for column in BUDGET_COLUMNS if column.required]
+PARTNER_FIELD = BudgetLine._meta.get_field("funding_partner")
 
 
 def _budget_line_rows(budget_sheet, columns, rows, deadline):
@@ -693,17 +694,16 @@ def _clean_line(line_row):
             except RowError as error:
                 for message in error.messages:
                     line_row.add_error(key, message)
-    unread = {key for key in CLEAN_BUDGET_VALUES if key not in values}
+    partner = values["funding_partner"]
+    if partner:  # the model's own checks of it (its length, its text): the others are read
+        try:
+            PARTNER_FIELD.clean(partner, None)
+        except ValidationError as error:
+            for message in error.messages:
+                line_row.add_error("funding_partner", message)
     line = BudgetLine(**values)
-    try:  # the model's own checks of what could be read (the partner's length and text)
-        line.full_clean(
-            exclude=["activity", *unread], validate_unique=False, validate_constraints=False
-        )
-    except ValidationError as error:
-        for name, messages in error.message_dict.items():
-            for message in messages:
-                line_row.add_error(name, message)
-    if values.get("funding_source") == FundingSource.EXTRA_BUDGETARY and not line.funding_partner:
+    partner_given = partner or cells["funding_partner"] is FORMULA_WITHOUT_VALUE
+    if values.get("funding_source") == FundingSource.EXTRA_BUDGETARY and not partner_given:
         line_row.add_error("funding_partner", BudgetLine.PARTNER_NEEDED)
     if not line_row.errors:
         line_row.line = line

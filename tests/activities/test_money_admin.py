@@ -171,6 +171,18 @@ def test_new_dates_must_keep_the_lines_years(admin_client, activity):
     assert len(lines_of(activity)) == 1
 
 
+def test_new_dates_with_the_lines_moved_to_them_are_saved(admin_client, activity):
+    BudgetLine.objects.filter(activity=activity).update(year=2027)
+    data = activity_page(admin_client, activity)
+    data["end_date"] = "2026-12-31"
+    data["budget_lines-0-year"] = "2026"
+
+    response = admin_client.post(admin_url(Activity, "change", activity.pk), data)
+
+    assert response.status_code == 302
+    assert [line[0] for line in lines_of(activity)] == [2026]
+
+
 def test_the_inline_saves_nothing_itself(admin_client, activity, monkeypatch):
     """With the one write path switched off, the page saves no line: every line goes there."""
     calls = []
