@@ -115,14 +115,15 @@ class FinanceRow:
 
 class FinanceLine(NamedTuple):
     """A row of the financial table as shown: an initiative (or "All initiatives"), a funding
-    source (or "All funding sources"), its Cell, whether it is a total, and the initiative's
-    code ("" for all)."""
+    source (or "All funding sources"), its Cell, whether it is a total, the initiative's code
+    ("" for all) and its `short` name (the code, shown under its total's full title)."""
 
     initiative: str
     source: str
     cell: Cell
     is_total: bool
     code: str
+    short: str
 
 
 class Allocation:
@@ -317,19 +318,25 @@ class FinancialTable:
         labels = dict(self.sources)
         sources = [value for value, _label in self.sources]
         lines = []
+        everything = "All initiatives"
         for row in self.rows:
-            lines.append(FinanceLine(row.label, "All funding sources", row.total, True, row.code))
+            short = row.initiative.code if row.initiative else row.label
+            lines.append(
+                FinanceLine(row.label, "All funding sources", row.total, True, row.code, short)
+            )
             lines.extend(
-                FinanceLine(row.label, labels[source], cell, False, row.code)
+                FinanceLine(row.label, labels[source], cell, False, row.code, short)
                 for source, cell in zip(sources, row.cells, strict=True)
                 if cell.has_money
             )
         lines.extend(
-            FinanceLine("All initiatives", labels[source], cell, False, "")
+            FinanceLine(everything, labels[source], cell, False, "", everything)
             for source, cell in zip(sources, self.totals, strict=True)
             if cell.has_money
         )
-        lines.append(FinanceLine("All initiatives", "All funding sources", self.total, True, ""))
+        lines.append(
+            FinanceLine(everything, "All funding sources", self.total, True, "", everything)
+        )
         return lines
 
     @cached_property
