@@ -13,13 +13,14 @@ across the expected results it advances, and the expenditure its progress report
 """
 
 from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from activities.models import ActivityExpectedResult, BudgetLine, Expenditure, FundingSource
-from initiatives.money import HUNDRED, equal_shares
+from initiatives.money import HUNDRED, Converted, Rates, budget_month, equal_shares
 
 SPLIT_RESET = "expected results changed: the money is split in equal shares again"
 
@@ -229,3 +230,62 @@ def expenditure_errors(rows):
 def save_expenditures(report, rows, user):
     """Make `report`'s expenditure `rows` (checked). Returns the changes in words."""
     return save_lines({"report": report}, Expenditure, expenditure_key, rows, user, report=report)
+
+
+# --- Amounts in US dollars, as the activity's and the report's pages show them
+
+
+def rate_in_words(rate):
+    """An ExchangeRate as a page shows it: "0.9 EUR for 1 USD", without trailing zeros."""
+    return f"{rate.rate.normalize():f} {rate.currency} for 1 USD"
+
+
+@dataclass
+class AmountInDollars:
+    """A budget line or an expenditure (`line`) with its amount in US dollars at the rate of
+    `month` (`converted`) and the rate used (`rate`: an ExchangeRate, None for US dollars or
+    when the month has none: `converted.missing`)."""
+
+    line: object
+    month: object
+    converted: Converted
+    rate: object
+
+    @property
+    def rate_in_words(self):
+        return rate_in_words(self.rate) if self.rate else ""
+
+
+def in_dollars(lines, month_of):
+    """AmountInDollars of each of `lines`, converted at the rate of `month_of(line)`. One
+    query for the rates, whatever the lines."""
+    lines = list(lines)
+    rates = Rates((line.currency, month_of(line)) for line in lines)
+    return [
+        AmountInDollars(
+            line,
+            month_of(line),
+            rates.convert(line.amount, line.currency, month_of(line)),
+            rates.rate(line.currency, month_of(line)),
+        )
+        for line in lines
+    ]
+
+
+@dataclass
+class BudgetInDollars:
+    """An activity's budget lines in US dollars (`lines`: AmountInDollars) and their total per
+    year (`years`: (year, Converted)), the amounts with no rate said as missing."""
+
+    lines: list
+    years: list
+
+
+def budget_in_dollars(lines):
+    """`lines` (BudgetLines) in US dollars at the rate of January of their year, and summed
+    per year."""
+    shown = in_dollars(lines, lambda line: budget_month(line.year))
+    totals = {}
+    for row in shown:
+        totals[row.line.year] = totals.get(row.line.year, Converted()) + row.converted
+    return BudgetInDollars(shown, sorted(totals.items()))

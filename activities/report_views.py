@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats
 from django.views.decorators.http import require_POST, require_safe
 
-from activities import history, permissions, services
+from activities import history, money, permissions, services
 from activities.forms import (
     ExpenditureFormSet,
     IndicatorValuesForm,
@@ -18,8 +18,8 @@ from activities.forms import (
     merged_expenditures,
 )
 from activities.models import Activity, IndicatorBreakdown, ProgressReport
-from activities.views import rate_in_words, require_form_methods
-from initiatives.money import Rates, expenditure_month
+from activities.views import require_form_methods
+from initiatives.money import expenditure_month
 
 # --- Progress reports: write, submit, review ------------------------------------------------
 
@@ -64,15 +64,11 @@ def _expenditures(report):
     dollars (a Converted), the rate used (an ExchangeRate, None for US dollars or when there
     is none), the rate in words), at the rate of the quarter's first month. Two queries: the
     rows, their rates."""
-    rows = list(report.expenditures.all())
     month = expenditure_month(report.year, report.quarter)
-    rates = Rates((row.currency, month) for row in rows)
-    shown = []
-    for row in rows:
-        rate = rates.rate(row.currency, month)
-        converted = rates.convert(row.amount, row.currency, month)
-        shown.append((row, converted, rate, rate_in_words(rate) if rate else ""))
-    return shown
+    return [
+        (row.line, row.converted, row.rate, row.rate_in_words)
+        for row in money.in_dollars(report.expenditures.all(), lambda _row: month)
+    ]
 
 
 def _indicator_values(report, activity):

@@ -3,9 +3,6 @@ Progress reports are in `report_views`, their list in `report_list_views`, the s
 `spreadsheet_views`. The home page is the `reports` app's (reports/home_views.py): it shows
 figures too."""
 
-import datetime
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
@@ -27,9 +24,8 @@ from activities.forms import (
     SplitForm,
     indicator_value_in_words,
 )
-from activities.models import Activity, BudgetLine, ProgressReport
-from initiatives.models import Country, ExchangeRate, ExpectedResult, Indicator
-from initiatives.money import Converted, Rates, budget_month
+from activities.models import Activity, ProgressReport
+from initiatives.models import Country, ExpectedResult, Indicator
 
 # A page with a form answers GET (the form) and POST (its submission); any other method, 405.
 require_form_methods = require_http_methods(["GET", "HEAD", "POST"])
@@ -161,7 +157,7 @@ def _activity_page_shared(pk):
         "activity": activity,
         "reached": reached,
         "contributions": contributions,
-        "budget": budget_in_dollars(activity.budget_lines.all()),
+        "budget": money.budget_in_dollars(activity.budget_lines.all()),
         "split": split,
     }
     return {
@@ -170,49 +166,6 @@ def _activity_page_shared(pk):
             "activities/includes/history_entries.html", {"entries": entries}
         ),
     }
-
-
-def rate_in_words(rate):
-    """An ExchangeRate as a page shows it: "0.9 EUR for 1 USD", without trailing zeros."""
-    return f"{rate.rate.normalize():f} {rate.currency} for 1 USD"
-
-
-@dataclass
-class BudgetLineInDollars:
-    """A budget line with its amount in US dollars (`converted`) and the rate used (`rate`:
-    an ExchangeRate, None for US dollars or when the month has none: `converted.missing`)."""
-
-    line: BudgetLine
-    month: datetime.date
-    converted: Converted
-    rate: ExchangeRate | None
-
-    @property
-    def rate_in_words(self):
-        return rate_in_words(self.rate)
-
-
-@dataclass
-class BudgetInDollars:
-    """An activity's budget lines in US dollars (`lines`) and their total per year (`years`:
-    (year, Converted)), the amounts with no rate said as missing."""
-
-    lines: list
-    years: list
-
-
-def budget_in_dollars(lines):
-    """`lines` (BudgetLines) converted into US dollars at the rate of January of their year
-    (initiatives.money), and summed per year. One query for the rates, whatever the lines."""
-    lines = list(lines)
-    rates = Rates((line.currency, budget_month(line.year)) for line in lines)
-    shown, totals = [], {}
-    for line in lines:
-        month = budget_month(line.year)
-        converted = rates.convert(line.amount, line.currency, month)
-        shown.append(BudgetLineInDollars(line, month, converted, rates.rate(line.currency, month)))
-        totals[line.year] = totals.get(line.year, Converted()) + converted
-    return BudgetInDollars(shown, sorted(totals.items()))
 
 
 @require_form_methods
