@@ -79,6 +79,10 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    # Swagger UI's files, served from our static files (no CDN): the API's docs page.
+    "drf_spectacular_sidecar",
     "initiatives",
     "activities",
     "reports",
@@ -295,6 +299,51 @@ CONTENT_SECURITY_POLICY = {
         "report-uri": ["/csp-report/"],
     },
 }
+
+# The REST API (/api/v1/, config/api_urls.py): personal tokens (activities.models.ApiToken,
+# "Authorization: Bearer rit_…") or the browser's session; JSON only; errors as problem details
+# (RFC 9457, activities/api/problems.py); requests per token (or user) limited to
+# API_RATE_LIMIT, e.g. "1000/hour", counted in the cache.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "activities.api.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "activities.api.auth.TokenAllows",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["activities.api.auth.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("API_RATE_LIMIT") or "1000/hour"},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "activities.api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Regional Initiatives Tracker API",
+    "DESCRIPTION": (
+        "Reference data, activities, progress reports, indicator targets and actuals, and the "
+        "region figures of the dashboards. Authenticate with a personal token: "
+        "`Authorization: Bearer rit_…` (made on the page “API tokens”)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# IATI 2.03 publication (/reports/<REGION>/<YEAR>/iati.xml, `manage.py export_iati`): the
+# reporting organisation's identifier, which prefixes every activity's IATI identifier, its
+# name, and the OECD DAC 5-digit sector code of the activities (22040: ICT).
+IATI_ORGANISATION_IDENTIFIER = os.environ.get("IATI_ORGANISATION_IDENTIFIER") or "XM-DAC-41303"
+IATI_ORGANISATION_NAME = (
+    os.environ.get("IATI_ORGANISATION_NAME") or "International Telecommunication Union (ITU)"
+)
+IATI_SECTOR_CODE = os.environ.get("IATI_SECTOR_CODE") or "22040"
 
 # Login throttling (django-axes). A username is locked after AXES_FAILURE_LIMIT failed logins
 # from one address, for AXES_COOLOFF_MINUTES (0: until an administrator unlocks it). Locking the

@@ -45,6 +45,7 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
+    path("api/v1/", include("config.api_urls")),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("csp-report/", views.csp_report, name="csp_report"),

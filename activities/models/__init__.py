@@ -1,8 +1,8 @@
 """Work data: the activities that regional offices run (`activity`) and their progress reports
 (`report`), the regions each user works in (`region_assignment`), the spreadsheets uploaded
 for import (`import_batch`), the indicator values reports give and activities plan
-(`indicator_value`), the e-mail reminders sent and wanted (`reminder`), and the money: budget
-lines and expenditure (`money`)."""
+(`indicator_value`), the e-mail reminders sent and wanted (`reminder`), personal tokens for
+the REST API (`api_token`), and the money: budget lines and expenditure (`money`)."""
 
 from activities.models.activity import (
     Activity,
@@ -13,6 +13,7 @@ from activities.models.activity import (
     previous_quarters,
     quarter_of,
 )
+from activities.models.api_token import ApiToken
 from activities.models.import_batch import ImportBatch
 from activities.models.indicator_value import (
     IndicatorBreakdown,
@@ -29,6 +30,7 @@ __all__ = [
     "ActivityCountry",
     "ActivityExpectedResult",
     "ActivityQuerySet",
+    "ApiToken",
     "BudgetLine",
     "Expenditure",
     "FundingSource",

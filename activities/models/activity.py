@@ -400,6 +400,11 @@ class Activity(models.Model):
         "planned participants (women)", default=0
     )
     planned_participants_men = models.PositiveIntegerField("planned participants (men)", default=0)
+    iati_excluded = models.BooleanField(
+        "keep out of the IATI publication",
+        default=False,
+        help_text="On: the activity is left out of the IATI file of its region.",
+    )
     is_demo = models.BooleanField(default=False, help_text="Part of the demo data set.")
     archived_at = models.DateTimeField(null=True, blank=True)
 
@@ -440,6 +445,7 @@ class Activity(models.Model):
         "focal_point",
         "planned_participants_women",
         "planned_participants_men",
+        "iati_excluded",
     ]
     # Its links: the many-to-many fields, saved and kept in its history with the row.
     LINK_FIELDS = ["countries", "expected_results", "target_groups"]

@@ -1,0 +1,3 @@
+"""Placeholder: errors as problem details (being written)."""
+
+from rest_framework.views import exception_handler  # noqa: F401

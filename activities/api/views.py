@@ -1,0 +1,4 @@
+"""REST API endpoints (config/api_urls.py gathers them)."""
+
+routes = []
+urlpatterns = []
