@@ -26,7 +26,7 @@ from activities.models import (
 )
 from activities.models.money import NOT_NEGATIVE
 from initiatives.models import ActionPlan, Country, ExpectedResult, Indicator
-from initiatives.validators import validate_multiline_text
+from initiatives.validators import validate_multiline_text, validate_text
 
 # --- Activities -----------------------------------------------------------------------------
 
@@ -1107,3 +1107,33 @@ class ImportForm(forms.Form):
                 "several files."
             )
         return upload
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+
+class ApiTokenForm(forms.Form):
+    """A new personal token for the REST API; `ApiToken.objects.issue(user, **cleaned_data)`
+    makes it (a plain form: a token row is never saved from a form)."""
+
+    LIFETIMES = [(30, "30 days"), (90, "90 days"), (365, "1 year"), (730, "2 years")]
+
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        help_text="What it is for, e.g. “Power BI”, so that you can tell your tokens apart.",
+        validators=[validate_text],  # the one-line text check of the other forms' names
+    )
+    read_only = forms.BooleanField(
+        label="Read-only: the token reads, and cannot write anything", required=False
+    )
+    lifetime = forms.TypedChoiceField(
+        label="Expires after",
+        choices=LIFETIMES,
+        coerce=int,
+        initial=365,
+        widget=forms.RadioSelect,
+    )
+
+    def clean_lifetime(self):
+        return datetime.timedelta(days=self.cleaned_data["lifetime"])

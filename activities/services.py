@@ -267,13 +267,15 @@ def save_activity(
     shares=None,
     version=None,
     reason="",
+    via="",
 ):
     """Save `activity` as `user` has set its fields, with these links (None: left as they are),
     its planned `contributions` ({Indicator: Decimal, or None for none planned}; None: left as
     they are), its `budget_lines` (BudgetLines, all of them; None: left as they are), the
     `shares` of its money per expected result ({ExpectedResult: percent}; {}: equal shares;
     None: left as they are, or equal again if its expected results change), and one history
-    row (with `reason` when given), or nothing. The money's rules are activities.money's.
+    row (with `reason` when given, marked "via API" with `via="API"`), or nothing. The money's
+    rules are activities.money's.
 
     A change locks the row and compares its version with `version`, the one the writer read
     (None: not compared, the writer read it in this transaction): if someone else saved in
@@ -338,6 +340,8 @@ def save_activity(
                 notes.append("Budget lines: " + "; ".join(changed))
         if notes and not reason:
             reason = _clipped(". ".join(notes))
+        if via:  # the pages' saves say "Created" or "Changed" by the history row's type
+            reason = _via(reason or ("Created" if current is None else "Changed"), via)
         # Shares given: set ones, or {} for equal ones again.
         custom = [] if shares is None else [(activity, {r.pk: p for r, p in shares.items()})]
         _store([(activity, links, current)], user, reason, custom)
@@ -538,6 +542,12 @@ def _save_contributions(activity, contributions, user):
 
 
 HISTORY_REASON_LENGTH = 100  # simple-history's history_change_reason
+
+
+def _via(reason, via):
+    """`reason` marked with the way the save came (`via`: "API"; "": the pages, said by
+    nothing), e.g. "Changed via API"."""
+    return _clipped(f"{reason} via {via}") if via else reason
 
 
 def _clipped(reason):
@@ -859,12 +869,14 @@ def save_report(
     reason="",
     indicator_values=None,
     expenditures=None,
+    via="",
 ):
     """Save `report` as `user` has set its `fields`: a new draft (by `user`, unless it names
     its author), or an edit of the report, with one history row ("Created", "Edited", or
-    `reason`), and its `indicator_values` ({Indicator: IndicatorEntry}, a value of None
-    deleted; None: the values left as they are) and its `expenditures` (Expenditures, all of
-    them; None: left as they are) — all of it, or nothing.
+    `reason`; marked "via API" with `via="API"`), and its `indicator_values` ({Indicator:
+    IndicatorEntry}, a value of None deleted; None: the values left as they are) and its
+    `expenditures` (Expenditures, all of them; None: left as they are) — all of it, or
+    nothing.
 
     An edit locks the row and compares its version with `version`, the one the writer read
     (None: not compared): if someone saved in between, raises `ReportEditConflict`. Raises
@@ -908,7 +920,8 @@ def save_report(
                 errors = money.expenditure_errors(expenditures)
                 if errors:
                     raise ValidationError(errors)
-            _save_with_reason(current, user, reason or ("Created" if created else "Edited"))
+            reason = reason or ("Created" if created else "Edited")
+            _save_with_reason(current, user, _via(reason, via))
             if indicator_values is not None:
                 _save_indicator_values(current, indicator_values, user)
             if expenditures is not None:
@@ -922,7 +935,7 @@ def save_report(
     return current
 
 
-def submit_report(report, user, report_url=""):
+def submit_report(report, user, report_url="", via=""):
     """Submit `report` for review (a draft, or a returned report after its changes).
 
     By its author or another editor of its region. Tells the region's reviewers by e-mail,
@@ -940,7 +953,7 @@ def submit_report(report, user, report_url=""):
         # The previous review, if any, stays in the history; the new one starts afresh.
         current.reviewer, current.reviewed_at, current.review_comment = None, None, ""
         current.version += 1
-        _save_with_reason(current, user, "Submitted")
+        _save_with_reason(current, user, _via("Submitted", via))
     reviewers = list(reviewers_of(current))
     notified = _mail(
         reviewers,
@@ -950,14 +963,14 @@ def submit_report(report, user, report_url=""):
     return current, notified
 
 
-def approve_report(report, user, comment="", report_url=""):
+def approve_report(report, user, comment="", report_url="", via=""):
     """Approve a submitted `report`, with an optional `comment`: it counts from now on and is
     read-only (administrators excepted). By a reviewer of its region who is not its author,
     who is told by e-mail, with `report_url`. Returns (the report, [the author] or [])."""
     with transaction.atomic():
         current = lock_report(report.pk)
         _review(current, user, ProgressReport.State.APPROVED, comment)
-        _save_with_reason(current, user, "Approved")
+        _save_with_reason(current, user, _via("Approved", via))
     notified = _mail(
         [current.author],
         "report_approved",
@@ -966,7 +979,7 @@ def approve_report(report, user, comment="", report_url=""):
     return current, notified
 
 
-def return_report(report, user, comment, report_url=""):
+def return_report(report, user, comment, report_url="", via=""):
     """Return a submitted `report` to its author with a `comment` saying what to change; the
     author is told by e-mail, with `report_url`. Returns (the report, [the author] or [])."""
     with transaction.atomic():
@@ -974,7 +987,7 @@ def return_report(report, user, comment, report_url=""):
         _review(current, user, ProgressReport.State.RETURNED, comment)
         # The history row keeps the whole comment in its own field; the reason stays short
         # (history_change_reason is a 100-character column).
-        _save_with_reason(current, user, "Returned")
+        _save_with_reason(current, user, _via("Returned", via))
     notified = _mail(
         [current.author],
         "report_returned",

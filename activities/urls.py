@@ -1,6 +1,13 @@
 from django.urls import path
 
-from activities import account_views, report_list_views, report_views, spreadsheet_views, views
+from activities import (
+    account_views,
+    report_list_views,
+    report_views,
+    spreadsheet_views,
+    token_views,
+    views,
+)
 
 app_name = "activities"
 
@@ -79,4 +86,10 @@ urlpatterns = [
         name="report_return",
     ),
     path("account/reminders/", account_views.reminder_settings, name="reminder_settings"),
+    path("account/api-tokens/", token_views.api_tokens, name="api_tokens"),
+    path(
+        "account/api-tokens/<int:pk>/revoke/",
+        token_views.api_token_revoke,
+        name="api_token_revoke",
+    ),
 ]

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
-from activities.models import Activity, ImportBatch, IndicatorValue, ProgressReport
+from activities.models import Activity, ApiToken, ImportBatch, IndicatorValue, ProgressReport
 from initiatives.models import Indicator, Region
 from tests.factories import (
     ActivityFactory,
@@ -217,6 +217,18 @@ def _report(name):
     return kwargs
 
 
+def _api_token_of(persona):
+    """The id of an API token of `persona`'s; the world holds none, so the first call makes it
+    (before the walk takes its snapshot: the path is asked for first)."""
+
+    def kwargs(world):
+        user = world.users[persona]
+        api_token = user.api_tokens.first() or ApiToken.objects.issue(user, "Walk")[0]
+        return {"pk": api_token.pk}
+
+    return kwargs
+
+
 # A page that only takes a POST (a button's form): GET answers 405 to whoever is signed in.
 POST_ONLY = dict.fromkeys(SIGNED_IN, 405)
 # The pages of editors, as a viewer and an editor of another region see them.
@@ -234,6 +246,11 @@ SAMPLES = {
     "password_change_done": Sample(),
     # One's own reminders: what it posts (on, as they are) changes nothing.
     "activities:reminder_settings": Sample(post=lambda world: {"reminders": "on"}),
+    # One's own API tokens: what it posts (no name) makes none; revoke one's own only.
+    "activities:api_tokens": Sample(post=lambda world: {"lifetime": "365"}),
+    "activities:api_token_revoke": Sample(
+        kwargs=_api_token_of("asp_editor"), get=POST_ONLY, writer="asp_editor"
+    ),
     "healthz": Sample(get={"anonymous": 200}),
     "readyz": Sample(get={"anonymous": 200}),
     # Browsers post reports here (tests/test_csp_report.py); a GET is refused, even signed out.

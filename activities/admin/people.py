@@ -12,10 +12,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from activities import roles
 from activities.auth_history import USER_FIELDS_NOT_IN_HISTORY
 from activities.models import (
+    ApiToken,
     NotificationPreference,
     RegionAssignment,
 )
@@ -42,6 +44,65 @@ class NotificationPreferenceAdmin(HistoryAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
+
+
+class TokenStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("usable", "usable"), ("expired", "expired"), ("revoked", "revoked")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "usable":
+            return queryset.usable(now)
+        if self.value() == "expired":
+            return queryset.filter(revoked_at__isnull=True, expires_at__lte=now)
+        if self.value() == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        return queryset
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Everyone's personal API tokens, read-only: a token is made by its owner, on their page
+    "API tokens", the only place its secret is ever shown. Administrators revoke tokens (the
+    action, logged on each token's history)."""
+
+    fields = list_display = [
+        "name",
+        "user",
+        "shown_start",
+        "read_only",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    readonly_fields = fields
+    list_filter = [TokenStateFilter, "read_only"]
+    search_fields = ["name", "shown_start", "user__username", "user__email"]
+    list_select_related = ["user"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # nothing to edit: the page is read-only, the action revokes
+
+    def has_revoke_permission(self, request):
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+
+    @admin.action(description="Revoke the selected tokens", permissions=["revoke"])
+    def revoke(self, request, queryset):
+        tokens = list(queryset.filter(revoked_at__isnull=True))
+        ApiToken.objects.filter(pk__in=[token.pk for token in tokens]).revoke()
+        for token in tokens:
+            self.log_change(request, token, "Revoked.")
+        self.message_user(request, f"Tokens revoked: {len(tokens)}.")
 
 
 class RegionAssignmentInline(admin.TabularInline):

@@ -43,6 +43,11 @@ class ApiTokenQuerySet(models.QuerySet):
         )
         return api_token, token
 
+    def revoke(self):
+        """Revoke these tokens, but those revoked already (whose time of revocation stays):
+        how many were revoked now. One UPDATE, so two revocations at once revoke once."""
+        return self.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+
     def find(self, token):
         """The usable token whose digest is that of `token`, with its user; None if none."""
         return self.usable().select_related("user").filter(key_digest=digest(token)).first()
