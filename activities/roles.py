@@ -47,6 +47,8 @@ ADMINISTRATOR_PERMISSIONS = [
     ("activities", "review_progressreport"),
     ("activities", "work_in_all_regions"),
     *_perms(["view", "add", "change"], [("auth", "user"), ("auth", "group")]),
+    # Tokens are made by their owner only; administrators see them and revoke them.
+    *_perms(["view", "change"], [("activities", "apitoken")]),
 ]
 
 ROLE_PERMISSIONS = {

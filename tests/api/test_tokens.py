@@ -392,9 +392,14 @@ def test_requests_are_limited_per_token(monkeypatch, asp_editor):
 # --- The admin -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def admin_client(client, superuser):
-    client.force_login(superuser)
+@pytest.fixture(params=["superuser", "administrator"])
+def admin_client(request, client, superuser):
+    """The admin as a superuser and as a user of the Administrator role, who sees and revokes
+    tokens too (activities/roles.py)."""
+    if request.param == "superuser":
+        client.force_login(superuser)
+    else:
+        client.force_login(UserFactory(role="Administrator", is_staff=True))
     return client
 
 
@@ -443,11 +448,12 @@ def test_the_admin_filters_tokens_by_state(admin_client, asp_editor):
     assert [token.name for token in response.context["cl"].result_list] == ["Expired one"]
 
 
-def test_a_user_with_tokens_can_still_be_deleted_in_the_admin(admin_client):
+def test_a_user_with_tokens_can_still_be_deleted_in_the_admin(client, superuser):
     user = UserFactory(username="leaving")
     ApiToken.objects.issue(user, "Power BI")
 
-    response = admin_client.post(f"/admin/auth/user/{user.pk}/delete/", {"post": "yes"})
+    client.force_login(superuser)  # administrators do not delete users; superusers may
+    response = client.post(f"/admin/auth/user/{user.pk}/delete/", {"post": "yes"})
 
     assert response.status_code == 302
     assert not ApiToken.objects.exists()
