@@ -29,6 +29,7 @@ urlpatterns = [
         views.regional_report_download,
         name="regional_report_download",
     ),
+    path("reports/<code:region_code>/<int:year>/iati.xml", views.iati_file, name="iati_file"),
     path(
         "initiatives/<code:plan_code>/<code:code>/",
         views.initiative_detail,

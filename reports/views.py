@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 
 from activities.models import Activity, ProgressReport
 from initiatives.models import Country, CountryGroup, ExpectedResult, Indicator, Initiative, Region
-from reports import documents, exports
+from reports import documents, exports, iati
 from reports.cache import figures_cache
 from reports.charts import region_charts
 from reports.forms import (
@@ -81,10 +81,10 @@ def region_dashboard(request, region_code):
             return JsonResponse({"errors": period.errors.get_json_data()}, status=400)
         context = {"region": region, "period": period}
         return render(request, "reports/region_dashboard.html", context, status=400)
+    if output == "json":
+        return JsonResponse(region_figures_json(region, period))
     figures = _period_figures(region, period)  # counted on first use only
     cached = figures_cache(region.code, *period.query.values())
-    if output == "json":
-        return JsonResponse(cached.get_or_set("region-json", figures.as_json))
     context = {
         "region": region,
         "period": period,
@@ -97,6 +97,14 @@ def region_dashboard(request, region_code):
         "work_option": True,
     }
     return render(request, "reports/region_dashboard.html", context)
+
+
+def region_figures_json(region, period):
+    """The region's figures for the valid `period` as JSON data (`RegionFigures.as_json`),
+    from the cache when they are in it: what the dashboard's ?format=json and the API's region
+    figures (reports/api.py) both answer."""
+    cached = figures_cache(region.code, *period.query.values())
+    return cached.get_or_set("region-json", _period_figures(region, period).as_json)
 
 
 def _period_figures(region, period):
@@ -376,6 +384,22 @@ def regional_report_download(request, region_code, year, file_format):
         return _attachment(exports.xlsx_content(tables), filename, exports.CONTENT_TYPES["xlsx"])
     content = documents.report_docx(figures, generated_on)
     return _attachment(content, filename, documents.DOCX_TYPE)
+
+
+@require_safe
+def iati_file(request, region_code, year):
+    """The region's activities of the year as an IATI 2.03 activity file (XML): those its
+    regional report counts for ?plan=, less those kept out of the publication (reports.iati).
+    A region with none has no file (404): the schema wants at least one activity."""
+    region = _region(region_code)
+    period = _report_period(request, year)
+    if not period.is_valid():
+        return _period_errors(period)
+    plan = period.cleaned_data["plan"]
+    document = iati.region_document(region, plan, year, all_work=period.all_work)
+    if not len(document):
+        raise Http404(f"No activity of {region.code} to publish for {plan.code}, {year}.")
+    return _attachment(iati.to_bytes(document), iati.filename(region, year), iati.CONTENT_TYPE)
 
 
 # --- Progress pages of an initiative, an expected result, a country

@@ -348,6 +348,7 @@ SAMPLES = {
     "reports:regional_report_download": Sample(
         kwargs=lambda world: {"region_code": "ASP", "year": 2026, "file_format": "docx"}
     ),
+    "reports:iati_file": Sample(kwargs=lambda world: {"region_code": "ASP", "year": 2026}),
     "reports:initiative_detail": Sample(
         kwargs=lambda world: {"plan_code": "WTDC-25", "code": "ASP1"}
     ),

@@ -317,6 +317,7 @@ class ActivityAdmin(VersionedHistoryAdmin):
         FundingSourceFilter,
         "target_groups",
         "is_demo",
+        "iati_excluded",
         "archived_at",
     ]
     search_fields = ["title", "reference", "description", "partners", "countries__name"]
@@ -346,6 +347,7 @@ class ActivityAdmin(VersionedHistoryAdmin):
             "Record",
             {
                 "fields": [
+                    "iati_excluded",
                     "is_demo",
                     "archived_at",
                     "uid",
