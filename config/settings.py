@@ -334,6 +334,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # An activity's status and a report's "status of the activity" share their choices.
+    "ENUM_NAME_OVERRIDES": {"ActivityStatusEnum": "activities.models.Activity.Status"},
+    # The schema and its docs, like every page, for signed-in users (or a token) only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 # IATI 2.03 publication (/reports/<REGION>/<YEAR>/iati.xml, `manage.py export_iati`): the

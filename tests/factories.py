@@ -429,3 +429,15 @@ def xlsx_with_budget_lines(rows, lines, headers=None, budget_headers=None):
             lines_sheet.append([None if cell == "" else cell for cell in cells])
 
     return xlsx_file(rows, headers, prepare=add_budget_lines)
+
+
+def api_client(user, **token_options):
+    """A REST API client that sends a new personal token of `user` (`read_only=True`…)."""
+    from rest_framework.test import APIClient
+
+    from activities.models import ApiToken
+
+    _row, secret = ApiToken.objects.issue(user, "Tests", **token_options)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    return client

@@ -202,6 +202,7 @@ class ProgressReportViewSet(
     them (approve, return) as a reviewer."""
 
     serializer_class = ProgressReportSerializer
+    queryset = ProgressReport.objects.all()  # its model, for the schema: get_queryset narrows
     pagination_class = ByIdCursor
     http_method_names = ["get", "head", "options", "post", "patch"]
 

@@ -6,10 +6,9 @@ import pytest
 from django.db import transaction
 from hypothesis import given
 from hypothesis import strategies as st
-from rest_framework.test import APIClient
 
-from activities.models import Activity, ApiToken, ProgressReport
-from tests.factories import ActivityFactory, ProgressReportFactory, UserFactory
+from activities.models import Activity, ProgressReport
+from tests.factories import ActivityFactory, ProgressReportFactory, UserFactory, api_client
 from tests.fuzzing import FUZZ
 
 pytestmark = pytest.mark.django_db
@@ -71,11 +70,7 @@ def world():
     reviewer = UserFactory(username="fuzz-reviewer", role="Reviewer", regions=["ASP"])
     activity = ActivityFactory(countries=["TON"], expected_results=["ASP1.3"])
     report = ProgressReportFactory(activity=activity, author=editor)
-    clients = {}
-    for user in (editor, reviewer):
-        _token, secret = ApiToken.objects.issue(user, "fuzz")
-        clients[user.username] = APIClient()
-        clients[user.username].credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    clients = {user.username: api_client(user) for user in (editor, reviewer)}
     return clients, activity, report
 
 

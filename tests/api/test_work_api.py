@@ -17,6 +17,7 @@ from tests.factories import (
     ProgressReportFactory,
     UserFactory,
     activity_form_data,
+    api_client,
     approved_report,
     progress_report_form_data,
 )
@@ -34,13 +35,6 @@ NEW_ACTIVITY = {
     "start_date": "2026-03-01",
     "end_date": "2026-06-30",
 }
-
-
-def api_client(user, read_only=False):
-    _token, secret = ApiToken.objects.issue(user, "tests", read_only=read_only)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
-    return client
 
 
 @pytest.fixture
