@@ -22,8 +22,9 @@ ACTIVITY_CODES = {
     "target_groups": (TargetGroup, "code"),
     "focal_point": (get_user_model(), "username"),
 }
-VERSION_NEEDED = "Give the version you read (the `version` of what you change): nobody's save is "
-"overwritten."
+VERSION_NEEDED = (
+    "Give the version you read (the `version` of what you change): nobody's save is overwritten."
+)
 
 
 def form_errors(form):

@@ -457,3 +457,8 @@ def test_a_user_with_tokens_can_still_be_deleted_in_the_admin(client, superuser)
 
     assert response.status_code == 302
     assert not ApiToken.objects.exists()
+
+
+def test_the_page_links_to_the_apis_documentation(client, asp_editor):
+    client.force_login(asp_editor)
+    assert 'href="/api/v1/docs/"' in client.get("/account/api-tokens/").text

@@ -247,7 +247,12 @@ def test_a_change_needs_the_version_it_was_read_at(editor):
         f"/api/v1/activities/{activity.pk}/", {"title": "No version"}, format="json"
     )
     assert answer.status_code == 400
-    assert "version" in answer.json()["errors"]
+    assert answer.json()["errors"] == {
+        "version": [
+            "Give the version you read (the `version` of what you change): nobody's save is "
+            "overwritten."
+        ]
+    }
 
 
 def test_put_and_delete_are_not_spoken(editor):
