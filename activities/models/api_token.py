@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from initiatives.validators import validate_text
+
 TOKEN_PREFIX = "rit_"  # noqa: S105 (not a secret: the start of every token)
 # The start of a token kept in clear, so that its owner can tell their tokens apart.
 SHOWN_LENGTH = len(TOKEN_PREFIX) + 6
@@ -59,7 +61,9 @@ class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(max_length=100, help_text="What it is for, e.g. “Power BI”.")
+    name = models.CharField(
+        max_length=100, help_text="What it is for, e.g. “Power BI”.", validators=[validate_text]
+    )
     read_only = models.BooleanField(
         default=False, help_text="On: the token reads, and cannot write anything."
     )
