@@ -12,13 +12,15 @@ across the expected results it advances, and the expenditure its progress report
 - A report states its quarter's expenditure once per funding source and currency.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from activities import signals
 from activities.models import ActivityExpectedResult, BudgetLine, Expenditure, FundingSource
 from initiatives.money import HUNDRED, Converted, Rates, budget_month, equal_shares
 
@@ -176,36 +178,59 @@ def shares_of(activity):
     )
 
 
-def save_lines(owner_filter, model, key, lines, user, **owner):
-    """Make the rows of `model` that `owner_filter` selects those of `lines`, matched by `key`:
-    one no longer given deleted, a new one created, one whose amount changed saved, each with
-    its history row. Returns the changes in words."""
-    saved = {key(row): row for row in model.objects.filter(**owner_filter)}
-    wanted = {key(line): line for line in lines}
-    changes = []
-    for line_key_, row in saved.items():
-        if line_key_ not in wanted:
-            row._history_user = user
-            row.delete()
-            changes.append(f"removed {row}")
-    for line_key_, line in wanted.items():
-        row = saved.get(line_key_)
-        if row is None:
-            row = model(**owner, **{name: getattr(line, name) for name in model.LINE_FIELDS})
-            changes.append(f"added {row}")
-        elif row.amount == line.amount:
-            continue
-        else:
-            changes.append(f"{row} → {line.amount:.2f}")
-            row.amount = line.amount
-        row._history_user = user
-        row.save()
+LINES_BATCH = 500  # owners, and rows, per query: within SQLite's limit on parameters
+
+
+def save_lines(model, owner_name, key, lines_of, user):
+    """Make each owner's rows of `model` those of its lines: `lines_of` holds (owner, lines)
+    pairs, the owners saved, `owner_name` is the rows' foreign key to it ("activity",
+    "report"), `key` matches a row with a line. A row no longer given is deleted, a new one
+    created, one whose amount changed saved, each with its history row by `user`. A few
+    queries per 500 owners and rows (a deleted row, rare, costs its own). Returns {owner id:
+    its changes in words}."""
+    ids = [owner.pk for owner, _lines in lines_of]
+    saved = defaultdict(dict)
+    for start in range(0, len(ids), LINES_BATCH):
+        rows = model.objects.filter(**{f"{owner_name}_id__in": ids[start : start + LINES_BATCH]})
+        for row in rows:
+            saved[getattr(row, f"{owner_name}_id")][key(row)] = row
+    created, changed, changes = [], [], defaultdict(list)
+    for owner, lines in lines_of:
+        theirs, wanted, words = saved[owner.pk], {key(line): line for line in lines}, []
+        for line_key_, row in theirs.items():
+            if line_key_ not in wanted:
+                row._history_user = user
+                row.delete()
+                words.append(f"removed {row}")
+        for line_key_, line in wanted.items():
+            row = theirs.get(line_key_)
+            if row is None:
+                row = model(
+                    **{owner_name: owner},
+                    **{name: getattr(line, name) for name in model.LINE_FIELDS},
+                )
+                created.append(row)
+                words.append(f"added {row}")
+            elif row.amount != line.amount:
+                words.append(f"{row} → {line.amount:.2f}")
+                row.amount = line.amount
+                changed.append(row)
+        changes[owner.pk] = words
+    bulk_create_with_history(created, model, batch_size=LINES_BATCH, default_user=user)
+    bulk_update_with_history(changed, model, ["amount"], batch_size=LINES_BATCH, default_user=user)
+    if created or changed:  # bulk writes send no post_save: the figures' cache must know
+        signals.bulk_saved.send(sender=model)
     return changes
 
 
 def save_budget_lines(activity, lines, user):
     """Make `activity`'s budget lines `lines` (checked). Returns the changes in words."""
-    return save_lines({"activity": activity}, BudgetLine, line_key, lines, user, activity=activity)
+    return save_lines(BudgetLine, "activity", line_key, [(activity, lines)], user)[activity.pk]
+
+
+def save_many_budget_lines(lines_of, user):
+    """`save_budget_lines` for many activities at once: (activity, lines) pairs (an import)."""
+    save_lines(BudgetLine, "activity", line_key, lines_of, user)
 
 
 def expenditure_key(row):
@@ -229,7 +254,7 @@ def expenditure_errors(rows):
 
 def save_expenditures(report, rows, user):
     """Make `report`'s expenditure `rows` (checked). Returns the changes in words."""
-    return save_lines({"report": report}, Expenditure, expenditure_key, rows, user, report=report)
+    return save_lines(Expenditure, "report", expenditure_key, [(report, rows)], user)[report.pk]
 
 
 # --- Amounts in US dollars, as the activity's and the report's pages show them

@@ -352,15 +352,16 @@ def save_activity(
     return activity
 
 
-def save_activities(user, changes, reason=""):
+def save_activities(user, changes, reason="", budget_lines=()):
     """`save_activity` for many activities at once (an import). `changes` is a list of
     (activity, links, current): links as {field: rows, or None to leave them}; `current` the
     activity as read from the database before its new values were set (None: a new one), read
-    in this transaction under its row lock (`select_for_update`). Checks each with
-    `write_refusal` and `activity_errors` (uniqueness excepted: the import checks it against
-    its file) and raises `PermissionDenied` or `ValidationError` naming the first broken one;
-    else saves them all, their links and one history row each, in a few queries per hundred
-    rows."""
+    in this transaction under its row lock (`select_for_update`); `budget_lines` (activity,
+    its BudgetLines, all of them) pairs for those of `changes` whose lines are given. Checks
+    each with `write_refusal`, `activity_errors` (uniqueness excepted: the import checks it
+    against its file) and `money.budget_line_errors`, and raises `PermissionDenied` or
+    `ValidationError` naming the first broken one; else saves them all, their links, their
+    budget lines and one history row each, in a few queries per hundred rows."""
     with transaction.atomic():
         for activity, links, current in changes:
             refusal = write_refusal(user, activity, current)
@@ -382,7 +383,12 @@ def save_activities(user, changes, reason=""):
                         for message in messages
                     ]
                 )
+        for activity, lines in budget_lines:
+            messages = money.budget_line_errors(activity, lines)
+            if messages:
+                raise ValidationError([f"{activity}: {message}" for message in messages])
         _store(changes, user, reason)
+        money.save_many_budget_lines(budget_lines, user)
 
 
 def _store(changes, user, reason, custom_shares=()):

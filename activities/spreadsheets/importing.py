@@ -862,12 +862,10 @@ def import_rows(data, user, filename):
 
 
 def _save_rows(plan, user, reason):
-    """Save the rows to create or update, their links and their history, through the one write
-    path's batch variant: a few queries per hundred rows (never a query per cell); then the
-    budget lines of those whose lines the sheet "Budget lines" gives, each with its history."""
+    """Save the rows to create or update, their links, their budget lines (of those whose lines
+    the sheet "Budget lines" gives) and their history, through the one write path's batch
+    variant: a few queries per hundred rows (never a query per cell or line)."""
     saved = [row for row in plan.rows if row.action in (CREATE, UPDATE)]
     changes = [(row.activity, row.links, row.current) for row in saved]
-    services.save_activities(user, changes, reason)
-    for row in saved:
-        if row.budget_lines is not None:
-            money.save_budget_lines(row.activity, row.budget_lines, user)
+    lines = [(row.activity, row.budget_lines) for row in saved if row.budget_lines is not None]
+    services.save_activities(user, changes, reason, budget_lines=lines)

@@ -10,10 +10,12 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from activities import spreadsheets
+from activities import services, spreadsheets
 from activities.models import Activity, BudgetLine, FundingSource, ImportBatch
 from activities.spreadsheets import BUDGET_HEADERS, export
 from tests.factories import (
@@ -331,6 +333,31 @@ def test_a_new_activity_gets_the_lines_its_reference_names(editor, asp_editor):
     assert not Activity.objects.get(title="Other").budget_lines.exists()
     for line in activity.budget_lines.all():  # each with its history row, by the importer
         assert line.history.get().history_user == asp_editor
+
+
+@pytest.mark.parametrize("activities", [2, 12])
+def test_saving_the_lines_costs_the_same_queries_for_2_and_for_12_activities(
+    asp_editor, activities
+):
+    """The import saves every activity's lines together (`services.save_activities`), not
+    one activity, nor one line, after another: the lines read, written and their history
+    written, one query each."""
+    rows = [import_row(reference=f"ASP-{n}", end_date="2027-12-31") for n in range(activities)]
+    lines = [
+        budget_line_row(reference=f"ASP-{n}", year=year, amount=1000 + n)
+        for n in range(activities)
+        for year in (2026, 2027)
+    ]
+    plan = spreadsheets.prepare_import(xlsx_with_budget_lines(rows, lines), asp_editor)
+    assert not plan.has_errors
+    changes = [(row.activity, row.links, row.current) for row in plan.rows]
+    budget_lines = [(row.activity, row.budget_lines) for row in plan.rows]
+    with CaptureQueriesContext(connection) as queries:
+        services.save_activities(asp_editor, changes, "Imported", budget_lines=budget_lines)
+    of_lines = [query["sql"] for query in queries if "budgetline" in query["sql"]]
+    assert len(of_lines) == 3, of_lines
+    assert BudgetLine.objects.count() == 2 * activities
+    assert BudgetLine.history.filter(history_user=asp_editor).count() == 2 * activities
 
 
 def test_the_lines_given_replace_all_of_an_activitys_lines(editor, asp_editor, multi_year):
