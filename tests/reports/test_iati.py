@@ -124,9 +124,7 @@ def test_it_identifies_an_activity_by_its_uid_which_never_changes_and_gives_its_
 
     element = element_of(document, with_reference)
     assert element.findtext("iati-identifier") == f"XM-DAC-41303-{with_reference.uid}"
-    assert attributes(element.findall("other-identifier"), "ref", "type") == [
-        ("ITU-ASP-001", "A1")
-    ]
+    assert attributes(element.findall("other-identifier"), "ref", "type") == [("ITU-ASP-001", "A1")]
     element = element_of(document, without)
     assert element.findtext("iati-identifier") == f"XM-DAC-41303-{without.uid}"
     assert element.findall("other-identifier") == []
@@ -502,6 +500,29 @@ def test_the_command_writes_a_valid_file(tmp_path):
     assert iati.validate(document) == []
     assert document.findtext("iati-activity/iati-identifier") == identifier(activity)
     assert f"Wrote 1 activities to {path}" in err.getvalue()
+    assert [p.name for p in tmp_path.iterdir()] == ["iati.xml"]  # no partial file left
+
+
+def test_the_command_replaces_a_published_file_whole(tmp_path, monkeypatch):
+    """The new file is written beside the published one and renamed over it: a reader never
+    finds half a file, and a failed write leaves the published one as it was."""
+    ActivityFactory()
+    path = tmp_path / "iati.xml"
+    path.write_text("the file published yesterday")
+
+    def fail(self, content):
+        self.write_text(content[:10].decode())  # a write cut short (a full disk)
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(type(path), "write_bytes", fail)
+    with pytest.raises(OSError):
+        call_command("export_iati", "ASP", "2026", "--output", str(path))
+    assert path.read_text() == "the file published yesterday"
+    assert [p.name for p in tmp_path.iterdir()] == ["iati.xml"]
+    monkeypatch.undo()
+
+    call_command("export_iati", "ASP", "2026", "--output", str(path), stderr=io.StringIO())
+    assert iati.validate(etree.parse(str(path)).getroot()) == []
 
 
 def test_the_command_writes_to_standard_output_and_all_regions_at_once():

@@ -59,5 +59,12 @@ class Command(BaseCommand):
         if output is None:
             self.stdout.write(content.decode(), ending="")
         else:
-            output.write_bytes(content)
+            # Written beside it, then renamed: whoever reads the published file (a web server,
+            # the IATI Registry) sees the old file or the new one, never half of one.
+            partial = output.with_name(f".{output.name}.partial")
+            try:
+                partial.write_bytes(content)
+                partial.replace(output)
+            finally:
+                partial.unlink(missing_ok=True)
             self.stderr.write(f"Wrote {len(document)} activities to {output}.")
