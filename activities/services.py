@@ -374,6 +374,7 @@ def save_activities(user, changes, reason="", budget_lines=()):
                 expected_results=links.get("expected_results"),
                 current=current,
                 unique=False,
+                exclude=_read_foreign_keys(activity),
             )
             if errors:
                 raise ValidationError(
@@ -389,6 +390,20 @@ def save_activities(user, changes, reason="", budget_lines=()):
                 raise ValidationError([f"{activity}: {message}" for message in messages])
         _store(changes, user, reason)
         money.save_many_budget_lines(budget_lines, user)
+
+
+def _read_foreign_keys(activity):
+    """The foreign keys of `activity` set to rows read from the database (the import's): the
+    model's check that each exists would ask the database again, a query per row; the
+    database's own constraint checks them when the row is saved."""
+    return [
+        field.name
+        for field in Activity._meta.concrete_fields
+        if field.many_to_one
+        and field.is_cached(activity)
+        and getattr(activity, field.name) is not None
+        and not getattr(activity, field.name)._state.adding
+    ]
 
 
 def _store(changes, user, reason, custom_shares=()):

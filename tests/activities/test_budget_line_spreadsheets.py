@@ -33,6 +33,8 @@ XLSX_URL = reverse("activities:activity_export_xlsx")
 CSV_URL = reverse("activities:activity_export_csv")
 TEMPLATE_URL = reverse("activities:import_template")
 SHEET = "sheet “Budget lines”"
+# Saving an import's activities, their links, budget lines and history: the same however many.
+QUERIES_TO_SAVE_AN_IMPORT = 18
 
 
 @pytest.fixture
@@ -356,6 +358,8 @@ def test_saving_the_lines_costs_the_same_queries_for_2_and_for_12_activities(
         services.save_activities(asp_editor, changes, "Imported", budget_lines=budget_lines)
     of_lines = [query["sql"] for query in queries if "budgetline" in query["sql"]]
     assert len(of_lines) == 3, of_lines
+    # Nor a query per row for the activity's own fields: its region read by the import once.
+    assert len(queries) == QUERIES_TO_SAVE_AN_IMPORT, [q["sql"][:80] for q in queries]
     assert BudgetLine.objects.count() == 2 * activities
     assert BudgetLine.history.filter(history_user=asp_editor).count() == 2 * activities
 
