@@ -124,6 +124,7 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(request=ActivitySerializer)
     def create(self, request):
+        permissions.require(permissions.can_create_activity(request.user))
         payload = writes.read_payload(
             request, Activity.EDITABLE_FIELDS, ActivitySerializer.Meta.fields
         )

@@ -223,6 +223,13 @@ def test_a_viewer_and_a_read_only_token_cannot_write(editor, viewer):
     assert activity.title != "Changed"
 
 
+def test_a_viewer_cannot_create_an_activity_whatever_it_sends(viewer):
+    for body in ({}, NEW_ACTIVITY, {"title": "No region"}):
+        answer = api_client(viewer).post("/api/v1/activities/", body, format="json")
+        assert answer.status_code == 403, body
+    assert not Activity.objects.exists()
+
+
 def test_a_stale_version_is_a_409_with_what_changed(editor):
     activity = ActivityFactory(title="First", countries=["TON"])
     read_version = activity.version
