@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from initiatives.validators import validate_text
 
-TOKEN_PREFIX = "rit_"  # noqa: S105 (not a secret: the start of every token)
+TOKEN_PREFIX = "rit_"  # noqa: S105  # nosec B105: not a secret, the start of every token
 # The start of a token kept in clear, so that its owner can tell their tokens apart.
 SHOWN_LENGTH = len(TOKEN_PREFIX) + 6
 DEFAULT_LIFETIME = timedelta(days=365)
