@@ -5,7 +5,7 @@ for an initiative, the expected results covered. Counted from the region's `Rows
 complete takes one query.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -101,14 +101,16 @@ class ExpectedResultsMixin:
         }
 
     def _status_figures(self, activity_ids, **filters):
-        ongoing = sum(1 for pk in activity_ids if self._status(pk) == Activity.Status.ONGOING)
-        completed = sum(1 for pk in activity_ids if self._status(pk) == Activity.Status.COMPLETED)
+        counts = Counter(self._status(pk) for pk in activity_ids)
         url = self.scope.activity_list_url
         return {
             "activities": Figure(len(activity_ids), url(**filters)),
-            "ongoing": Figure(ongoing, url(statuses=[Activity.Status.ONGOING], **filters)),
-            "completed": Figure(completed, url(statuses=[Activity.Status.COMPLETED], **filters)),
+            "ongoing": self._status_figure(counts, Activity.Status.ONGOING, filters),
+            "completed": self._status_figure(counts, Activity.Status.COMPLETED, filters),
         }
+
+    def _status_figure(self, counts, status, filters):
+        return Figure(counts[status], self.scope.activity_list_url(statuses=[status], **filters))
 
     @cached_property
     def reached_by_result(self):
@@ -201,7 +203,7 @@ class ExpectedResultsMixin:
         """Activity id → percent complete of its latest approved report up to the year's end."""
         reports = (
             ProgressReport.objects.approved()
-            .filter(activity__in=self.scope.activities(), year__lte=self.year)
+            .filter(activity__in=self.counted_ids, year__lte=self.year)
             .order_by("activity_id", "year", "quarter")
             .values_list("activity_id", "percent_complete")
         )

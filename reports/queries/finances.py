@@ -168,19 +168,17 @@ class Allocation:
         ]
 
 
-def budget_money(scope, per_line=False, **filters):
-    """The Money of the budget lines of the year of `scope`'s activities: summed per expected
-    result, share, funding source and currency, or with `per_line` one per line and expected
-    result (`Money.line`: the line's id, ordered by activity). One query."""
-    rows = BudgetLine.objects.filter(
-        year=scope.year, activity__in=scope.activities(), **filters
-    ).values_list(
+def budget_money(year, activities, per_line=False, **filters):
+    """The Money of the budget lines of `year` of `activities` (a queryset or Ids): summed per
+    expected result, share, funding source and currency, or with `per_line` one per line and
+    expected result (`Money.line`: the line's id, ordered by activity). One query."""
+    rows = BudgetLine.objects.filter(year=year, activity__in=activities, **filters).values_list(
         "activity__activityexpectedresult__expected_result_id",
         "activity__activityexpectedresult__share",
         "funding_source",
         "currency",
     )
-    month = budget_month(scope.year)
+    month = budget_month(year)
     if per_line:
         rows = rows.values_list(*rows._fields, "amount", "pk").order_by("activity_id", "pk")
         return [Money(*row[:4], month, *row[4:]) for row in rows]
@@ -188,14 +186,14 @@ def budget_money(scope, per_line=False, **filters):
     return [Money(*row[:4], month, row[4]) for row in rows]
 
 
-def spent_money(scope, per_line=False, **filters):
-    """The Money of the expenditure of the approved reports of the year of `scope`'s
-    activities: summed per expected result, share, funding source, currency and quarter, or
-    with `per_line` one per expenditure and expected result. One query."""
+def spent_money(year, activities, per_line=False, **filters):
+    """The Money of the expenditure of the approved reports of `year` of `activities` (a
+    queryset or Ids): summed per expected result, share, funding source, currency and quarter,
+    or with `per_line` one per expenditure and expected result. One query."""
     rows = Expenditure.objects.filter(
-        report__year=scope.year,
+        report__year=year,
         report__state=ProgressReport.State.APPROVED,
-        report__activity__in=scope.activities(),
+        report__activity__in=activities,
         **filters,
     ).values_list(
         "report__activity__activityexpectedresult__expected_result_id",
@@ -210,7 +208,7 @@ def spent_money(scope, per_line=False, **filters):
         )
     else:
         rows = rows.order_by().annotate(amount=Sum("amount"))
-    return [Money(*row[:4], expenditure_month(scope.year, row[4]), *row[5:]) for row in rows]
+    return [Money(*row[:4], expenditure_month(year, row[4]), *row[5:]) for row in rows]
 
 
 def convert(amounts, rates):
@@ -234,8 +232,9 @@ class FinancialTable:
     grand total; `sources`: (value, label) of the funding sources the table has columns for
     (all four, and "Not stated" when a line has none); `missing`: the MissingRates."""
 
-    def __init__(self, scope, initiatives):
+    def __init__(self, scope, initiatives, activities):
         self.scope = scope
+        self.activities = activities  # those of the scope, as a queryset or Ids
         self.allocation = Allocation(initiatives, scope.result_ids)
 
     @cached_property
@@ -243,8 +242,8 @@ class FinancialTable:
         """{(kind, initiative key, source): {(currency, month): unrounded amount}}."""
         amounts = defaultdict(lambda: defaultdict(Decimal))
         self.allocation.continued_by  # noqa: B018 (one query, whatever the data)
-        for kind, moneys in ((BUDGET, budget_money(self.scope)), (SPENT, spent_money(self.scope))):
-            for money in moneys:
+        for kind, summed in ((BUDGET, budget_money), (SPENT, spent_money)):
+            for money in summed(self.scope.year, self.activities):
                 if money.result_id is None:  # an activity without expected results: none count
                     continue
                 for key, _percent, amount in self.allocation.split(money):
@@ -379,7 +378,7 @@ class FinancesMixin:
 
     @cached_property
     def finances(self):
-        return FinancialTable(self.scope, self.initiative_list)
+        return FinancialTable(self.scope, self.initiative_list, self.counted_ids)
 
 
 @dataclass
@@ -410,7 +409,7 @@ class MoneyLines:
         """{line id: (percent, {(currency, month): amount})} of the lines with a part."""
         filters = {} if self.source is None else {"funding_source": self.source}
         summed = budget_money if self.kind == BUDGET else spent_money
-        moneys = summed(self.table.scope, per_line=True, **filters)
+        moneys = summed(self.table.scope.year, self.table.activities, per_line=True, **filters)
         parts = {}
         for money in moneys:
             if money.result_id is None:

@@ -442,15 +442,13 @@ class IndicatorsMixin:
             return {}
         reports = (
             ProgressReport.objects.approved()
-            .filter(year=self.year, activity__region=self.region)
+            .filter(year=self.year, activity__in=self.counted_ids)
             .values_list(
                 "pk", "activity_id", "quarter", "people_reached_women", "people_reached_men"
             )
         )
         rows = defaultdict(list)
         for report_id, activity_id, quarter, women, men in reports:
-            if activity_id not in self.activity_ids:
-                continue
             row = ValueRow(
                 None,
                 report_id,

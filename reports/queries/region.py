@@ -17,6 +17,7 @@ from django.db.models import Prefetch
 from django.utils.functional import SimpleLazyObject
 
 from activities.models import Activity
+from initiatives.lookups import Ids
 from initiatives.models import Country, CountryGroup, ExpectedResult, Initiative
 from reports.queries.expected_results import ExpectedResultsMixin
 from reports.queries.finances import FinancesMixin
@@ -98,9 +99,14 @@ class RegionFigures(
 
     @cached_property
     def activity_ids(self):
-        return {
-            pk for pk, (region_id, _) in self.rows.activities.items() if region_id == self.region.pk
-        }
+        return self.rows.ids_by_region[self.region.pk]
+
+    @cached_property
+    def counted_ids(self):
+        """`activity_ids` as one parameter of a query: the figures that the database sums
+        filter by it (`activity__in=self.counted_ids`) rather than work out again which
+        activities count."""
+        return Ids(self.activity_ids)
 
     def _status(self, pk):
         return self.rows.activities[pk][1]

@@ -12,7 +12,9 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from activities.filters import StatusField
 from activities.models import Activity, ActivityCountry, ActivityExpectedResult
+from initiatives.lookups import Ids
 from initiatives.models import ActionPlan, ExpectedResult, Region
 
 
@@ -97,6 +99,8 @@ class Scope(PlanScope):
         return self._list_url(Activity.COUNTED_STATUSES)
 
     def _list_url(self, statuses):
+        if statuses is Activity.COUNTED_STATUSES:
+            statuses = [StatusField.COUNTED]
         query = {**self._in_plan(), "year": self.year, "status": list(statuses)}
         return _url("activities:activity_list", query)
 
@@ -141,7 +145,8 @@ class Rows:
     """The activities that count, with their expected results and countries, as plain rows.
 
     Fetched in three queries, on first use, for one region (a Scope) or for all regions of a
-    plan at once (a PlanScope); every count of `RegionFigures` is made from these.
+    plan at once (a PlanScope); every count of `RegionFigures` is made from these. Which
+    activities count is worked out once, by the first: the others read the ids it fetched.
     """
 
     def __init__(self, scope):
@@ -156,6 +161,14 @@ class Rows:
                 "pk", "region_id", "status"
             )
         }
+
+    @cached_property
+    def ids_by_region(self):
+        """Region id → the set of ids of its activities."""
+        ids = defaultdict(set)
+        for pk, (region_id, _status) in self.activities.items():
+            ids[region_id].add(pk)
+        return ids
 
     @cached_property
     def results_of(self):
@@ -174,7 +187,7 @@ class Rows:
     def _links(self):
         results_of, via, direct = defaultdict(set), defaultdict(set), set()
         links = ActivityExpectedResult.objects.filter(
-            activity__in=self.scope.counted()
+            activity__in=Ids(self.activities)
         ).counted_pairs(self.scope.result_ids)
         for activity_id, result_id, earlier_id in links:
             results_of[activity_id].add(result_id)
@@ -188,7 +201,7 @@ class Rows:
     def countries_of(self):
         """Activity id → ids of its countries."""
         countries_of = defaultdict(set)
-        links = ActivityCountry.objects.filter(activity__in=self.scope.activities()).values_list(
+        links = ActivityCountry.objects.filter(activity__in=Ids(self.activities)).values_list(
             "activity_id", "country_id"
         )
         for activity_id, country_id in links:
