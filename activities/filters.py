@@ -132,6 +132,32 @@ class FlagFilter(filters.Filter):
         super().__init__(*args, **kwargs)
 
 
+class StatusField(filters.fields.MultipleChoiceField):
+    """Statuses, where `counted` stands for those the dashboards' figures count
+    (`Activity.COUNTED_STATUSES`): a figure's link to its activities says `status=counted`
+    rather than each status, which keeps a dashboard of thousands of links short. The list
+    shows those statuses ticked."""
+
+    COUNTED = "counted"
+    extra_labels = {COUNTED: "Counted in the figures"}
+
+    def _expanded(self, value):
+        if not isinstance(value, list | tuple) or self.COUNTED not in value:
+            return value
+        statuses = [str(status) for status in Activity.COUNTED_STATUSES]
+        return [*statuses, *(v for v in value if v != self.COUNTED and v not in statuses)]
+
+    def to_python(self, value):
+        return super().to_python(self._expanded(value))
+
+    def prepare_value(self, value):
+        return self._expanded(value)
+
+
+class StatusFilter(filters.MultipleChoiceFilter):
+    field_class = StatusField
+
+
 class UserChoiceField(filters.fields.ChoiceField):
     """Users by username; a user id is accepted too (`?focal_point=7`) and shown as the username."""
 
@@ -281,6 +307,7 @@ class ListFilterSet(filters.FilterSet):
         field = self.form.fields[name]
         value = getattr(field, "aliases", {}).get(value, value)
         labels = dict(flatten_choices(getattr(field, "choices", [])))
+        labels |= getattr(field, "extra_labels", {})
         return str(labels.get(value, value))
 
 
@@ -339,7 +366,7 @@ class ActivityFilter(ListFilterSet):
         empty_label="All expected results",
         error_messages=_invalid("expected result"),
     )
-    status = filters.MultipleChoiceFilter(
+    status = StatusFilter(
         label="Status",
         choices=Activity.Status.choices,
         widget=forms.CheckboxSelectMultiple,

@@ -145,6 +145,26 @@ def test_the_status_filter_takes_several_statuses(signed_in):
     assert listed(signed_in, "status=planned&status=ongoing") == {"Planned", "Ongoing"}
 
 
+def test_status_counted_lists_the_statuses_the_figures_count_shown_ticked(signed_in):
+    for status in Activity.Status:
+        ActivityFactory(title=status.label, status=status)
+
+    response = signed_in.get("/activities/?status=counted")
+
+    counted = {Activity.Status(status).label for status in Activity.COUNTED_STATUSES}
+    assert {a.title for a in response.context["paginator"].object_list} == counted
+    page = response.content.decode()
+    for status in Activity.Status:
+        box = f'name="status" value="{status}"'
+        ticked = f'{box} id="id_status_{list(Activity.Status).index(status)}" checked'
+        assert (ticked in page) == (status in Activity.COUNTED_STATUSES), status
+    assert "Counted in the figures" in page  # its chip, which removes it
+    assert listed(signed_in, "status=counted&status=cancelled") == {
+        s.label for s in Activity.Status
+    }
+    assert listed(signed_in, "status=counted&status=ongoing") == counted
+
+
 def test_the_modality_and_funding_filters(signed_in):
     ActivityFactory(
         title="Training by the ICT-DF",
