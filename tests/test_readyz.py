@@ -66,3 +66,12 @@ def test_it_answers_503_when_the_cache_does_not_answer(client, db, settings):
         "migrations": "ok",
         "cache": "unavailable",
     }
+
+
+def test_with_the_cache_off_it_is_ready_and_says_so(client, db, settings):
+    """CACHE_URL=dummy:// (the benchmark's cold runs) has no cache to ask."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    response = client.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "migrations": "ok", "cache": "off"}
