@@ -1,8 +1,9 @@
-"""Scale benchmark (issue #6): each page's latency, throughput and SQL queries at 1,000, 10,000
-and 100,000 activities, as a multiple of a trivial page of the same app (the floor).
+"""Scale benchmark (issues #6 and #18): each page's latency and SQL queries at 1,000, 10,000
+and 100,000 activities, with the cache off and with it on, as a multiple of a trivial page of
+the same app in the same run (the floor); the sizes of the dashboard's and the report's pages.
 
     .venv/bin/python bench/bench.py [--sizes 1000,10000,100000] [--concurrency 4]
-        [--requests 100] [--writes 20] [--port 8766] [--keep]        (or: make bench)
+        [--requests 100] [--writes 21] [--port 8766] [--keep]        (or: make bench)
 
 For each size N, in order:
 
@@ -11,32 +12,39 @@ For each size N, in order:
    collects the static files (once), makes the cache table, runs `generate_demo_data
    --activities N --seed 1` (with DEBUG=True in its own environment only; its time is
    reported) and creates an Editor of Asia-Pacific with a password made for the run.
-2. Empties the Redis database of the cache (BENCH_CACHE_URL, default redis://127.0.0.1:6379/15;
-   without Redis, the database cache, and the report says so) and starts gunicorn with
-   gunicorn.conf.py and production settings (DEBUG=False, a new SECRET_KEY,
-   ALLOWED_HOSTS=127.0.0.1, no HTTPS redirects, CACHE_URL, QUERY_COUNT_HEADER=True), on
-   127.0.0.1, and waits for /readyz.
-3. --concurrency clients (httpx, async) log in through the login form, then each page is asked
-   for --requests times by all of them at once, after a few warm-up requests that are not
-   counted: the floor (/password/change/), the activity list, the filtered list, activity
-   pages (20 generated activities with reports, in turn), the region dashboard (repeated), the
-   budget lines behind its financial table's total (the drill-down's first page), the
-   regional report. Then, one at a time, --writes times: an activity edited through its form
-   (ongoing → completed), and the next dashboard request timed; after the first and the last
-   write, the dashboard's JSON says whether the writes show. Then the CSV export of all
-   activities, 3 times, read to the last byte and thrown away, while the resident memory of
-   every gunicorn worker is sampled every 20 ms.
-4. Stops gunicorn.
+2. Cache off: starts gunicorn with gunicorn.conf.py and production settings (DEBUG=False, a
+   new SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, no HTTPS redirects, QUERY_COUNT_HEADER=True) and
+   CACHE_URL=dummy://, on 127.0.0.1, waits for /readyz, measures the concurrent pages (3.)
+   and stops it.
+3. The concurrent pages: --concurrency clients (httpx, async) log in through the login form,
+   then each page is asked for --requests times by all of them at once, after a few warm-up
+   requests that are not counted: the floor (/password/change/), the activity list, the
+   filtered list, activity pages (20 generated activities with reports, in turn), the region
+   dashboard (HTML, then JSON), the all-regions dashboard, the budget lines behind the
+   region dashboard's financial total (the drill-down's first page), the regional report
+   (REGIONAL_REPORT: one page of it).
+4. Cache on: empties the Redis database of the cache (BENCH_CACHE_URL, default
+   redis://127.0.0.1:6379/15; without Redis, the database cache, and the report says so),
+   starts gunicorn as in 2. but with that CACHE_URL, waits for /readyz, and measures the
+   concurrent pages (3.).
+   Then the sizes of the region dashboard's HTML and of the report's page, as sent (gzip) and
+   unpacked. Then, one at a time, --writes times: an activity edited through its form
+   (ongoing → completed), and the next request timed, in turn the region dashboard, the
+   activity list and the regional report; after the first and the last write, the
+   dashboard's JSON says whether the writes show. Then the CSV export of all activities, 3
+   times, read to the last byte and thrown away, while the resident memory of every gunicorn
+   worker is sampled every 20 ms. Stops gunicorn.
 
-It prints a markdown table (a row per page and N: median and 95th percentile latency,
-requests per second, SQL queries per request from the X-Query-Count header, and the median as
-a multiple of the floor's of the same N) and the goals of the issue at the largest N, and
-writes them to bench/results/bench-<date>.md with the machine, the date and the commit. The
-database is dropped at the end unless --keep.
+It prints a markdown table (a row per page and N; for the cache off and on: median and 95th
+percentile latency, SQL queries per request from the X-Query-Count header, and the median as
+a multiple of the floor's of the same N and cache), the pages' sizes, the CSV export and the
+goals of the issue at the largest N, and writes them to bench/results/bench-<date>.md with
+the machine, the date and the commit. The database is dropped at the end unless --keep.
 
 Loopback only: it refuses any other address for the server, the database or Redis. Bounded:
 N at most 1,000,000; every request times out after 120 s and no page is measured for more
-than 5 minutes. Exits non-zero when a request failed or a write did not show.
+than 5 minutes. Exits non-zero when a request failed, the export missed rows or a write did
+not show; a goal not met is reported, not an error.
 """
 
 import argparse
@@ -84,6 +92,8 @@ from spreadsheets import git_commit  # bench/spreadsheets.py: the commit, "with 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/tracker_bench"
 DEFAULT_CACHE_URL = "redis://127.0.0.1:6379/15"
 DATABASE_CACHE_URL = "db://django_cache"  # when Redis does not answer
+NO_CACHE_URL = "dummy://"
+SETTINGS = ("off", "on")  # the cache, in the order measured
 DEFAULT_SIZES = "1000,10000,100000"
 MAX_SIZE = 1_000_000
 MAX_CONCURRENCY, MAX_REQUESTS, MAX_WRITES = 64, 10_000, 500
@@ -95,7 +105,7 @@ DETAIL_ACTIVITIES = 20
 EXPORT_RUNS = 3
 MEMORY_SAMPLE_SECONDS = 0.02
 USERNAME = "bench.editor"
-MB = 1024 * 1024
+KB, MB = 1024, 1024 * 1024
 
 REGION, PLAN, YEAR = "ASP", "WTDC-25", 2026
 FLOOR = "/password/change/"
@@ -103,7 +113,9 @@ ACTIVITY_LIST = "/activities/"
 FILTERED_QUERY = "group=SIDS&initiative=ASP3&status=ongoing"
 DASHBOARD = f"/dashboard/{REGION}/?plan={PLAN}&year={YEAR}"
 DASHBOARD_JSON = f"{DASHBOARD}&format=json"
+ALL_REGIONS = f"/dashboard/?plan={PLAN}&year={YEAR}"
 MONEY_LINES = f"/dashboard/{REGION}/money/?plan={PLAN}&year={YEAR}&kind=budget"
+# One page of the regional report: every measure of "the report" asks for this URL.
 REGIONAL_REPORT = f"/reports/{REGION}/{YEAR}/?plan={PLAN}"
 EXPORT = "/activities/export.csv"
 
@@ -113,21 +125,38 @@ PAGES = {
     "list": "activity list",
     "filtered": "filtered list (SIDS, ASP3, ongoing)",
     "detail": "activity detail",
-    "dashboard": "region dashboard, repeated",
+    "dashboard": "region dashboard",
+    "dashboard_json": "region dashboard, JSON",
+    "all_regions": "all-regions dashboard",
     "money": "budget lines behind the dashboard's financial total",
-    "after_write": "region dashboard, first after a write",
-    "report": "regional report",
+    "report": "regional report (one page)",
+    "write_dashboard": "region dashboard, first after a write",
+    "write_list": "activity list, first after a write",
+    "write_report": "regional report, first after a write",
     "export": "CSV export, all activities",
 }
-# The issue's goals: the largest multiple of the floor's median latency, at the largest N.
-GOALS = {
-    "list": 3,
-    "filtered": 3,
-    "detail": 2,
-    "dashboard": 2,
-    "after_write": 15,
-    "report": 20,
+# After each write, one of these is timed, in turn.
+AFTER_WRITE = {
+    "write_dashboard": DASHBOARD,
+    "write_list": ACTIVITY_LIST,
+    "write_report": REGIONAL_REPORT,
 }
+# The issue's goals at the largest N: the largest multiple of the floor's median latency,
+# with the cache off and with it on (None: no goal).
+GOALS = {
+    "list": (3, 1.5),
+    "filtered": (3, 1.5),
+    "detail": (2, 1.5),
+    "dashboard": (5, 1.5),
+    "dashboard_json": (5, 1.5),
+    "all_regions": (5, 1.5),
+    "report": (10, 2),
+    "write_dashboard": (None, 5),
+    "write_list": (None, 5),
+    "write_report": (None, 5),
+}
+DASHBOARD_HTML_GOAL = 150 * KB
+REPORT_PAGE_GOAL = 500 * KB
 MEMORY_GOAL = 100 * MB
 GENERATOR_PROGRESS = re.compile(r"[\d,]+ of [\d,]+ activities…")
 
@@ -137,13 +166,12 @@ GENERATOR_PROGRESS = re.compile(r"[\d,]+ of [\d,]+ activities…")
 
 @dataclass
 class Measure:
-    """One page at one N: the latency and query count of each counted request (status 200),
-    the wall time of the run when its requests were concurrent, and what went wrong."""
+    """One page at one N and cache setting: the latency and query count of each counted
+    request (status 200), and what went wrong."""
 
     planned: int
     seconds: list = field(default_factory=list)
     queries: list = field(default_factory=list)
-    elapsed: float | None = None
     errors: list = field(default_factory=list)
 
     def median_ms(self):
@@ -151,11 +179,6 @@ class Measure:
 
     def p95_ms(self):
         return percentile(self.seconds, 0.95) * 1000 if self.seconds else None
-
-    def per_second(self):
-        if self.elapsed and self.seconds:
-            return len(self.seconds) / self.elapsed
-        return None
 
     def query_count(self):
         """The median of the X-Query-Count headers, or None when there was none."""
@@ -199,7 +222,9 @@ class SizeResult:
     generation_seconds: float
     generation_summary: str
     targets: Targets
-    measures: dict = field(default_factory=dict)
+    # {"off": {page: Measure}, "on": {page: Measure}}: the pages with the cache off and on
+    measures: dict = field(default_factory=lambda: {setting: {} for setting in SETTINGS})
+    page_bytes: dict = field(default_factory=dict)  # {page: (bytes, bytes sent with gzip)}
     exports: list = field(default_factory=list)
     writes_made: int = 0
     writes_checked: int = 0  # the dashboard's JSON asked for after a write
@@ -243,7 +268,7 @@ def choose_cache(url):
             f"({error})"
         )
         return DATABASE_CACHE_URL, note
-    return url, f"Redis (CACHE_URL={url}), emptied before each N"
+    return url, f"Redis (CACHE_URL={url}), emptied before each N's cache-on run"
 
 
 # --- Set-up of each N ---------------------------------------------------------------------------
@@ -385,9 +410,7 @@ async def concurrently(clients, urls, requests):
             while (number := next(numbers)) < count and time.monotonic() < deadline:
                 await timed_get(client, urls[number % len(urls)], measure)
 
-        started = time.perf_counter()
         await asyncio.gather(*(client_loop(client) for client in clients))
-        measure.elapsed = time.perf_counter() - started
         return measure
 
     warm_up = await run(Measure(planned=0), 1, clients=clients[:1])
@@ -399,20 +422,26 @@ async def concurrently(clients, urls, requests):
 
 async def first_after_writes(client, write_ids, result):
     """For each activity, one at a time: edit it through its form (ongoing → completed), then
-    time the next dashboard request. After the first and the last write, the dashboard's JSON
-    (cached apart from the page, so each costs a count of the figures: not after every write)
-    says whether the writes show: as many fewer ongoing and more completed activities as were
-    saved. Stops early when PAGE_BUDGET ran out."""
-    measure = Measure(planned=len(write_ids))
+    time the next request of one of the AFTER_WRITE pages, each in turn; returns their
+    measures. After the first and the last write, the dashboard's JSON (cached apart from the
+    page, so each costs a count of the figures: not after every write) says whether the writes
+    show: as many fewer ongoing and more completed activities as were saved. Stops early when
+    PAGE_BUDGET ran out."""
+    keys = list(AFTER_WRITE)
+    measures = {
+        key: Measure(planned=len(write_ids[turn :: len(keys)])) for turn, key in enumerate(keys)
+    }
     deadline = time.monotonic() + PAGE_BUDGET
     before = await client.get(DASHBOARD_JSON)
     if before.status_code != 200:
-        measure.errors.append(f"GET {DASHBOARD_JSON} answered {before.status_code}")
-        return measure
+        measures[keys[0]].errors.append(f"GET {DASHBOARD_JSON} answered {before.status_code}")
+        return measures
     counts = before.json()["activities_by_status"]
     for index, pk in enumerate(write_ids):
         if time.monotonic() > deadline:
             break
+        key = keys[index % len(keys)]
+        measure = measures[key]
         edit_url = f"/activities/{pk}/edit/"
         form = await client.get(edit_url)
         if form.status_code != 200:
@@ -431,7 +460,7 @@ async def first_after_writes(client, write_ids, result):
             )
             continue
         result.writes_made += 1
-        await timed_get(client, DASHBOARD, measure)
+        await timed_get(client, AFTER_WRITE[key], measure)
         if result.writes_made == 1 or index == len(write_ids) - 1:
             expected = {
                 **counts,
@@ -442,7 +471,7 @@ async def first_after_writes(client, write_ids, result):
             result.writes_checked += 1
             if after.status_code == 200 and after.json()["activities_by_status"] == expected:
                 result.writes_shown += 1
-    return measure
+    return measures
 
 
 class MemorySampler(threading.Thread):
@@ -521,8 +550,24 @@ async def download_export(client, master_pid, measure):
     return ExportRun(seconds, size, max(counter.lines - 1, 0), growth, before)
 
 
-async def measure_pages(base_url, password, targets, args, master_pid, result):
-    """Every page at this N, as the module's docstring says; fills `result`."""
+async def page_bytes(client, url, result):
+    """The page's size: (its bytes, the bytes sent when asked with Accept-Encoding: gzip, as
+    GZipMiddleware compresses it), or None when it did not answer 200."""
+    try:
+        response = await client.get(url, headers={"Accept-Encoding": "gzip"})
+    except httpx.HTTPError as error:
+        result.problems.append(f"size of {url}: {type(error).__name__} {error}".strip())
+        return None
+    if response.status_code != 200:
+        result.problems.append(f"size of {url}: GET answered {response.status_code}")
+        return None
+    return len(response.content), response.num_bytes_downloaded  # unpacked, as sent
+
+
+async def measure_pages(base_url, password, args, master_pid, result, setting):
+    """Every page at this N with the cache `setting` ("off" or "on"), as the module's
+    docstring says; fills `result`."""
+    targets = result.targets
     clients = [
         httpx.AsyncClient(base_url=base_url, timeout=REQUEST_TIMEOUT)
         for _ in range(args.concurrency)
@@ -535,21 +580,26 @@ async def measure_pages(base_url, password, targets, args, master_pid, result):
             ("filtered", [f"{ACTIVITY_LIST}?{FILTERED_QUERY}"]),
             ("detail", [f"/activities/{pk}/" for pk in targets.detail_ids]),
             ("dashboard", [DASHBOARD]),
+            ("dashboard_json", [DASHBOARD_JSON]),
+            ("all_regions", [ALL_REGIONS]),
             ("money", [MONEY_LINES]),
             ("report", [REGIONAL_REPORT]),
         ]
+        measures = result.measures[setting]
         for key, urls in concurrent_pages:
             if not urls:
                 result.problems.append(f"{PAGES[key]}: nothing to ask for")
                 continue
-            print(f"  {PAGES[key]} …", flush=True)
-            result.measures[key] = await concurrently(clients, urls, args.requests)
-        print(f"  {PAGES['after_write']} ({len(targets.write_ids)} writes) …", flush=True)
-        result.measures["after_write"] = await first_after_writes(
-            clients[0], targets.write_ids, result
-        )
-        print(f"  {PAGES['export']} ({EXPORT_RUNS} times) …", flush=True)
-        export = result.measures["export"] = Measure(planned=EXPORT_RUNS)
+            print(f"  cache {setting}: {PAGES[key]} …", flush=True)
+            measures[key] = await concurrently(clients, urls, args.requests)
+        if setting == "off":
+            return
+        for key, url in (("dashboard", DASHBOARD), ("report", REGIONAL_REPORT)):
+            result.page_bytes[key] = await page_bytes(clients[0], url, result)
+        print(f"  cache on: first requests after {len(targets.write_ids)} writes …", flush=True)
+        measures |= await first_after_writes(clients[0], targets.write_ids, result)
+        print(f"  cache on: {PAGES['export']} ({EXPORT_RUNS} times) …", flush=True)
+        export = measures["export"] = Measure(planned=EXPORT_RUNS)
         for _ in range(EXPORT_RUNS):
             run = await download_export(clients[0], master_pid, export)
             if run is not None:
@@ -575,9 +625,10 @@ def queries_text(measure):
     return text
 
 
-def ratio(result, key):
-    """The page's median latency as a multiple of the floor's, at the same N."""
-    floor, page = result.measures.get("floor"), result.measures.get(key)
+def ratio(result, setting, key):
+    """The page's median latency as a multiple of the floor's, at the same N and cache."""
+    measures = result.measures[setting]
+    floor, page = measures.get("floor"), measures.get(key)
     if floor is None or page is None or not floor.seconds or not page.seconds:
         return None
     return page.median_ms() / floor.median_ms()
@@ -587,27 +638,44 @@ def goals(results):
     """The issue's goals at the largest N: (True, False or None when not checked, text)."""
     largest, smallest = results[-1], results[0]
     lines = []
-    for key, limit in GOALS.items():
-        value = ratio(largest, key)
-        page = largest.measures.get(key)
-        if value is None:
-            lines.append((None, f"{PAGES[key]} ≤ {limit}× the floor: not measured"))
-            continue
-        floor = largest.measures["floor"].median_ms()
-        text = f"{PAGES[key]} ≤ {limit}× the floor: {value:.2f}× "
-        lines.append((value <= limit, f"{text}({page.median_ms():,.1f} ms against {floor:,.1f})"))
+    for key, limits in GOALS.items():
+        for setting, limit in zip(SETTINGS, limits, strict=True):
+            if limit is None:
+                continue
+            goal = f"{PAGES[key]}, cache {setting}: ≤ {limit:g}× the floor"
+            value = ratio(largest, setting, key)
+            if value is None:
+                lines.append((None, f"{goal}: not measured"))
+                continue
+            page, floor = (largest.measures[setting][name].median_ms() for name in (key, "floor"))
+            text = f"{goal}: {value:.2f}× ({page:,.1f} ms against {floor:,.1f})"
+            lines.append((value <= limit, text))
     if len(results) == 1:
         lines.append((None, "queries per page equal at the smallest and largest N: one N only"))
     else:
         differ = []
-        for key in PAGES:
-            small, large = smallest.measures.get(key), largest.measures.get(key)
+        for setting, key in itertools.product(SETTINGS, PAGES):
+            small = smallest.measures[setting].get(key)
+            large = largest.measures[setting].get(key)
             if small is None or large is None:
                 continue
             if small.query_count() != large.query_count():
-                differ.append(f"{PAGES[key]} {queries_text(small)} → {queries_text(large)}")
+                differ.append(
+                    f"{PAGES[key]}, cache {setting}: {queries_text(small)} → {queries_text(large)}"
+                )
         text = f"queries per page equal at N = {smallest.size:,} and N = {largest.size:,}"
         lines.append((not differ, text + (f": not for {'; '.join(differ)}" if differ else "")))
+    for key, what, limit in (
+        ("dashboard", "region dashboard's HTML", DASHBOARD_HTML_GOAL),
+        ("report", "regional report's page", REPORT_PAGE_GOAL),
+    ):
+        sizes = largest.page_bytes.get(key)
+        goal = f"{what} ≤ {limit // KB} KB"
+        if sizes is None:
+            lines.append((None, f"{goal}: not measured"))
+            continue
+        text = f"{goal}: {sizes[0] / KB:,.0f} KB ({sizes[1] / KB:,.0f} KB sent with gzip)"
+        lines.append((sizes[0] <= limit, text))
     if largest.exports:
         growth = max(run.growth for run in largest.exports)
         lines.append(
@@ -620,6 +688,20 @@ def goals(results):
     else:
         lines.append((None, "CSV export memory growth < 100 MB: not measured"))
     return lines
+
+
+def table_cells(result, setting, key):
+    """A page's cells for one cache setting: median, p95, queries, multiple of the floor."""
+    measure = result.measures[setting].get(key)
+    if measure is None:
+        return ["—"] * 4
+    value = ratio(result, setting, key)
+    return [
+        number(measure.median_ms(), 1),
+        number(measure.p95_ms(), 1),
+        queries_text(measure),
+        "–" if value is None else f"{value:.1f}×",
+    ]
 
 
 def report(args, results, context):
@@ -638,35 +720,52 @@ def report(args, results, context):
         f"- Server: gunicorn with gunicorn.conf.py, {context['workers']} workers × "
         f"{context['threads']} threads, on 127.0.0.1; DEBUG=False, DATABASE_CONN_MAX_AGE=60; "
         f"sessions: {context['sessions']}",
-        f"- Cache: {context['cache']} ({context['cache_backend']})",
+        f"- Cache off: CACHE_URL={NO_CACHE_URL} (DummyCache); cache on: {context['cache']} "
+        f"({context['cache_backend']}); one gunicorn for each, one after the other",
         f"- Clients: {args.concurrency} at once (httpx, asyncio) on the same machine, each "
         f"logged in through the login form as an Editor of Asia-Pacific; {args.requests} "
         f"requests per page after {max(MIN_WARM_UP, args.concurrency)} warm-up requests (the "
-        f"first alone); {args.writes} writes for the first-after-a-write row, one at a time; the "
-        f"CSV export {EXPORT_RUNS} times, one at a time",
+        f"first alone), with the cache off and then on; then, cache on, {args.writes} writes "
+        f"one at a time, each followed by one timed request of the dashboard, the list or the "
+        f"report in turn; the CSV export {EXPORT_RUNS} times, one at a time",
         f"- Data: `generate_demo_data --activities N --seed {SEED}` took {generated}",
         "",
-        "| page | N | median (ms) | p95 (ms) | req/s | queries | × floor |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| page | N | off: median (ms) | off: p95 (ms) | off: queries | off: × floor "
+        "| on: median (ms) | on: p95 (ms) | on: queries | on: × floor |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for key, label in PAGES.items():
         for result in results:
-            measure = result.measures.get(key)
-            if measure is None:
+            if not any(key in result.measures[setting] for setting in SETTINGS):
                 continue
-            value = ratio(result, key)
-            lines.append(
-                f"| {label} | {result.size:,} | {number(measure.median_ms(), 1)} "
-                f"| {number(measure.p95_ms(), 1)} | {number(measure.per_second(), 1)} "
-                f"| {queries_text(measure)} | {'–' if value is None else f'{value:.1f}×'} |"
-            )
+            cells = [cell for setting in SETTINGS for cell in table_cells(result, setting, key)]
+            lines.append(f"| {label} | {result.size:,} | {' | '.join(cells)} |")
     lines += [
         "",
-        "Latency is to the last byte, measured by the client. Queries: the median of the "
-        "X-Query-Count header (config/middleware.py), with the range when it varied; for the "
-        "CSV export, only those made before the rows start to stream. req/s: of the concurrent "
-        'runs ("–" where requests were made one at a time). The first-after-a-write row times '
-        "only the dashboard request that follows each edit.",
+        f"off: CACHE_URL={NO_CACHE_URL}; on: the cache as above. Latency is to the last byte, "
+        "measured by the client. Queries: the median of the X-Query-Count header "
+        "(config/middleware.py), with the range when it varied; for the CSV export, only those "
+        "made before the rows start to stream. × floor: the median over the floor's, at the "
+        "same N and cache. The first-after-a-write rows each time one request after a third of "
+        "the writes (cache on only); the CSV export is measured with the cache on only.",
+        "",
+        "## Page sizes",
+        "",
+        "| N | region dashboard HTML (KB) | sent with gzip (KB) | regional report page (KB) "
+        "| sent with gzip (KB) |",
+        "| ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for result in results:
+        cells = []
+        for key in ("dashboard", "report"):
+            sizes = result.page_bytes.get(key)
+            cells += ["–", "–"] if sizes is None else [f"{size / KB:,.1f}" for size in sizes]
+        lines.append(f"| {result.size:,} | {' | '.join(cells)} |")
+    lines += [
+        "",
+        f"KB = 1,024 bytes. Asked once at each N with the cache on, before the writes: {DASHBOARD} "
+        f"and {REGIONAL_REPORT}, with Accept-Encoding: gzip; the page's bytes, and the bytes "
+        "sent (GZipMiddleware).",
         "",
         "## CSV export",
         "",
@@ -724,17 +823,19 @@ def report(args, results, context):
 def all_problems(result):
     """What went wrong at one N: failed requests, short runs, writes that did not show."""
     problems = list(result.problems)
-    for key, measure in result.measures.items():
-        problems += [f"{PAGES[key]}: {error}" for error in measure.errors[:5]]
-        if len(measure.errors) > 5:
-            problems.append(f"{PAGES[key]}: … {len(measure.errors) - 5} more errors")
-        if len(measure.seconds) < measure.planned and not measure.errors:
-            problems.append(
-                f"{PAGES[key]}: {len(measure.seconds)} of {measure.planned} requests within "
-                f"the {PAGE_BUDGET:.0f} s budget"
-            )
-        if measure.seconds and measure.query_count() is None:
-            problems.append(f"{PAGES[key]}: no X-Query-Count header (QUERY_COUNT_HEADER off?)")
+    for setting, measures in result.measures.items():
+        for key, measure in measures.items():
+            page = f"{PAGES[key]}, cache {setting}"
+            problems += [f"{page}: {error}" for error in measure.errors[:5]]
+            if len(measure.errors) > 5:
+                problems.append(f"{page}: … {len(measure.errors) - 5} more errors")
+            if len(measure.seconds) < measure.planned and not measure.errors:
+                problems.append(
+                    f"{page}: {len(measure.seconds)} of {measure.planned} requests within the "
+                    f"{PAGE_BUDGET:.0f} s budget"
+                )
+            if measure.seconds and measure.query_count() is None:
+                problems.append(f"{page}: no X-Query-Count header (QUERY_COUNT_HEADER off?)")
     if result.targets.filtered == 0:
         problems.append("the filtered list is empty: it measures nothing")
     if len(result.targets.write_ids) < 1:
@@ -763,7 +864,7 @@ def parse_arguments():
     )
     parser.add_argument("--concurrency", type=int, default=4, help="clients at once (4)")
     parser.add_argument("--requests", type=int, default=100, help="requests per page (100)")
-    parser.add_argument("--writes", type=int, default=20, help="writes, each then timed (20)")
+    parser.add_argument("--writes", type=int, default=21, help="writes, each then timed (21)")
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to serve on")
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--keep", action="store_true", help="keep the database at the end")
@@ -816,8 +917,6 @@ def main():
         for index, size in enumerate(args.sizes):
             print(f"N = {size:,}: creating the database …", flush=True)
             prepare_database(database_url, collect_static=index == 0)
-            if cache_url.startswith(("redis://", "rediss://")):
-                redis_command(cache_url, ["FLUSHDB"])
             print(f"  generate_demo_data --activities {size} --seed {SEED} …", flush=True)
             seconds, summary = generate(size)
             create_bench_user(password)
@@ -828,17 +927,25 @@ def main():
 
             connections.close_all()
             result = SizeResult(size, seconds, summary, targets)
-            log_path = Path(tempfile.mkstemp(prefix=f"bench-{size}-gunicorn-", suffix=".log")[1])
-            process = start_gunicorn(environment, log_path)
-            wait_until_ready(process, base_url, log_path)
-            try:
-                asyncio.run(measure_pages(base_url, password, targets, args, process.pid, result))
-            except RuntimeError as error:  # the login refused
-                result.problems.append(str(error))
-            stop_gunicorn(process)
-            process = None
-            bad_lines, _access = server_log_summary(log_path)
-            context["server_errors"] += [f"N = {size:,}, server log: {line}" for line in bad_lines]
+            for setting in SETTINGS:
+                if setting == "on" and cache_url.startswith(("redis://", "rediss://")):
+                    redis_command(cache_url, ["FLUSHDB"])
+                server = environment | {"CACHE_URL": cache_url if setting == "on" else NO_CACHE_URL}
+                prefix = f"bench-{size}-cache-{setting}-gunicorn-"
+                log_path = Path(tempfile.mkstemp(prefix=prefix, suffix=".log")[1])
+                process = start_gunicorn(server, log_path)
+                wait_until_ready(process, base_url, log_path)
+                pages = measure_pages(base_url, password, args, process.pid, result, setting)
+                try:
+                    asyncio.run(pages)
+                except RuntimeError as error:  # the login refused
+                    result.problems.append(f"cache {setting}: {error}")
+                stop_gunicorn(process)
+                process = None
+                bad_lines, _access = server_log_summary(log_path)
+                context["server_errors"] += [
+                    f"N = {size:,}, cache {setting}, server log: {line}" for line in bad_lines
+                ]
             results.append(result)
         path, text, problems = report(args, results, context)
         print(text)
