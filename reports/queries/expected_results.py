@@ -203,7 +203,7 @@ class ExpectedResultsMixin:
         """Activity id → percent complete of its latest approved report up to the year's end."""
         reports = (
             ProgressReport.objects.approved()
-            .filter(activity__in=self.counted_ids, year__lte=self.year)
+            .filter(activity__in_ids=self.activity_ids, year__lte=self.year)
             .order_by("activity_id", "year", "quarter")
             .values_list("activity_id", "percent_complete")
         )

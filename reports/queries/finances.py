@@ -168,11 +168,13 @@ class Allocation:
         ]
 
 
-def budget_money(year, activities, per_line=False, **filters):
-    """The Money of the budget lines of `year` of `activities` (a queryset or Ids): summed per
+def budget_money(year, activity_ids, per_line=False, **filters):
+    """The Money of the budget lines of `year` of `activity_ids` (fetched once): summed per
     expected result, share, funding source and currency, or with `per_line` one per line and
     expected result (`Money.line`: the line's id, ordered by activity). One query."""
-    rows = BudgetLine.objects.filter(year=year, activity__in=activities, **filters).values_list(
+    rows = BudgetLine.objects.filter(
+        year=year, activity__in_ids=activity_ids, **filters
+    ).values_list(
         "activity__activityexpectedresult__expected_result_id",
         "activity__activityexpectedresult__share",
         "funding_source",
@@ -186,14 +188,14 @@ def budget_money(year, activities, per_line=False, **filters):
     return [Money(*row[:4], month, row[4]) for row in rows]
 
 
-def spent_money(year, activities, per_line=False, **filters):
-    """The Money of the expenditure of the approved reports of `year` of `activities` (a
-    queryset or Ids): summed per expected result, share, funding source, currency and quarter,
-    or with `per_line` one per expenditure and expected result. One query."""
+def spent_money(year, activity_ids, per_line=False, **filters):
+    """The Money of the expenditure of the approved reports of `year` of `activity_ids` (fetched
+    once): summed per expected result, share, funding source, currency and quarter, or with
+    `per_line` one per expenditure and expected result. One query."""
     rows = Expenditure.objects.filter(
         report__year=year,
         report__state=ProgressReport.State.APPROVED,
-        report__activity__in=activities,
+        report__activity__in_ids=activity_ids,
         **filters,
     ).values_list(
         "report__activity__activityexpectedresult__expected_result_id",
@@ -232,9 +234,9 @@ class FinancialTable:
     grand total; `sources`: (value, label) of the funding sources the table has columns for
     (all four, and "Not stated" when a line has none); `missing`: the MissingRates."""
 
-    def __init__(self, scope, initiatives, activities):
+    def __init__(self, scope, initiatives, activity_ids):
         self.scope = scope
-        self.activities = activities  # those of the scope, as a queryset or Ids
+        self.activity_ids = activity_ids  # those of the scope's activities
         self.allocation = Allocation(initiatives, scope.result_ids)
 
     @cached_property
@@ -243,7 +245,7 @@ class FinancialTable:
         amounts = defaultdict(lambda: defaultdict(Decimal))
         self.allocation.continued_by  # noqa: B018 (one query, whatever the data)
         for kind, summed in ((BUDGET, budget_money), (SPENT, spent_money)):
-            for money in summed(self.scope.year, self.activities):
+            for money in summed(self.scope.year, self.activity_ids):
                 if money.result_id is None:  # an activity without expected results: none count
                     continue
                 for key, _percent, amount in self.allocation.split(money):
@@ -378,7 +380,7 @@ class FinancesMixin:
 
     @cached_property
     def finances(self):
-        return FinancialTable(self.scope, self.initiative_list, self.counted_ids)
+        return FinancialTable(self.scope, self.initiative_list, self.activity_ids)
 
 
 @dataclass
@@ -409,7 +411,7 @@ class MoneyLines:
         """{line id: (percent, {(currency, month): amount})} of the lines with a part."""
         filters = {} if self.source is None else {"funding_source": self.source}
         summed = budget_money if self.kind == BUDGET else spent_money
-        moneys = summed(self.table.scope.year, self.table.activities, per_line=True, **filters)
+        moneys = summed(self.table.scope.year, self.table.activity_ids, per_line=True, **filters)
         parts = {}
         for money in moneys:
             if money.result_id is None:

@@ -442,7 +442,7 @@ class IndicatorsMixin:
             return {}
         reports = (
             ProgressReport.objects.approved()
-            .filter(year=self.year, activity__in=self.counted_ids)
+            .filter(year=self.year, activity__in_ids=self.activity_ids)
             .values_list(
                 "pk", "activity_id", "quarter", "people_reached_women", "people_reached_men"
             )

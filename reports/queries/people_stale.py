@@ -25,7 +25,7 @@ class PeopleStaleMixin:
         """People reached in the year by sex, from approved reports of the year's quarters."""
         reached = (
             ProgressReport.objects.approved()
-            .filter(year=self.year, activity__in=self.counted_ids)
+            .filter(year=self.year, activity__in_ids=self.activity_ids)
             .people_reached()
         )
         return reached | {

@@ -17,7 +17,6 @@ from django.db.models import Prefetch
 from django.utils.functional import SimpleLazyObject
 
 from activities.models import Activity
-from initiatives.lookups import Ids
 from initiatives.models import Country, CountryGroup, ExpectedResult, Initiative
 from reports.queries.expected_results import ExpectedResultsMixin
 from reports.queries.finances import FinancesMixin
@@ -99,14 +98,10 @@ class RegionFigures(
 
     @cached_property
     def activity_ids(self):
+        """The ids of the activities the figures count. The figures that the database sums
+        filter by them (`activity__in_ids=self.activity_ids`, one parameter) rather than work
+        out again which activities count."""
         return self.rows.ids_by_region[self.region.pk]
-
-    @cached_property
-    def counted_ids(self):
-        """`activity_ids` as one parameter of a query: the figures that the database sums
-        filter by it (`activity__in=self.counted_ids`) rather than work out again which
-        activities count."""
-        return Ids(self.activity_ids)
 
     def _status(self, pk):
         return self.rows.activities[pk][1]

@@ -14,7 +14,6 @@ from django.urls import reverse
 
 from activities.filters import StatusField
 from activities.models import Activity, ActivityCountry, ActivityExpectedResult
-from initiatives.lookups import Ids
 from initiatives.models import ActionPlan, ExpectedResult, Region
 
 
@@ -187,7 +186,7 @@ class Rows:
     def _links(self):
         results_of, via, direct = defaultdict(set), defaultdict(set), set()
         links = ActivityExpectedResult.objects.filter(
-            activity__in=Ids(self.activities)
+            activity__in_ids=self.activities
         ).counted_pairs(self.scope.result_ids)
         for activity_id, result_id, earlier_id in links:
             results_of[activity_id].add(result_id)
@@ -201,7 +200,7 @@ class Rows:
     def countries_of(self):
         """Activity id → ids of its countries."""
         countries_of = defaultdict(set)
-        links = ActivityCountry.objects.filter(activity__in=Ids(self.activities)).values_list(
+        links = ActivityCountry.objects.filter(activity__in_ids=self.activities).values_list(
             "activity_id", "country_id"
         )
         for activity_id, country_id in links:
