@@ -22,6 +22,7 @@ from reports.forms import (
     ResultListForm,
     period_form,
 )
+from reports.queries.expected_results import InitiativeFigures
 from reports.queries.indicators import how_it_adds_up, status_rule
 from reports.queries.region import all_region_figures, region_figures
 
@@ -334,19 +335,26 @@ def _report_period(request, year):
 
 @require_safe
 def regional_report(request, region_code, year):
-    """The regional progress report of a region for a year of an action plan: a document to
-    print (the print stylesheet drops navigation, breaks before each initiative) or download."""
+    """The regional progress report of a region for a year of an action plan: its summary and
+    annexes with one initiative's body, ?initiative=CODE (the region's first without it), to
+    print (the print stylesheet drops navigation, breaks before the initiative and the
+    annexes); the downloads hold every initiative."""
     region = _region(region_code)
     period = _report_period(request, year)
     if not period.is_valid():
         context = {"region": region, "period": period}
         return render(request, "reports/regional_report.html", context, status=400)
     figures = _period_figures(region, period)  # counted on first use only
+    initiatives = list(figures.initiative_list)
+    initiative = _report_initiative(request, figures, initiatives)
+    report_query = {name: value for name, value in period.query.items() if name != "year"}
     context = {
         "region": region,
         "figures": figures,
         "matrix": SimpleLazyObject(lambda: exports.matrix_by_initiative(figures)),
-        "sections": SimpleLazyObject(lambda: _report_sections(figures)),
+        "initiative_code": initiative.code if initiative else "",
+        "picker": _initiative_picker(initiatives, initiative, report_query),
+        "section": SimpleLazyObject(lambda: _report_section(figures, initiative)),
         "status_rule": status_rule(),
         "period_query": urlencode(period.query),
         "generated_on": timezone.localdate(),
@@ -355,15 +363,76 @@ def regional_report(request, region_code, year):
     return render(request, "reports/regional_report.html", context)
 
 
-def _report_sections(figures):
-    """The report's body: (InitiativeFigures, [ResultProgress], InitiativeIndicators) for
-    each initiative, in order."""
-    return [
-        (initiative, results, indicators)
-        for (initiative, results), indicators in zip(
-            figures.report_sections, _indicator_sections(figures), strict=True
-        )
-    ]
+def _report_initiative(request, figures, initiatives):
+    """The initiative of ?initiative=CODE among the report's `initiatives`, the first without
+    it (None when the region has none in the plan); a code of none of them: 404."""
+    code = request.GET.get("initiative")
+    if not code:
+        return initiatives[0] if initiatives else None
+    for initiative in initiatives:
+        if initiative.code == code:
+            return initiative
+    raise Http404(
+        f"{code} is not an initiative of {figures.region.name} in {figures.plan.code}: "
+        f"choose one of {', '.join(i.code for i in initiatives) or 'none'}."
+    )
+
+
+@dataclass
+class PickerLink:
+    """A link of the report's initiative picker: the initiative, and its page of the report."""
+
+    initiative: Initiative
+    url: str
+
+
+@dataclass
+class InitiativePicker:
+    """The links to the report's page of each initiative, in order, the one shown (`current`)
+    among them, and those of the initiatives before and after it (None at either end)."""
+
+    links: list
+    current: Initiative | None
+    previous: PickerLink | None = None
+    next: PickerLink | None = None
+
+
+def _initiative_picker(initiatives, current, query):
+    """The InitiativePicker of the report's page showing `current` of `initiatives`; each link
+    keeps the page's `query` (plan, work)."""
+    links = [PickerLink(i, f"?{urlencode(query | {'initiative': i.code})}") for i in initiatives]
+    picker = InitiativePicker(links=links, current=current)
+    if current is not None:
+        index = initiatives.index(current)
+        picker.previous = links[index - 1] if index > 0 else None
+        picker.next = links[index + 1] if index + 1 < len(links) else None
+    return picker
+
+
+@dataclass
+class ReportSection:
+    """The body of the report's page: an initiative's InitiativeFigures, its ResultProgress
+    (`RegionFigures.initiative_report`) and its InitiativeIndicators."""
+
+    initiative: InitiativeFigures
+    results: list
+    indicators: InitiativeIndicators
+
+
+def _report_section(figures, initiative):
+    """The ReportSection of `initiative` (None: no section, for a region without any)."""
+    if initiative is None:
+        return None
+    initiative_figures, results = figures.initiative_report(initiative)
+    indicators = InitiativeIndicators(
+        initiative=initiative,
+        status=figures.initiative_status(initiative),
+        results=[
+            _result_indicators(figures, r.result, every_one=False)
+            for r in initiative_figures.results
+        ],
+    )
+    return ReportSection(initiative_figures, results, indicators)
 
 
 @require_safe

@@ -1,6 +1,7 @@
 """Dashboards and the regional report in a real browser: a viewer follows a matrix cell to the
 activity list and finds the same count; a reviewer's approval shows on the dashboard at once;
-the regional report prints to PDF with every initiative; no serious accessibility violation."""
+the regional report leads through its initiatives, one a page, and prints one to PDF; no
+serious accessibility violation."""
 
 import re
 
@@ -81,7 +82,7 @@ def test_a_reviewers_approval_shows_on_the_dashboard_at_once(
     expect(page.get_by_role("row", name=re.compile(r"^Men"))).to_have_text(re.compile(r"Men\s*18"))
 
 
-def test_the_regional_report_prints_to_pdf_with_every_initiative(
+def test_the_regional_report_leads_through_each_initiative_and_prints_one_to_pdf(
     page, live_server, viewer, work, login
 ):
     login(page, live_server, "viewer", DEFAULT_PASSWORD)
@@ -89,15 +90,30 @@ def test_the_regional_report_prints_to_pdf_with_every_initiative(
     codes = Initiative.objects.filter(action_plan__code="WTDC-25", region__code="ASP")
     codes = sorted(codes.values_list("code", flat=True))
     assert codes == ["ASP1", "ASP2", "ASP3", "ASP4", "ASP5"]
-    for code in codes:
-        expect(page.get_by_role("heading", name=re.compile(rf"^{code}(?![.\d])"))).to_have_count(1)
+    # One initiative a page, the first first; "Next initiative" leads to each in turn.
+    for index, code in enumerate(codes):
+        for other in codes:
+            heading = page.get_by_role("heading", name=re.compile(rf"^{other}(?![.\d])"))
+            expect(heading).to_have_count(1 if other == code else 0)
+        picker = page.get_by_role("navigation", name="Initiatives of the report", exact=True)
+        expect(picker.get_by_role("link", name=code, exact=True)).to_have_attribute(
+            "aria-current", "page"
+        )
+        if index + 1 < len(codes):
+            picker.get_by_role("link", name=f"Next initiative: {codes[index + 1]}").click()
+    expect(page).to_have_url(re.compile(r"plan=WTDC-25.*initiative=ASP5"))
+    expect(page.get_by_text("Early warning drill")).to_be_visible()
 
     page.emulate_media(media="print")
     expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
+    expect(
+        page.get_by_role("navigation", name="Initiatives of the report", exact=True)
+    ).to_be_hidden()
+    expect(page.get_by_text("Early warning drill")).to_be_visible()
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
-    # One page per initiative at least (each starts on a new page), plus the summary.
-    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) > len(codes)
+    # The summary, the initiative and the annexes, each starting on a new page.
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 3
 
 
 @pytest.mark.parametrize(

@@ -134,7 +134,7 @@ def test_the_result_page_says_the_base_of_its_mean(viewer_client, activities):
 
 
 def test_the_regional_report_says_the_base_of_each_mean(viewer_client, activities):
-    tree = page(viewer_client, "/reports/ASP/2026/", {"plan": "WTDC-25"})
+    tree = page(viewer_client, "/reports/ASP/2026/", {"plan": "WTDC-25", "initiative": "ASP2"})
 
     figures_line = text(tree.xpath("//h3[starts-with(., 'ASP2.1:')]/../p")[0])
     assert figures_line.endswith(f"· 100% complete on average ({BASE})")
