@@ -5,7 +5,8 @@ import hashlib
 import tempfile
 
 from django.contrib import messages
-from django.http import FileResponse, StreamingHttpResponse
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -99,13 +100,51 @@ def activity_import(request):
 
 
 def _import_preview(request, plan, filename, batch=None, status=200):
-    context = {"plan": plan, "filename": filename, "batch": batch}
+    """The first page of the preview of `plan`, kept for its further pages."""
+    key = spreadsheets.store_preview(request.user, plan, filename, batch)
+    return _preview_page(request, key, plan, filename, batch, status)
+
+
+@require_safe
+def activity_import_preview(request, key):
+    """A page of an upload's preview (`?page=`; `?errors=1`: the rows with errors only), read
+    back as the upload kept it, with the counts of the whole file on every page. Only its
+    uploader's: another user's preview, or one no longer kept, is 404."""
+    permissions.require(permissions.can_import_activities(request.user))
+    preview = spreadsheets.load_preview(request.user, key)
+    if preview is None:
+        raise Http404("No such import preview: upload the file again.")
+    batch = None
+    if preview.batch_id is not None:
+        batch = request.user.import_batches.filter(pk=preview.batch_id).first()
+        if batch is None:  # deleted as stale: nothing left to confirm
+            raise Http404("No such import preview: upload the file again.")
+    return _preview_page(request, key, preview.plan, preview.filename, batch)
+
+
+def _preview_page(request, key, plan, filename, batch, status=200):
+    only_errors = request.GET.get("errors") == "1" and plan.has_errors
+    rows = plan.error_rows if only_errors else plan.rows
+    page = Paginator(rows, spreadsheets.PREVIEW_PER_PAGE).get_page(request.GET.get("page"))
+    listed = spreadsheets.first_error_messages(plan)
+    context = {
+        "plan": plan,
+        "filename": filename,
+        "batch": batch,
+        "imported": batch is not None and batch.status == ImportBatch.Status.IMPORTED,
+        "preview_url": reverse("activities:activity_import_preview", args=[key]),
+        "page": page,
+        "only_errors": only_errors,
+        "error_messages": listed,
+        "more_errors": plan.error_count - len(listed),
+    }
     return render(request, "activities/import_preview.html", context, status=status)
 
 
 @require_POST
 def activity_import_confirm(request, pk):
-    """Import a previewed file: read and check it again, then save every row or none."""
+    """Import a previewed file, all of its rows: read and check it again, then save every row
+    or none."""
     permissions.require(permissions.can_import_activities(request.user))
     batch = get_object_or_404(request.user.import_batches, pk=pk)  # another's batch: 404
     if batch.status == ImportBatch.Status.IMPORTED:

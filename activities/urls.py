@@ -30,6 +30,11 @@ urlpatterns = [
     ),
     path("activities/import/", spreadsheet_views.activity_import, name="activity_import"),
     path(
+        "activities/import/preview/<uuid:key>/",
+        spreadsheet_views.activity_import_preview,
+        name="activity_import_preview",
+    ),
+    path(
         "activities/import/<int:pk>/confirm/",
         spreadsheet_views.activity_import_confirm,
         name="activity_import_confirm",

@@ -229,6 +229,15 @@ def _api_token_of(persona):
     return kwargs
 
 
+def _import_preview_of_the_batch(world):
+    """The key of the preview of the ASP editor's batch, kept as its upload keeps it."""
+    from activities import spreadsheets
+
+    batch, user = world.batch, world.users["asp_editor"]
+    plan = spreadsheets.prepare_import(bytes(batch.content), user)
+    return {"key": spreadsheets.store_preview(user, plan, batch.filename, batch)}
+
+
 # A page that only takes a POST (a button's form): GET answers 405 to whoever is signed in.
 POST_ONLY = dict.fromkeys(SIGNED_IN, 405)
 # The pages of editors, as a viewer and an editor of another region see them.
@@ -269,6 +278,10 @@ SAMPLES = {
     ),
     "activities:activity_import_confirm": Sample(
         kwargs=lambda world: {"pk": world.batch.pk}, get=POST_ONLY, writer="asp_editor"
+    ),
+    "activities:activity_import_preview": Sample(
+        kwargs=_import_preview_of_the_batch,
+        get={**dict.fromkeys(SIGNED_IN, 404), "asp_editor": 200, "viewer": 403},
     ),
     "activities:activity_create": Sample(
         get={"viewer": 403},

@@ -10,7 +10,8 @@ all sharing one list of columns. One module a job:
 - `reading`: an uploaded file → cell values, within the import's limits (size, rows, zip
   bombs, time, one import at a time per user);
 - `cleaning`: what each cell of an import row means;
-- `importing`: the preview of an import and its saving, in one transaction.
+- `importing`: the preview of an import and its saving, in one transaction;
+- `preview`: the preview kept between its pages.
 
 The names below are the ones the views and the forms use; a test that replaces a module's
 setting or helper (monkeypatch) does it in the module that looks it up, not here.
@@ -27,6 +28,12 @@ from activities.spreadsheets.columns import (
 )
 from activities.spreadsheets.export import budget_line_rows, export_rows, write_csv, write_xlsx
 from activities.spreadsheets.importing import ImportFailed, import_rows, prepare_import
+from activities.spreadsheets.preview import (
+    PREVIEW_PER_PAGE,
+    first_error_messages,
+    load_preview,
+    store_preview,
+)
 from activities.spreadsheets.reading import (
     NOT_A_SPREADSHEET,
     SpreadsheetError,
@@ -47,6 +54,7 @@ __all__ = [
     "CSV_CONTENT_TYPE",
     "HEADERS",
     "NOT_A_SPREADSHEET",
+    "PREVIEW_PER_PAGE",
     "SHEET_TITLE",
     "XLSX_CONTENT_TYPE",
     "ImportFailed",
@@ -56,13 +64,16 @@ __all__ = [
     "csv_text",
     "escape_formula",
     "export_rows",
+    "first_error_messages",
     "import_max_bytes",
     "import_max_rows",
     "import_rows",
+    "load_preview",
     "megabytes",
     "one_import_at_a_time",
     "prepare_import",
     "read_spreadsheet",
+    "store_preview",
     "unescape_formula",
     "write_csv",
     "write_xlsx",

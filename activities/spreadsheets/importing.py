@@ -9,6 +9,12 @@ lines; an activity the sheet does not name keeps its own; a row that names an ac
 gives nothing else says it has none. Every line names an activity of the sheet "Activities",
 whose row checks who may write it. A CSV has no budget lines: its activities keep theirs.
 
+The rows are checked a chunk at a time (`CHUNK` rows, the activities they update fetched
+for that chunk only), and an import saves each chunk as soon as it is checked, within its one
+transaction: a row with errors anywhere stops the saving, and the transaction is rolled back.
+Once checked (and saved), a row keeps only what the preview shows of it: 20,000 rows never
+hold 20,000 activities with their links in memory at once.
+
 Reading the file and its limits are in `reading`, what each cell means in `cleaning`.
 """
 
@@ -18,6 +24,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -66,16 +73,22 @@ CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 BUDGET_LINES_LABEL = "budget lines"  # how the preview names a change of an activity's lines
 # What tells an activity's budget lines apart, in the order of `money.line_key`.
 LINE_KEY_FIELDS = ("year", "funding_source", "funding_partner", "currency")
+CHUNK = 500  # rows checked (and, in an import, saved) at a time
 
 
-@dataclass
+@dataclass(slots=True)
 class ImportRow:
     """One row of the file: what importing it does (`action`), the activity it creates or
     updates (`activity`, with the new values set once valid), what changes (`changes`, as
-    `history.Change`s by column header) and what is wrong (`errors`, as (header, message))."""
+    `history.Change`s by column header) and what is wrong (`errors`, as (header, message)).
+
+    Once checked, `settle()` keeps what the preview shows (`label`, `activity_id`, the link
+    to the activity it updates) and drops the cells; see there what else it keeps."""
+
+    sheet = ""  # the rows of the sheet "Activities"; the preview names the other one's rows
 
     number: int
-    cells: dict
+    cells: dict | None
     action: str = ""
     activity: Activity | None = None
     current: Activity | None = None  # the activity as the database has it, for an update
@@ -85,9 +98,27 @@ class ImportRow:
     # The activity's budget lines from the sheet "Budget lines" (unsaved BudgetLines), when
     # they are to be saved: None leaves its lines as they are.
     budget_lines: list | None = None
+    shown_label: str | None = None  # the label, once the cells are dropped
+    activity_id: int | None = None  # the activity it updates or leaves unchanged
 
     def add_error(self, key, message):
         self.errors.append((HEADER_OF.get(key, ""), message))
+
+    def settle(self, keep_objects=True):
+        """Drop what the row no longer needs once checked (and, in an import, saved): its
+        cells, the prefetched links of its activities, and, unless `keep_objects` and the row
+        creates or updates an activity, those activities, their links and budget lines (what
+        `services.save_activities` takes, for a caller of `prepare_import` that saves)."""
+        self.shown_label = self.label
+        if self.activity is not None and self.current is not None and not self.errors:
+            self.activity_id = self.current.pk
+        self.cells = None
+        for instance in (self.activity, self.current):
+            if isinstance(instance, Activity):
+                instance.__dict__.pop("_prefetched_objects_cache", None)
+        if not keep_objects or self.errors or self.action not in (CREATE, UPDATE):
+            self.activity = self.current = self.budget_lines = None
+            self.links = {}
 
     @property
     def messages(self):
@@ -105,26 +136,48 @@ class ImportRow:
     @property
     def label(self):
         """The row's activity as the preview names it: reference and title."""
+        if self.shown_label is not None:
+            return self.shown_label
         reference = text_of(self.cells.get("reference"))
         title = text_of(self.cells.get("title")) or (self.activity.title if self.activity else "")
         return f"{reference} {title}".strip() if reference else title
 
 
-@dataclass
+@dataclass(slots=True)
 class BudgetLineRow:
     """One row of the sheet "Budget lines": the row of the sheet "Activities" whose activity it
     is for (`activity_row`), the line it gives (`line`, an unsaved BudgetLine; None for a row
     that gives none) and what is wrong (`errors`, as (header, message))."""
 
+    sheet = f"sheet “{BUDGET_SHEET_TITLE}”"
+    state = "error"  # the preview lists the rows of this sheet that have errors only
+
     number: int
-    cells: dict
+    cells: dict | None
     activity_row: ImportRow | None = None
     line: BudgetLine | None = None
     gives_no_line: bool = False
     errors: list = dataclass_field(default_factory=list)
+    shown_label: str | None = None
+    activity_id = None  # the preview links no activity from a row of this sheet
 
     def add_error(self, key, message):
         self.errors.append((BUDGET_HEADER_OF.get(key, ""), message))
+
+    @property
+    def label(self):
+        """The activity the row names, as the preview names it."""
+        if self.shown_label is not None:
+            return self.shown_label
+        if self.activity_row is not None:
+            return self.activity_row.label
+        return text_of(self.cells.get("reference")) or text_of(self.cells.get("tracker_id"))
+
+    def settle(self):
+        """Drop what the row no longer needs once its activity's row is checked: its cells,
+        its line (the activity's row keeps the lines it saves) and that row."""
+        self.shown_label = self.label
+        self.cells = self.line = self.activity_row = None
 
     @property
     def messages(self):
@@ -244,10 +297,24 @@ def _columns_of(headers, all_columns=COLUMNS, sheet=""):
     return columns, warnings
 
 
-class _Lookups:
-    """Everything a file's rows refer to, fetched once per file (a few queries in all)."""
+class _Found(NamedTuple):
+    """An activity that a row names by tracker id or reference, as far as telling the rows'
+    activities apart needs it (the whole activity is fetched with the row's chunk)."""
 
-    CHUNK = 500  # keys per query: SQLite refuses too many parameters in one
+    pk: int
+    uid: uuid.UUID
+    reference: str
+    title: str
+
+    def __str__(self):
+        return self.title  # as Activity's
+
+
+class _Lookups:
+    """Everything a file's rows refer to, fetched once per file (a few queries in all); the
+    activities they update, fetched a chunk of rows at a time (`activities`)."""
+
+    CHUNK = CHUNK  # keys per query: SQLite refuses too many parameters in one
 
     def __init__(self, user, rows, columns, lock):
         User = get_user_model()
@@ -295,10 +362,10 @@ class _Lookups:
             if lock:
                 # Locked until the import's transaction ends: nobody saves them in between.
                 list(Activity.objects.select_for_update().filter(pk__in=chunk).values("pk"))
-            activities = Activity.objects.filter(pk__in=chunk).prefetch_related(
-                "countries", "expected_results__initiative", "target_groups"
+            named = Activity.objects.filter(pk__in=chunk).values_list(
+                "pk", "uid", "reference", "title"
             )
-            for activity in activities.select_related("region", "focal_point"):
+            for activity in map(_Found._make, named.order_by()):
                 self.by_uid[activity.uid] = activity
                 if activity.reference:
                     self.by_reference[activity.reference] = activity
@@ -307,6 +374,20 @@ class _Lookups:
             )
             for activity_id, *key, amount in lines.order_by():
                 self.saved_lines[activity_id][tuple(key)] = amount
+
+    def activities(self, ids):
+        """{id: activity} of the activities `ids` (of those the rows name), with what the rows'
+        checks read of them: their region, focal point and links."""
+        ids = sorted(ids)
+        found = {}
+        for start in range(0, len(ids), self.CHUNK):
+            activities = (
+                Activity.objects.filter(pk__in=ids[start : start + self.CHUNK])
+                .select_related("region", "focal_point")
+                .prefetch_related("countries", "expected_results__initiative", "target_groups")
+            )
+            found.update((activity.pk, activity) for activity in activities)
+        return found
 
 
 def _uid(text):
@@ -320,9 +401,19 @@ def prepare_import(data, user, lock=False):
     """Read `data` (an uploaded file's bytes) and say what importing it as `user` would do,
     row by row, with every error: an `ImportPlan`. Saves nothing.
 
-    Raises `SpreadsheetError` when the file as a whole cannot be read, or cannot be read and
-    checked within `import_max_seconds()`.
+    The rows that create or update an activity keep it (`activity`, `links`, `current`,
+    `budget_lines`: what `services.save_activities` takes); the others keep what the preview
+    shows only. Raises `SpreadsheetError` when the file as a whole cannot be read, or cannot
+    be read and checked within `import_max_seconds()`.
     """
+    return _check_file(data, user, lock)
+
+
+def _check_file(data, user, lock=False, save=None):
+    """`prepare_import`, and with `save` (a function of a list of checked rows) the saving of
+    each chunk of rows as soon as it is checked, while no row so far has an error; an
+    IntegrityError of a chunk's saving is an error of the file's first row. The time spent
+    saving does not count against the deadline, which is for reading and checking."""
     deadline = Deadline()
     sheet = read_spreadsheet(data, deadline)
     columns, warnings = _columns_of(sheet.headers)
@@ -333,19 +424,56 @@ def prepare_import(data, user, lock=False):
         warnings += budget_warnings
     lookups = _Lookups(user, sheet.rows, columns, lock)
     width = _width(sheet.headers)
+    # Which activity each row is for (and the rows that name the same one twice), for all
+    # rows first: the sheet "Budget lines" names them by it.
     rows, seen_uids, seen_references = [], {}, {}
-    for number, cells in sheet.rows:
+    cells_of = sheet.rows
+    for position, (number, cells) in enumerate(cells_of):
+        cells_of[position] = None  # the row's cells are in its `cells` now
         deadline.check()
         values = {key: _cell(cells, index) for key, index in columns.items()}
         row = ImportRow(number, values)
         _check_width(row, cells, sheet.headers, width)
         if not row.errors:  # a row cut short or too long: its cells are not where they seem
-            _clean_row(row, columns, lookups, seen_uids, seen_references)
+            # What the sheet "Budget lines" names it by, whatever its errors.
+            row.current = _existing_activity(row, lookups, seen_uids, seen_references)
         rows.append(row)
     budget_line_rows = []
     if sheet.budget_lines is not None:
         budget_line_rows = _budget_line_rows(sheet.budget_lines, budget_columns, rows, deadline)
-    _check_budget_lines(rows, budget_line_rows, lookups)
+    given = defaultdict(list)  # {row number: the rows of the sheet "Budget lines" for it}
+    for line_row in budget_line_rows:
+        if line_row.activity_row is not None:
+            given[line_row.activity_row.number].append(line_row)
+        else:
+            line_row.settle()
+    failed = any(row.errors for row in rows) or any(row.errors for row in budget_line_rows)
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        activities = lookups.activities(
+            {row.current.pk for row in chunk if row.current is not None and not row.errors}
+        )
+        for row in chunk:
+            deadline.check()
+            if not row.errors:
+                existing = activities[row.current.pk] if row.current is not None else None
+                _clean_row(row, columns, lookups, existing)
+        _check_budget_lines(chunk, given, lookups)
+        line_rows = [line_row for row in chunk for line_row in given.pop(row.number, [])]
+        failed = failed or any(row.errors for row in (*chunk, *line_rows))
+        if save is not None and not failed:
+            try:
+                with deadline.paused(), transaction.atomic():
+                    save(chunk)
+            except IntegrityError as error:
+                # Another save between the checks and this one (a reference taken meanwhile).
+                rows[0].errors.append(("", f"the database refused the import ({error})"))
+                failed = True
+        for row in chunk:
+            row.settle(keep_objects=save is None)
+        for line_row in line_rows:
+            line_row.settle()
+        del activities
     return ImportPlan(
         rows,
         warnings,
@@ -397,11 +525,9 @@ def _column_name(index):
     return get_column_letter(index + 1) if index < 16_384 else f"number {index + 1:,}"
 
 
-def _clean_row(row, columns, lookups, seen_uids, seen_references):
-    existing = _existing_activity(row, lookups, seen_uids, seen_references)
-    row.current = existing  # what the sheet "Budget lines" names it by, whatever its errors
-    if row.errors:
-        return
+def _clean_row(row, columns, lookups, existing):
+    """Check the cells of `row`, whose activity is `existing` (as the database has it; None
+    for a new one): set the row's action, activity, links and changes, or its errors."""
     values, links = {}, {}
     for column in COLUMNS:
         key = column.key
@@ -709,15 +835,12 @@ def _clean_line(line_row):
         line_row.line = line
 
 
-def _check_budget_lines(rows, line_rows, lookups):
-    """Check the budget lines of each row's activity: those of the sheet "Budget lines" against
-    the activity as the row sets it (its years, the lines it has), or, for an activity the
-    sheet does not name, the lines it keeps against its new dates. A row whose lines change
-    is an update, its lines to be saved (`ImportRow.budget_lines`)."""
-    given = defaultdict(list)
-    for line_row in line_rows:
-        if line_row.activity_row is not None:
-            given[line_row.activity_row.number].append(line_row)
+def _check_budget_lines(rows, given, lookups):
+    """Check the budget lines of each row's activity: those of the sheet "Budget lines"
+    (`given`: {row number: its rows of that sheet}) against the activity as the row sets it
+    (its years, the lines it has), or, for an activity the sheet does not name, the lines it
+    keeps against its new dates. A row whose lines change is an update, its lines to be saved
+    (`ImportRow.budget_lines`)."""
     for row in rows:
         if row.errors or row.activity is None:
             continue
@@ -847,25 +970,26 @@ def import_rows(data, user, filename):
     or updated activity gets one history row, "Imported from <filename>". Returns the plan.
     """
     reason = f"Imported from {filename}"[:100]
+
+    def save(rows):
+        _save_rows(rows, user, reason)
+
     with transaction.atomic():
-        plan = prepare_import(data, user, lock=True)
+        # Each chunk of rows saved once checked, while none has an error: a row with errors
+        # further down raises here, and the transaction takes back what was saved.
+        plan = _check_file(data, user, lock=True, save=save)
         if plan.has_errors:
             raise ImportFailed(plan)
-        try:
-            with transaction.atomic():
-                _save_rows(plan, user, reason)
-        except IntegrityError as error:
-            # Another save between the checks and this one (a reference taken meanwhile).
-            plan.rows[0].errors.append(("", f"the database refused the import ({error})"))
-            raise ImportFailed(plan) from error
     return plan
 
 
-def _save_rows(plan, user, reason):
+def _save_rows(rows, user, reason):
     """Save the rows to create or update, their links, their budget lines (of those whose lines
     the sheet "Budget lines" gives) and their history, through the one write path's batch
     variant: a few queries per hundred rows (never a query per cell or line)."""
-    saved = [row for row in plan.rows if row.action in (CREATE, UPDATE)]
+    saved = [row for row in rows if row.action in (CREATE, UPDATE)]
+    if not saved:
+        return
     changes = [(row.activity, row.links, row.current) for row in saved]
     lines = [(row.activity, row.budget_lines) for row in saved if row.budget_lines is not None]
     services.save_activities(user, changes, reason, budget_lines=lines)
