@@ -354,10 +354,12 @@ def choose_targets(writes):
         region_activities.filter(reports__isnull=False).distinct().values_list("pk", flat=True)
     )
     # Those that the dashboard counts as ongoing: a write to them changes its figures.
+    # Completed today, an activity cannot keep budget lines of later years: the form refuses.
     editable = list(
         region_activities.filter(status=Activity.Status.ONGOING)
         .counted_in(YEAR)
         .in_plan(ActionPlan.objects.get(code=PLAN))
+        .exclude(budget_lines__year__gt=datetime.date.today().year)
         .values_list("pk", flat=True)
     )
     filtered = ActivityFilter(QueryDict(FILTERED_QUERY), Activity.objects.all()).qs.count()
