@@ -34,12 +34,6 @@ class IntegerFieldIn(In):
         return super().process_rhs(compiler, connection)
 
 
-def register():
-    IntegerField.register_lookup(IntegerFieldIn)
-    IntegerField.register_lookup(InIds)
-    ForeignObject.register_lookup(InIds)
-
-
 class InIds(Lookup):
     """`activity__in_ids=ids`: the rows whose column is one of `ids`, ids fetched once, given as
     one parameter whatever their number.
@@ -68,3 +62,9 @@ class InIds(Lookup):
 
     def _ids(self):
         return sorted(self.rhs)
+
+
+def register():
+    IntegerField.register_lookup(IntegerFieldIn)
+    IntegerField.register_lookup(InIds)
+    ForeignObject.register_lookup(InIds)
