@@ -44,8 +44,11 @@ bench-spreadsheets: $(INSTALLED)
 	$(BIN)/python bench/spreadsheets.py
 
 # 50 users for 60 seconds against gunicorn + PostgreSQL on 127.0.0.1, in a throwaway database
-# (LOADTEST_DATABASE_URL, default tracker_loadtest); fails on any error or lost write. The
-# report goes to bench/results/. LOADTEST_ARGS="--users 10 --duration 20" for a shorter run.
+# (LOADTEST_DATABASE_URL, default tracker_loadtest), 10 % of their actions writes; fails on any
+# error or lost write, not on latency. The report goes to bench/results/.
+# LOADTEST_ARGS="--users 10 --duration 20" for a shorter run. Issue #18's run, at 100,000
+# generated activities (about 4 minutes more, to generate them):
+#   make loadtest LOADTEST_ARGS="--activities 100000 --writes 0.1"
 loadtest: $(INSTALLED)
 	$(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)
 

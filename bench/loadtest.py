@@ -1,34 +1,47 @@
 """Load test: 50 signed-in users for 60 seconds against gunicorn and PostgreSQL, reading and
 writing at once; then every write they were told had succeeded is looked for in the database.
 
-    .venv/bin/python bench/loadtest.py [--users 50] [--duration 60]      (or: make loadtest)
+    .venv/bin/python bench/loadtest.py [--users 50] [--duration 60] [--writes 0.1]
+        [--activities 0] [--think 0.5]                                  (or: make loadtest)
+
+Issue #18's run: `--activities 100000 --writes 0.1`, 50 users with 10 % writes at 100,000
+activities, whose goal is the 95th percentile at most 10 times the floor, with 0 errors and 0
+lost writes.
 
 What it does, in order:
 
 1. Drops and creates a throwaway PostgreSQL database (`tracker_loadtest` on 127.0.0.1, or
    LOADTEST_DATABASE_URL: its name must contain "loadtest"), migrates it, loads the
-   reference data and collects the static files.
-2. Creates one Editor of Asia-Pacific per user (with a password made for this run), two
-   activities of each user's own, and 300 other activities for the lists.
+   reference data and collects the static files. With --activities N, runs
+   `generate_demo_data --activities N --seed 1` in it (as bench/bench.py does, with
+   DEBUG=True in that command's environment only; about 4 minutes at 100,000).
+2. Creates one Editor of Asia-Pacific per user (with a password made for this run) and two
+   activities of each user's own; without --activities, 300 other activities for the lists.
 3. Starts gunicorn with gunicorn.conf.py and production settings (DEBUG=False, a new
    SECRET_KEY, ALLOWED_HOSTS=127.0.0.1; HTTPS redirects and secure cookies off, as there is no
    TLS on loopback) on 127.0.0.1, and waits for /readyz.
 4. Each user logs in once, through the login form, then for the duration loops: pick an
    action, do it the way a browser does (a form is fetched for its CSRF token and version —
    the activity form read as a browser submits it, its other fields as they are — then
-   posted), wait 0 to --think seconds. Reads: home, the activity list with filters, an
-   activity's page, the initiatives, the countries. Writes: create an activity, edit
-   one of one's own activities (with the version the form was read at), write a progress
-   report, edit one of one's draft reports. Users write only their own records, so no edit
-   conflict is expected: one would count as an error.
+   posted), wait 0 to --think seconds. An action is a write with the probability --writes
+   (default 0.1), else a read, each chosen by the weights of WRITES and READS. Reads: home,
+   the activity list with filters, an activity's page, the region dashboard of Asia-Pacific
+   (WTDC-25, 2026), the initiatives, the countries, and the floor (the password change page,
+   the app's most trivial signed-in page, as in bench/bench.py: 5 % of reads). Writes: create
+   an activity, edit one of one's own activities (with the version the form was read at),
+   write a progress report, edit one of one's draft reports. Users write only their own
+   records, so no edit conflict is expected: one would count as an error.
 5. Stops gunicorn, then checks in the database that every write a user saw succeed is there
    exactly as posted, and is in the history (an edit's intermediate values too).
-6. Writes bench/results/loadtest-<date>.md (machine, commit, requests, req/s, median and 95th
-   percentile latency per kind of request, errors, writes checked and lost), drops the
-   database, and exits non-zero on any error or lost write.
+6. Writes bench/results/loadtest-<date>.md (the options, machine, commit, requests, req/s,
+   median and 95th percentile latency per kind of request and as a multiple of the floor's
+   median under the same load, errors, writes checked and lost, and whether #18's goal is
+   met), drops the database, and exits non-zero on any error or lost write (not on the
+   latency goal).
 
 Loopback only: it refuses any other address for the server or the database. Bounded: at most
-200 users and 600 seconds; every request has a 30-second timeout.
+200 users, 600 seconds and 1,000,000 generated activities; every request has a 30-second
+timeout.
 """
 
 import argparse
@@ -43,7 +56,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -69,26 +82,47 @@ from harness import (  # bench/harness.py: what the gunicorn benchmarks share
 )
 from spreadsheets import git_commit  # bench/spreadsheets.py: the commit, "with changes" if so
 
+from bench import (  # bench/bench.py: the scale benchmark's floor, dashboard and generator
+    DASHBOARD,
+    FLOOR,
+    MAX_SIZE,
+    PAGES,
+    SEED,
+    generate,
+)
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/tracker_loadtest"
 MAX_USERS, MAX_DURATION = 200, 600
-BACKGROUND_ACTIVITIES = 300
+BACKGROUND_ACTIVITIES = 300  # without --activities: the lists' other activities
 OWN_ACTIVITIES = 2
 REQUEST_TIMEOUT = 30.0
 USERNAME = "load.editor.{:03d}"
 TITLE_PREFIX = "Load test"
 
-# What a simulated user does, and how often (weights): about 60 % reads, 40 % writes.
-ACTIONS = {
-    "home": 12,
-    "activity list": 16,
-    "activity detail": 14,
-    "initiative list": 6,
-    "country list": 6,
+# A form's error messages (errorlist items and the form's own errors), as the app writes them.
+FORM_ERROR = re.compile(r'<(ul|div|p) class="(?:errorlist|form-errors)[^"]*"[^>]*>(.*?)</\1>', re.S)
+TAG = re.compile(r"<[^>]+>")
+DEFAULT_WRITES = 0.1  # the share of actions that are writes (issue #18: 10 %)
+
+# What a simulated user does: a write with the probability --writes, else a read; which one,
+# by these weights (each a method of SimulatedUser, its spaces as underscores).
+READS = {
+    "home": 15,
+    "activity list": 25,
+    "activity detail": 20,
+    "region dashboard": 20,  # DASHBOARD: Asia-Pacific, WTDC-25, 2026 (issue #18's page)
+    "initiative list": 8,
+    "country list": 7,
+    "floor": 5,  # FLOOR: the password change page, whose median the others are measured by
+}
+WRITES = {
     "create activity": 10,
     "edit activity": 14,
     "write report": 12,
     "edit report": 10,
 }
+FLOOR_KIND = PAGES["floor"]  # "floor: password change page", as bench/bench.py names it
+GOAL_MULTIPLE = 10  # issue #18: the 95th percentile of all requests at most 10 times the floor
 LIST_FILTERS = [
     "",
     "?region=ASP",
@@ -144,12 +178,12 @@ class Seed:
     results: list
     user_ids: dict  # username -> id
     own: dict  # username -> [OwnActivity]
-    all_activity_ids: list
+    all_activity_ids: list  # every activity in the database (generated ones included)
 
 
-def seed(users, password):
-    """`users` Editors of Asia-Pacific, OWN_ACTIVITIES activities each, and other activities
-    for the lists; one history row per activity, as a save in the app writes."""
+def seed(users, password, background):
+    """`users` Editors of Asia-Pacific, OWN_ACTIVITIES activities each, and `background` other
+    activities for the lists; one history row per activity, as a save in the app writes."""
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group, User
     from django.db import transaction
@@ -177,8 +211,8 @@ def seed(users, password):
         RegionAssignment.objects.bulk_create(
             RegionAssignment(user=user, region=region) for user in created
         )
-        own, all_ids = {}, []
-        for index in range(users * OWN_ACTIVITIES + BACKGROUND_ACTIVITIES):
+        own = {}
+        for index in range(users * OWN_ACTIVITIES + background):
             user = created[index // OWN_ACTIVITIES] if index < users * OWN_ACTIVITIES else None
             country, result = rng.choice(countries), rng.choice(results)
             activity = Activity.objects.create(
@@ -193,12 +227,12 @@ def seed(users, password):
             activity.countries.set([country])
             activity.expected_results.set([result])
             record_history([activity], user, created=True)
-            all_ids.append(activity.pk)
             if user is not None:
                 own.setdefault(user.username, []).append(
                     OwnActivity(activity.pk, activity.title, country, result)
                 )
     user_ids = {user.username: user.pk for user in created}
+    all_ids = list(Activity.objects.order_by("pk").values_list("pk", flat=True))
     return Seed(region.pk, countries, results, user_ids, own, all_ids)
 
 
@@ -226,6 +260,16 @@ class Failure(Exception):
     """A response other than the one a working application gives."""
 
 
+def form_errors(response):
+    """ ": the form's error messages" of a form that came back instead of a redirect."""
+    if response.status_code != 200:
+        return ""
+    messages = [
+        " ".join(TAG.sub(" ", html).split()) for _, html in FORM_ERROR.findall(response.text)
+    ]
+    return f": {'; '.join(messages)}" if messages else ""
+
+
 class SimulatedUser:
     def __init__(self, number, seed_data, password, base_url, ledger, samples, errors, rng):
         self.username = USERNAME.format(number)
@@ -236,6 +280,7 @@ class SimulatedUser:
         self.drafts = []  # [report pk, activity pk, version or None]
         self.ledger, self.samples, self.errors, self.rng = ledger, samples, errors, rng
         self.created_count = 0
+        self.actions = Counter()  # "read" and "write": the actions chosen
         self.client = httpx.AsyncClient(
             base_url=base_url, timeout=REQUEST_TIMEOUT, follow_redirects=False
         )
@@ -253,7 +298,7 @@ class SimulatedUser:
         if response.status_code != expect:
             raise Failure(
                 f"{kind}: {method} {url} answered {response.status_code}, not {expect} "
-                f"(request id {response.headers.get('x-request-id', '?')})"
+                f"(request id {response.headers.get('x-request-id', '?')}){form_errors(response)}"
             )
         return response
 
@@ -289,10 +334,14 @@ class SimulatedUser:
         if response.headers["location"] != "/":
             raise Failure(f"login of {self.username} went to {response.headers['location']}")
 
-    async def run(self, deadline, think):
-        actions, weights = list(ACTIONS), list(ACTIONS.values())
+    async def run(self, deadline, think, writes):
+        """Until `deadline`: a write with the probability `writes`, else a read."""
+        choices = {"read": (list(READS), list(READS.values()))}
+        choices["write"] = (list(WRITES), list(WRITES.values()))
         while time.monotonic() < deadline:
-            action = self.rng.choices(actions, weights)[0]
+            kind = "write" if self.rng.random() < writes else "read"
+            self.actions[kind] += 1
+            action = self.rng.choices(*choices[kind])[0]
             try:
                 await getattr(self, action.replace(" ", "_"))()
             except Failure as failure:
@@ -312,6 +361,12 @@ class SimulatedUser:
     async def activity_detail(self):
         pk = self.rng.choice(self.seed.all_activity_ids)
         await self.request("activity detail", "GET", f"/activities/{pk}/", 200)
+
+    async def region_dashboard(self):
+        await self.request("region dashboard", "GET", DASHBOARD, 200)
+
+    async def floor(self):
+        await self.request(FLOOR_KIND, "GET", FLOOR, 200)
 
     async def initiative_list(self):
         await self.request("initiative list", "GET", "/initiatives/", 200)
@@ -439,8 +494,9 @@ class SimulatedUser:
         self.ledger.report_edits.append((report_pk, version + 1, achievements))
 
 
-async def run_load(users, seed_data, password, base_url, duration, think, seed_number):
-    """Log every user in, then let them all work for `duration` seconds."""
+async def run_load(users, seed_data, password, base_url, options):
+    """Log every user in, then let them all work for `options.duration` seconds."""
+    duration, think, writes = options.duration, options.think, options.writes
     ledger, samples, errors = Ledger(), [], []
     people = [
         SimulatedUser(
@@ -451,7 +507,7 @@ async def run_load(users, seed_data, password, base_url, duration, think, seed_n
             ledger,
             samples,
             errors,
-            random.Random(seed_number + n),
+            random.Random(options.seed + n),
         )
         for n in range(users)
     ]
@@ -465,13 +521,14 @@ async def run_load(users, seed_data, password, base_url, duration, think, seed_n
         login_samples = len(samples)
         load_before = os.getloadavg()[0]
         started, cpu = time.monotonic(), time.process_time()
-        await asyncio.gather(*(person.run(started + duration, think) for person in people))
+        await asyncio.gather(*(person.run(started + duration, think, writes) for person in people))
         elapsed, cpu = time.monotonic() - started, time.process_time() - cpu
         load_after = os.getloadavg()[0]
     finally:
         await asyncio.gather(*(person.client.aclose() for person in people))
     times = (elapsed, cpu, load_before, load_after)
-    return ledger, samples[:login_samples], samples[login_samples:], errors, times
+    actions = sum((person.actions for person in people), Counter())
+    return ledger, samples[:login_samples], samples[login_samples:], errors, times, actions
 
 
 # --- The check: every write the users saw succeed is in the database --------------------------
@@ -567,17 +624,87 @@ def check_writes(ledger):
 # --- The report ------------------------------------------------------------------------------
 
 
-def report(args, settings_used, logins, samples, errors, times, ledger, checked, lost, log):
+def options_text(args):
+    """The options of the run, as they would be typed."""
+    return (
+        f"--users {args.users} --duration {args.duration} --writes {args.writes:g} "
+        f"--activities {args.activities} --think {args.think:g} --seed {args.seed}"
+    )
+
+
+def mix_text(args, actions):
+    """The mix asked for, and the one the users drew."""
+    reads = ", ".join(
+        f"{name} {100 * weight / sum(READS.values()):.0f} %" for name, weight in READS.items()
+    )
+    writes = ":".join(str(weight) for weight in WRITES.values())
+    done = actions["read"] + actions["write"]
+    drawn = f"{100 * actions['write'] / done:.1f} %" if done else "none"
+    return (
+        f"- Mix: a write with the probability {args.writes:g} (create an activity, edit one, "
+        f"write a report, edit a draft report, as {writes}), else a read ({reads}); the users "
+        f"did {done:,} actions, {actions['write']:,} of them writes ({drawn})"
+    )
+
+
+def data_text(args, data):
+    """What the database held as the users started."""
+    own = args.users * OWN_ACTIVITIES
+    if data["generated"] is None:
+        made = f"{own:,} activities of the users' own and {BACKGROUND_ACTIVITIES} others"
+    else:
+        seconds, summary = data["generated"]
+        made = (
+            f"`generate_demo_data --activities {args.activities:,} --seed {SEED}` in "
+            f"{seconds:.0f} s (it said: {summary.removesuffix('.')}); then {own:,} activities "
+            "of the users' own"
+        )
+    return f"- Data: {made}; {data['activities']:,} activities in all"
+
+
+def goal_lines(samples, failed, errors, checked, lost):
+    """The overall p95 as a multiple of the floor's median, and issue #18's goal."""
+    everything = [sample.seconds * 1000 for sample in samples]
+    floor = [sample.seconds * 1000 for sample in samples if sample.kind == FLOOR_KIND]
+    failures = f"{failed} failed requests, {len(errors)} failed actions"
+    writes = f"{len(lost)} of {checked:,} writes lost"
+    if not everything or not floor:
+        return [
+            "- All requests: the floor was not requested, so no multiple of it is known",
+            f"- **Goal (#18)**: p95 ≤ {GOAL_MULTIPLE}× the floor, 0 errors, 0 lost writes: "
+            f"**NOT met** (no floor measured; {failures}; {writes})",
+        ]
+    p95, floor_median = percentile(everything, 0.95), statistics.median(floor)
+    multiple = p95 / floor_median
+    met = multiple <= GOAL_MULTIPLE and not failed and not errors and not lost
+    return [
+        f"- All requests: p95 {p95:,.0f} ms = **{multiple:.1f}× the floor** (the floor's "
+        f"median under the same load: {floor_median:,.1f} ms, {len(floor):,} requests)",
+        f"- **Goal (#18)**: p95 ≤ {GOAL_MULTIPLE}× the floor, 0 errors, 0 lost writes: "
+        f"**{'met' if met else 'NOT met'}** (p95 {multiple:.1f}× the floor; {failures}; "
+        f"{writes})",
+    ]
+
+
+def report(args, settings_used, data, outcome, checked, lost, log):
+    """The results file: `outcome` is what run_load returned."""
+    ledger, logins, samples, errors, times, actions = outcome
     today = datetime.date.today().isoformat()
     elapsed, client_cpu, load_before, load_after = times
     by_kind = defaultdict(list)
     for sample in samples:
         by_kind[sample.kind].append(sample)
+    floor = [sample.seconds * 1000 for sample in by_kind.get(FLOOR_KIND, [])]
+    floor_median = statistics.median(floor) if floor else None
     failed = sum(not sample.ok for sample in samples) + sum(not s.ok for s in logins)
     bad_lines, access_line = log
     lines = [
         f"# Load test, {today}",
         "",
+        *goal_lines(samples, failed, errors, checked, lost),
+        f"- Options: `{options_text(args)}`",
+        data_text(args, data),
+        mix_text(args, actions),
         f"- Machine: {machine()}",
         f"- Date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
         f"- Git commit: {git_commit()}",
@@ -585,10 +712,11 @@ def report(args, settings_used, logins, samples, errors, times, ledger, checked,
         f"{settings_used['threads']} threads, on 127.0.0.1; DEBUG=False, "
         f"DATABASE_CONN_MAX_AGE=60; the client on the same machine (it used {client_cpu:.0f} s "
         f"of CPU time of the run's {elapsed * (os.cpu_count() or 1):.0f})",
+        f"- Cache: CACHE_URL={os.environ.get('CACHE_URL') or 'not set: the database cache'}",
         f"- Load average (1 minute) as the users started: {load_before:.1f}; at the end: "
         f"{load_after:.1f} (what else ran on the machine meanwhile shows here)",
         f"- Users: {args.users} Editors of Asia-Pacific, each logged in once, then working for "
-        f"{args.duration} s (measured {elapsed:.1f} s), with a pause of 0–{args.think} s "
+        f"{args.duration} s (measured {elapsed:.1f} s), with a pause of 0–{args.think:g} s "
         "between actions",
         f"- Requests: {len(samples):,} in {elapsed:.1f} s = **{len(samples) / elapsed:.1f} req/s** "
         f"(and {len(logins)} for the logins before)",
@@ -598,24 +726,28 @@ def report(args, settings_used, logins, samples, errors, times, ledger, checked,
         f"{len(ledger.edits)} activity edits, {len(ledger.reports)} reports written, "
         f"{len(ledger.report_edits)} report edits); **lost or wrong: {len(lost)}**",
         "",
-        "| request | count | failed | median (ms) | p95 (ms) | max (ms) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| request | count | failed | median (ms) | p95 (ms) | p95 × floor | max (ms) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for kind in sorted(by_kind, key=lambda k: -len(by_kind[k])):
         seconds = [s.seconds * 1000 for s in by_kind[kind]]
+        p95 = percentile(seconds, 0.95)
+        multiple = f"{p95 / floor_median:.1f}×" if floor_median else "–"
         lines.append(
             f"| {kind} | {len(seconds):,} | {sum(not s.ok for s in by_kind[kind])} "
-            f"| {statistics.median(seconds):.0f} | {percentile(seconds, 0.95):.0f} "
+            f"| {statistics.median(seconds):.0f} | {p95:.0f} | {multiple} "
             f"| {max(seconds):.0f} |"
         )
     lines += [
         "",
-        "A write is two requests, as in a browser: the form (for its CSRF token and, on an "
-        "edit, the version it was read at), then the post, which answers with a redirect. "
-        "After the run, gunicorn is stopped and every write a user was told had succeeded is "
-        "looked for in the database: the created activities with their country and expected "
-        "result and a 'created' history row; every activity and report edit in the history "
-        "with its version, and the last one in the row itself.",
+        "× floor: the 95th percentile over the median of the floor (the password change page, "
+        "the app's most trivial signed-in page, asked for as one of the reads), both under the "
+        "same load. A write is two requests, as in a browser: the form (for its CSRF token "
+        "and, on an edit, the version it was read at), then the post, which answers with a "
+        "redirect. After the run, gunicorn is stopped and every write a user was told had "
+        "succeeded is looked for in the database: the created activities with their country "
+        "and expected result and a 'created' history row; every activity and report edit in "
+        "the history with its version, and the last one in the row itself.",
     ]
     if access_line:
         lines += ["", "A line of the access log:", "", f"    {access_line}"]
@@ -628,10 +760,31 @@ def report(args, settings_used, logins, samples, errors, times, ledger, checked,
     return path, "\n".join(lines), failed
 
 
+def share(value):
+    """A share between 0 and 1, for --writes."""
+    number = float(value)
+    if not 0 <= number <= 1:
+        raise argparse.ArgumentTypeError(f"a share between 0 and 1, not {value}")
+    return number
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=50, help="simulated users (default 50)")
     parser.add_argument("--duration", type=int, default=60, help="seconds of load (default 60)")
+    parser.add_argument(
+        "--writes",
+        type=share,
+        default=DEFAULT_WRITES,
+        help=f"the share of actions that are writes (default {DEFAULT_WRITES:g})",
+    )
+    parser.add_argument(
+        "--activities",
+        type=int,
+        default=0,
+        help="activities to generate with generate_demo_data first (default 0: none, and "
+        f"{BACKGROUND_ACTIVITIES} simple ones instead)",
+    )
     parser.add_argument("--think", type=float, default=0.5, help="largest pause (default 0.5 s)")
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to serve on")
     parser.add_argument("--port", type=int, default=8765)
@@ -641,6 +794,8 @@ def main():
         sys.exit(f"Refused: 1–{MAX_USERS} users and 1–{MAX_DURATION} seconds.")
     if not 0 <= args.think <= 10:
         sys.exit("Refused: a pause between 0 and 10 seconds.")
+    if not 0 <= args.activities <= MAX_SIZE:
+        sys.exit(f"Refused: 0–{MAX_SIZE:,} activities to generate.")
     database_url = os.environ.get("LOADTEST_DATABASE_URL", DEFAULT_DATABASE_URL)
     require_loopback(args.host, "server")
     require_loopback(urlsplit(database_url).hostname or "", "database")
@@ -655,35 +810,33 @@ def main():
     recreate_database(database_url, "loadtest")
     try:
         set_up_django(environment)
+        data = {"generated": None}
+        if args.activities:
+            print(f"generate_demo_data --activities {args.activities:,} --seed {SEED} …")
+            data["generated"] = generate(args.activities)
         started = time.monotonic()
-        seed_data = seed(args.users, password)
+        background = 0 if args.activities else BACKGROUND_ACTIVITIES
+        seed_data = seed(args.users, password, background)
+        data["activities"] = len(seed_data.all_activity_ids)
         print(
-            f"Created {args.users} users and {len(seed_data.all_activity_ids)} activities in "
-            f"{time.monotonic() - started:.1f} s; starting gunicorn …"
+            f"Created {args.users} users and {args.users * OWN_ACTIVITIES + background} "
+            f"activities in {time.monotonic() - started:.1f} s ({data['activities']:,} in all); "
+            "starting gunicorn …"
         )
         base_url = f"http://{args.host}:{args.port}"
         process = start_gunicorn(environment, log_path)
         wait_until_ready(process, base_url, log_path)
-        print(f"{args.users} users at work for {args.duration} s …")
-        ledger, logins, samples, errors, times = asyncio.run(
-            run_load(
-                args.users, seed_data, password, base_url, args.duration, args.think, args.seed
-            )
+        print(
+            f"{args.users} users at work for {args.duration} s, writing with the probability "
+            f"{args.writes:g} …"
         )
+        outcome = asyncio.run(run_load(args.users, seed_data, password, base_url, args))
+        ledger, errors = outcome[0], outcome[3]
         stop_gunicorn(process)
         process = None
         checked, lost = check_writes(ledger)
         path, text, failed = report(
-            args,
-            settings_used,
-            logins,
-            samples,
-            errors,
-            times,
-            ledger,
-            checked,
-            lost,
-            server_log_summary(log_path),
+            args, settings_used, data, outcome, checked, lost, server_log_summary(log_path)
         )
         print(text)
         print(f"\nWritten to {path.relative_to(ROOT)}; the server's log: {log_path}")
