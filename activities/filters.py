@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import django_filters as filters
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import F
@@ -28,6 +29,7 @@ from django.utils.choices import flatten_choices
 from django.utils.datastructures import MultiValueDict
 
 from activities import permissions
+from activities.cache import get_or_compute, reference_version
 from activities.models import (
     Activity,
     ActivityExpectedResult,
@@ -240,6 +242,64 @@ def list_page(rows, number, per_page):
         pages = paginator.num_pages
         error = f"This page does not exist: the list has {pages} page{'s' if pages != 1 else ''}."
         return paginator, None, error
+
+
+@dataclass
+class ListChoices:
+    """The reference data the activity list's filters offer, of every action plan: fetched in
+    a fixed number of queries by `list_choices()`, and kept in the cache until reference data
+    or a user's name changes, so that a write of activities does not make the next list fetch
+    every country, expected result and user again."""
+
+    plans: dict  # code → ActionPlan, the latest first
+    current_plan: ActionPlan | None
+    initiatives: dict  # plan code → {code: Initiative}, by region and code
+    results: dict  # plan code → {code: ExpectedResult}, by region, initiative and number
+    users: dict  # username → User, by name
+    regions: list  # (code, label)
+    countries: list  # (region name, [(ISO3, name)]): grouped by region
+    groups: list  # (code, label)
+
+
+def list_choices():
+    """The ListChoices as of today (the current plan is today's), from the cache."""
+    key = f"activity-list-choices:{timezone.localdate()}:{reference_version()}"
+    return get_or_compute(key, _fetch_list_choices, settings.DATA_CACHE_SECONDS)
+
+
+def _fetch_list_choices():
+    plans = {plan.code: plan for plan in ActionPlan.objects.all()}
+    initiatives, results = defaultdict(dict), defaultdict(dict)
+    for initiative in Initiative.objects.select_related("action_plan").order_by(
+        "region__code", "code"
+    ):
+        initiatives[initiative.action_plan.code][initiative.code] = initiative
+    for result in ExpectedResult.objects.select_related("initiative__action_plan").order_by(
+        "initiative__region__code", "initiative__code", "number"
+    ):
+        results[result.initiative.action_plan.code][result.code] = result
+    users = (
+        get_user_model()
+        .objects.only("username", "first_name", "last_name")
+        .order_by("first_name", "last_name", "username")
+    )
+    countries = Country.objects.select_related("region").order_by("region__name", "name")
+    return ListChoices(
+        plans=plans,
+        current_plan=ActionPlan.objects.current(),
+        initiatives=dict(initiatives),
+        results=dict(results),
+        users={user.username: user for user in users},
+        regions=[(r.code, f"{r.name} ({r.code})") for r in Region.objects.order_by("code")],
+        countries=[
+            (region_name, [(c.iso3, c.name) for c in in_region])
+            for region_name, in_region in itertools.groupby(countries, key=lambda c: c.region.name)
+        ],
+        groups=[
+            (g.code, f"{g.name} ({g.code}{f', {g.region.code}' if g.region else ''})")
+            for g in CountryGroup.objects.select_related("region")
+        ],
+    )
 
 
 class ListFilterSet(filters.FilterSet):
@@ -455,51 +515,19 @@ class ActivityFilter(ListFilterSet):
         fields = []
 
     def _load_choices(self):
-        """Fill the choices from the reference data in a fixed number of queries."""
-        self.plans = {plan.code: plan for plan in ActionPlan.objects.all()}
-        self.plan = self.plans.get(self.data.get("plan")) or ActionPlan.objects.current()
-        self.initiatives = {
-            initiative.code: initiative
-            for initiative in Initiative.objects.filter(action_plan=self.plan).order_by(
-                "region__code", "code"
-            )
-        }
-        self.results = {
-            result.code: result
-            for result in ExpectedResult.objects.filter(initiative__action_plan=self.plan).order_by(
-                "initiative__region__code", "initiative__code", "number"
-            )
-        }
-        users = (
-            get_user_model()
-            .objects.only("username", "first_name", "last_name")
-            .order_by("first_name", "last_name", "username")
-        )
-        self.users = {user.username: user for user in users}
-        countries = Country.objects.select_related("region").order_by("region__name", "name")
-        groups = CountryGroup.objects.select_related("region")
+        """Fill the choices from the reference data (`ListChoices`, cached until it changes)."""
+        choices = list_choices()
+        self.plans = choices.plans
+        self.plan = self.plans.get(self.data.get("plan")) or choices.current_plan
+        plan_code = self.plan.code if self.plan else None
+        self.initiatives = choices.initiatives.get(plan_code, {})
+        self.results = choices.results.get(plan_code, {})
+        self.users = choices.users
 
         self._set("plan", choices=[(code, str(plan)) for code, plan in self.plans.items()])
-        self._set(
-            "region",
-            choices=[(r.code, f"{r.name} ({r.code})") for r in Region.objects.order_by("code")],
-        )
-        self._set(
-            "country",
-            choices=[
-                (region_name, [(c.iso3, c.name) for c in in_region])
-                for region_name, in_region in itertools.groupby(
-                    countries, key=lambda c: c.region.name
-                )
-            ],
-        )
-        self._set(
-            "group",
-            choices=[
-                (g.code, f"{g.name} ({g.code}{f', {g.region.code}' if g.region else ''})")
-                for g in groups
-            ],
-        )
+        self._set("region", choices=choices.regions)
+        self._set("country", choices=choices.countries)
+        self._set("group", choices=choices.groups)
         self._set(
             "initiative",
             choices=[(code, f"{code} — {i.title}") for code, i in self.initiatives.items()],

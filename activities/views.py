@@ -5,7 +5,6 @@ figures too."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -15,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from activities import history, money, permissions, services
-from activities.cache import data_version, list_cache_key
+from activities.cache import data_version, get_or_compute, list_cache_key, reference_version
 from activities.filters import ActivityFilter, list_page
 from activities.forms import (
     ActivityForm,
@@ -45,7 +44,7 @@ def activity_list(request):
     count and sort of 100,000 activities and the rendering of a page are done once.
     """
     key = list_cache_key("activity-list", request, timezone.localdate())
-    body = cache.get_or_set(key, lambda: _activity_list_body(request), settings.DATA_CACHE_SECONDS)
+    body = get_or_compute(key, lambda: _activity_list_body(request), settings.DATA_CACHE_SECONDS)
     context = {
         "body": body,
         "can_create": permissions.can_create_activity(request.user),
@@ -63,6 +62,7 @@ def _activity_list_body(request):
     if page:
         page.object_list = filterset.mark_counted_via(page.object_list)
     context = {
+        "filter_form": _filter_form(request, filterset),
         "filterset": filterset,
         "paginator": paginator,
         "page": page,
@@ -70,6 +70,20 @@ def _activity_list_body(request):
         "sort_links": filterset.sort_links(),
     }
     return render_to_string("activities/includes/activity_list_body.html", context, request)
+
+
+def _filter_form(request, filterset):
+    """The list's filter form as `request` fills it in. It offers every country, expected
+    result and user, so it is kept in the cache until reference data changes, not only until
+    the next write of activities."""
+    key = list_cache_key("activity-filters", request, timezone.localdate(), reference_version())
+    return get_or_compute(
+        key,
+        lambda: render_to_string(
+            "activities/includes/filter_form.html", {"filterset": filterset}, request
+        ),
+        settings.DATA_CACHE_SECONDS,
+    )
 
 
 def _activity_to_change(request, pk):
@@ -92,7 +106,7 @@ def activity_detail(request, pk):
     user = request.user
     may_change = user.has_perm("activities.change_activity", activity)
     reports = activity.reports.select_related("author", "reviewer").order_by("-year", "-quarter")
-    shared = cache.get_or_set(
+    shared = get_or_compute(
         f"activity-page:{activity.pk}:{data_version()}",
         lambda: _activity_page_shared(activity.pk),
         settings.DATA_CACHE_SECONDS,

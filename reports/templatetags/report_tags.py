@@ -9,9 +9,14 @@
   words and with a mark; the colour only repeats them.
 - `{% table_downloads figures "matrix" "the matrix" period_query %}`: the CSV and XLSX links of
   a dashboard table (its name in `reports.exports.TABLES`, then in words) for the period.
+- `{% cached figures_cache "region-dashboard" [vary_on …] %}…{% endcached %}`: the block as
+  first rendered, kept by the page's `reports.cache.FiguresCache` until data changes (and
+  rendered once however many ask for it at once).
 
 Country groups (`group_badges`, `group_abbr`) are in `initiative_tags` (reference data).
 """
+
+import hashlib
 
 from django import template
 from django.template.defaultfilters import floatformat
@@ -19,6 +24,33 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 register = template.Library()
+
+
+@register.tag
+def cached(parser, token):
+    """`{% cached figures_cache "name" [vary_on …] %}…{% endcached %}`: like Django's `{% cache
+    %}`, with the key and time of a FiguresCache, computed once however many ask at once."""
+    figures_cache, name, *vary_on = [
+        parser.compile_filter(bit) for bit in token.split_contents()[1:]
+    ]
+    nodelist = parser.parse(("endcached",))
+    parser.delete_first_token()
+    return CachedNode(nodelist, figures_cache, name, vary_on)
+
+
+class CachedNode(template.Node):
+    def __init__(self, nodelist, figures_cache, name, vary_on):
+        self.nodelist = nodelist
+        self.figures_cache = figures_cache
+        self.name = name
+        self.vary_on = vary_on
+
+    def render(self, context):
+        values = repr([value.resolve(context) for value in self.vary_on])
+        name = f"html:{self.name.resolve(context)}:{hashlib.sha256(values.encode()).hexdigest()}"
+        return self.figures_cache.resolve(context).get_or_set(
+            name, lambda: self.nodelist.render(context)
+        )
 
 
 @register.filter

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from activities.models import FundingSource
@@ -135,6 +136,7 @@ def test_the_queries_do_not_grow_with_the_lines(signed_in, django_assert_max_num
     for _ in range(3):
         BudgetLineFactory(activity=ActivityFactory(), funding_source=FundingSource.ICT_DF)
     url = f"{LIST_URL}?funding=ict_df&budget_year=2026"
+    cache.clear()  # the filter choices are kept until reference data changes
     with django_assert_max_num_queries(20) as few:
         signed_in.get(url)
     for _ in range(30):
@@ -142,6 +144,7 @@ def test_the_queries_do_not_grow_with_the_lines(signed_in, django_assert_max_num
         BudgetLineFactory(activity=activity, funding_source=FundingSource.ICT_DF)
         BudgetLineFactory(activity=activity, funding_source=FundingSource.ICT_DF, currency="EUR")
 
+    cache.clear()
     with django_assert_max_num_queries(20) as many:
         response = signed_in.get(url)
 
