@@ -260,6 +260,10 @@ class Failure(Exception):
     """A response other than the one a working application gives."""
 
 
+def quarter_of(day):
+    return (day.year, (day.month - 1) // 3 + 1)
+
+
 def form_errors(response):
     """ ": the form's error messages" of a form that came back instead of a redirect."""
     if response.status_code != 200:
@@ -443,11 +447,15 @@ class SimulatedUser:
 
     async def write_report(self):
         activity = self.rng.choice(self.own)
+        # The quarters from the activity's start to today's: the app refuses a quarter that
+        # has not begun, or is outside the activity's dates.
+        start, today = datetime.date.fromisoformat(str(activity.start_date)), datetime.date.today()
         free = [
             (year, quarter)
-            for year in range(2026, 2030)
+            for year in range(start.year, today.year + 1)
             for quarter in range(1, 5)
-            if (year, quarter) not in activity.periods_used
+            if quarter_of(start) <= (year, quarter) <= quarter_of(today)
+            and (year, quarter) not in activity.periods_used
         ]
         if not free:
             return
