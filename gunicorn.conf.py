@@ -18,7 +18,6 @@ the request's X-Request-ID (see config/middleware.py), so that it matches the ap
 lines about the same request.
 """
 
-import gc
 import multiprocessing
 import os
 
@@ -42,19 +41,6 @@ keepalive = 5
 # growth of memory never builds up and the workers never all restart at once.
 max_requests = 1000
 max_requests_jitter = 100
-
-# Python collects reference cycles after every 700 new objects by default. A dashboard counted
-# without the cache builds millions of objects (its rows of 100,000 activities), and the
-# collector walked the growing structures again and again: a fifth of the time of a region's
-# dashboard, a third of the all-regions page's (1.35 s → 1.11 s and 1.78 s → 1.13 s, one
-# request at a time at 100,000 activities). Each worker collects less often; what it frees
-# is only the memory held in cycles, a little later.
-GC_THRESHOLDS = (50_000, 20, 20)
-
-
-def post_fork(server, worker):
-    gc.set_threshold(*GC_THRESHOLDS)
-
 
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 

@@ -1,7 +1,6 @@
 """gunicorn.conf.py: its settings are ones gunicorn accepts, read from the environment, with
 the request id in the access log."""
 
-import gc
 import runpy
 import subprocess
 import sys
@@ -120,14 +119,3 @@ def test_the_server_header_names_no_version(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
-
-
-def test_each_worker_collects_cycles_less_often(monkeypatch):
-    config = load(monkeypatch)
-    before = gc.get_threshold()
-    try:
-        config.post_fork(None, None)
-        assert gc.get_threshold() == (50_000, 20, 20)
-    finally:
-        gc.set_threshold(*before)
-    assert before[0] < 50_000, "Python's own default is what the workers change"
